@@ -1,0 +1,16 @@
+//! mamlint: a policy-as-code linter for connecting Atlassian's mobile apps (Jira Cloud,
+//! Confluence Cloud) to Microsoft Intune app protection.
+//!
+//! The data flow, one module per stage:
+//!
+//! ```text
+//! files ─▶ syntax ─▶ model ─▶ rules ─▶ diagnostic ─▶ report ─▶ cli
+//!          bytes →    typed    one file   findings    human,
+//!          spanned    views,   per rule   with spans  JSON
+//!          tree       catalog
+//! ```
+//!
+//! [`lint`] drives the stages for a set of paths; the CLI in [`cli`] only parses arguments,
+//! calls it, and picks a reporter.
+
+pub mod syntax;

@@ -1,0 +1,277 @@
+//! The spanned document tree shared by the YAML and JSON front ends.
+//!
+//! Both `yaml.rs` and `json.rs` produce [`Node`]s, so everything downstream (schema checks,
+//! rules, reporters) is format-agnostic. Mappings keep every member in source order, including
+//! repeated keys: duplicates are a finding (MAM002), not a load failure. Lookups see the last
+//! occurrence, as JSON parsers and most YAML loaders do.
+
+use super::source::Span;
+
+/// How a node was written in the source. YAML footgun rules (MAM003, MAM004) need to know
+/// whether a scalar was quoted.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Style {
+    /// A YAML plain scalar (unquoted).
+    Plain,
+    SingleQuoted,
+    DoubleQuoted,
+    Literal,
+    Folded,
+    /// A YAML block collection (`- item`, `key: value` lines).
+    Block,
+    /// A YAML flow collection (`[a, b]`, `{k: v}`).
+    Flow,
+    /// Any JSON value.
+    Json,
+}
+
+impl Style {
+    pub fn is_quoted(self) -> bool {
+        matches!(self, Style::SingleQuoted | Style::DoubleQuoted | Style::Json)
+    }
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum Value {
+    Null,
+    Bool(bool),
+    Int(i64),
+    Float(f64),
+    String(String),
+    Array(Vec<Node>),
+    Object(Vec<Member>),
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Node {
+    pub value: Value,
+    /// The node's text: for scalars the token including quotes, for collections from the
+    /// opening token to the end of the last child.
+    pub span: Span,
+    pub style: Style,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Member {
+    pub key: String,
+    pub key_span: Span,
+    pub value: Node,
+}
+
+/// A comment in a YAML file, kept for inline suppressions.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Comment {
+    /// The comment text after `#`.
+    pub text: String,
+    /// Covers `#` to the end of the line.
+    pub span: Span,
+}
+
+/// One document of a file: a YAML stream holds several, a JSON file one.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Document {
+    pub root: Node,
+    /// Index of the document in its file, counting from 0.
+    pub index: usize,
+}
+
+impl Node {
+    pub fn new(value: Value, span: Span, style: Style) -> Self {
+        Node { value, span, style }
+    }
+
+    pub fn as_str(&self) -> Option<&str> {
+        match &self.value {
+            Value::String(s) => Some(s),
+            _ => None,
+        }
+    }
+
+    pub fn as_bool(&self) -> Option<bool> {
+        match self.value {
+            Value::Bool(b) => Some(b),
+            _ => None,
+        }
+    }
+
+    pub fn as_array(&self) -> Option<&[Node]> {
+        match &self.value {
+            Value::Array(items) => Some(items),
+            _ => None,
+        }
+    }
+
+    pub fn as_object(&self) -> Option<&[Member]> {
+        match &self.value {
+            Value::Object(members) => Some(members),
+            _ => None,
+        }
+    }
+
+    pub fn is_null(&self) -> bool {
+        matches!(self.value, Value::Null)
+    }
+
+    /// The member with this key (the last one when the key is repeated).
+    pub fn member(&self, key: &str) -> Option<&Member> {
+        self.as_object()?.iter().rev().find(|m| m.key == key)
+    }
+
+    pub fn get(&self, key: &str) -> Option<&Node> {
+        self.member(key).map(|m| &m.value)
+    }
+
+    /// The JSON type name used in messages.
+    pub fn type_name(&self) -> &'static str {
+        match self.value {
+            Value::Null => "null",
+            Value::Bool(_) => "boolean",
+            Value::Int(_) => "integer",
+            Value::Float(_) => "number",
+            Value::String(_) => "string",
+            Value::Array(_) => "array",
+            Value::Object(_) => "mapping",
+        }
+    }
+
+    /// Converts to a `serde_json::Value` for JSON Schema validation. Repeated keys keep the
+    /// last value; non-finite floats (YAML `.inf`, `.nan`) have no JSON form and become their
+    /// YAML spelling as a string.
+    pub fn to_json(&self) -> serde_json::Value {
+        use serde_json::Value as J;
+        match &self.value {
+            Value::Null => J::Null,
+            Value::Bool(b) => J::Bool(*b),
+            Value::Int(i) => J::from(*i),
+            Value::Float(f) => serde_json::Number::from_f64(*f)
+                .map_or_else(|| J::String(format!("{f}")), J::Number),
+            Value::String(s) => J::String(s.clone()),
+            Value::Array(items) => J::Array(items.iter().map(Node::to_json).collect()),
+            Value::Object(members) => {
+                let mut map = serde_json::Map::with_capacity(members.len());
+                for m in members {
+                    map.insert(m.key.clone(), m.value.to_json());
+                }
+                J::Object(map)
+            }
+        }
+    }
+
+    /// Follows an RFC 6901 JSON Pointer from this node.
+    pub fn pointer(&self, pointer: &str) -> Option<&Node> {
+        if pointer.is_empty() {
+            return Some(self);
+        }
+        let mut node = self;
+        for token in pointer.strip_prefix('/')?.split('/') {
+            let token = unescape_pointer_token(token);
+            node = match &node.value {
+                Value::Object(_) => node.get(&token)?,
+                Value::Array(items) => items.get(token.parse::<usize>().ok()?)?,
+                _ => return None,
+            };
+        }
+        Some(node)
+    }
+
+    /// Calls `visit` for every node below and including this one, with its pointer.
+    /// Iterative, so deeply nested input cannot overflow the stack.
+    pub fn walk<'a>(&'a self, base: &str, mut visit: impl FnMut(&str, &'a Node)) {
+        let mut stack: Vec<(String, &'a Node)> = vec![(base.to_owned(), self)];
+        while let Some((pointer, node)) = stack.pop() {
+            visit(&pointer, node);
+            match &node.value {
+                Value::Array(items) => {
+                    for (i, item) in items.iter().enumerate().rev() {
+                        stack.push((format!("{pointer}/{i}"), item));
+                    }
+                }
+                Value::Object(members) => {
+                    for m in members.iter().rev() {
+                        stack.push((push_pointer(&pointer, &m.key), &m.value));
+                    }
+                }
+                _ => {}
+            }
+        }
+    }
+}
+
+/// Appends one reference token to a JSON Pointer, escaping `~` and `/`.
+pub fn push_pointer(pointer: &str, token: &str) -> String {
+    let mut out = String::with_capacity(pointer.len() + token.len() + 1);
+    out.push_str(pointer);
+    out.push('/');
+    for c in token.chars() {
+        match c {
+            '~' => out.push_str("~0"),
+            '/' => out.push_str("~1"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+fn unescape_pointer_token(token: &str) -> String {
+    token.replace("~1", "/").replace("~0", "~")
+}
+
+impl Drop for Node {
+    // The derived drop recurses once per nesting level. Parsers cap nesting, but dropping
+    // iteratively keeps that guarantee local to this type.
+    fn drop(&mut self) {
+        let mut pending: Vec<Node> = Vec::new();
+        take_children(&mut self.value, &mut pending);
+        while let Some(mut node) = pending.pop() {
+            take_children(&mut node.value, &mut pending);
+        }
+    }
+}
+
+fn take_children(value: &mut Value, pending: &mut Vec<Node>) {
+    match value {
+        Value::Array(items) => pending.append(items),
+        Value::Object(members) => pending.extend(members.drain(..).map(|m| {
+            let Member { value, .. } = m;
+            value
+        })),
+        _ => {}
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn s(v: &str) -> Node {
+        Node::new(Value::String(v.into()), Span::default(), Style::Json)
+    }
+
+    #[test]
+    fn pointer_escapes_and_lookup() {
+        assert_eq!(push_pointer("/a", "b/c~d"), "/a/b~1c~0d");
+        let root = Node::new(
+            Value::Object(vec![Member {
+                key: "b/c~d".into(),
+                key_span: Span::default(),
+                value: Node::new(Value::Array(vec![s("x")]), Span::default(), Style::Json),
+            }]),
+            Span::default(),
+            Style::Json,
+        );
+        assert_eq!(root.pointer("/b~1c~0d/0").and_then(Node::as_str), Some("x"));
+        assert!(root.pointer("/missing").is_none());
+        let mut seen = Vec::new();
+        root.walk("", |p, _| seen.push(p.to_owned()));
+        assert_eq!(seen, ["", "/b~1c~0d", "/b~1c~0d/0"]);
+    }
+
+    #[test]
+    fn deep_tree_drops_without_overflow() {
+        let mut node = s("leaf");
+        for _ in 0..200_000 {
+            node = Node::new(Value::Array(vec![node]), Span::default(), Style::Json);
+        }
+        drop(node);
+    }
+}

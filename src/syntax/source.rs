@@ -1,0 +1,272 @@
+//! Source files: bytes from disk decoded to text, and positions within that text.
+//!
+//! This is the first step of the data flow. Every later layer refers to text by [`Span`]
+//! (a byte range into [`SourceFile::text`]) and asks the file for lines and columns only when
+//! a diagnostic is rendered.
+
+use std::fmt;
+
+/// A byte range `start..end` into a [`SourceFile`]'s decoded text.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Span {
+    pub start: u32,
+    pub end: u32,
+}
+
+impl Span {
+    pub fn new(start: usize, end: usize) -> Self {
+        // Files are capped far below 4 GiB (see `MAX_FILE_BYTES`), so offsets fit in u32.
+        let start = u32::try_from(start).unwrap_or(u32::MAX);
+        let end = u32::try_from(end).unwrap_or(u32::MAX).max(start);
+        Span { start, end }
+    }
+
+    pub fn empty(at: usize) -> Self {
+        Span::new(at, at)
+    }
+
+    pub fn range(self) -> std::ops::Range<usize> {
+        self.start as usize..self.end as usize
+    }
+
+    pub fn len(self) -> usize {
+        (self.end - self.start) as usize
+    }
+
+    pub fn is_empty(self) -> bool {
+        self.start == self.end
+    }
+
+    /// The smallest span that covers both.
+    pub fn cover(self, other: Span) -> Span {
+        Span { start: self.start.min(other.start), end: self.end.max(other.end) }
+    }
+}
+
+/// How a file's bytes were encoded on disk. Fix edits are given in on-disk byte offsets, so
+/// the encoding is kept to translate offsets back.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Encoding {
+    Utf8,
+    Utf8Bom,
+    Utf16Le,
+    Utf16Be,
+}
+
+impl fmt::Display for Encoding {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Encoding::Utf8 => "UTF-8",
+            Encoding::Utf8Bom => "UTF-8 with BOM",
+            Encoding::Utf16Le => "UTF-16LE",
+            Encoding::Utf16Be => "UTF-16BE",
+        })
+    }
+}
+
+/// Why a file's bytes could not be turned into text.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum DecodeError {
+    #[error("the file is not valid UTF-8 (invalid byte sequence at byte {offset}); save it as UTF-8 or as UTF-16 with a byte order mark")]
+    InvalidUtf8 { offset: usize },
+    #[error("the file looks binary (NUL byte at byte {offset}); policy files are UTF-8 or UTF-16 text")]
+    Binary { offset: usize },
+    #[error("the file is not valid {encoding} (unpaired surrogate or odd length near byte {offset})")]
+    InvalidUtf16 { encoding: Encoding, offset: usize },
+}
+
+impl DecodeError {
+    /// Byte offset in the raw file where decoding failed.
+    pub fn offset(&self) -> usize {
+        match *self {
+            DecodeError::InvalidUtf8 { offset }
+            | DecodeError::Binary { offset }
+            | DecodeError::InvalidUtf16 { offset, .. } => offset,
+        }
+    }
+}
+
+/// Decodes file bytes: UTF-8 with or without BOM, UTF-16 LE/BE with BOM.
+pub fn decode(bytes: &[u8]) -> Result<(String, Encoding), DecodeError> {
+    if let Some(rest) = bytes.strip_prefix(&[0xEF, 0xBB, 0xBF]) {
+        return decode_utf8(rest, 3).map(|text| (text, Encoding::Utf8Bom));
+    }
+    if let Some(rest) = bytes.strip_prefix(&[0xFF, 0xFE]) {
+        return decode_utf16(rest, Encoding::Utf16Le).map(|text| (text, Encoding::Utf16Le));
+    }
+    if let Some(rest) = bytes.strip_prefix(&[0xFE, 0xFF]) {
+        return decode_utf16(rest, Encoding::Utf16Be).map(|text| (text, Encoding::Utf16Be));
+    }
+    decode_utf8(bytes, 0).map(|text| (text, Encoding::Utf8))
+}
+
+fn decode_utf8(bytes: &[u8], skipped: usize) -> Result<String, DecodeError> {
+    let text = std::str::from_utf8(bytes)
+        .map_err(|e| DecodeError::InvalidUtf8 { offset: skipped + e.valid_up_to() })?;
+    reject_nul(text, skipped)?;
+    Ok(text.to_owned())
+}
+
+fn decode_utf16(bytes: &[u8], encoding: Encoding) -> Result<String, DecodeError> {
+    if bytes.len() % 2 != 0 {
+        return Err(DecodeError::InvalidUtf16 { encoding, offset: bytes.len() + 1 });
+    }
+    let units = bytes.chunks_exact(2).map(|pair| match encoding {
+        Encoding::Utf16Be => u16::from_be_bytes([pair[0], pair[1]]),
+        _ => u16::from_le_bytes([pair[0], pair[1]]),
+    });
+    let mut text = String::with_capacity(bytes.len() / 2);
+    for (index, decoded) in char::decode_utf16(units).enumerate() {
+        match decoded {
+            Ok(c) => text.push(c),
+            Err(_) => return Err(DecodeError::InvalidUtf16 { encoding, offset: 2 + index * 2 }),
+        }
+    }
+    reject_nul(&text, 2)?;
+    Ok(text)
+}
+
+fn reject_nul(text: &str, skipped: usize) -> Result<(), DecodeError> {
+    match text.find('\0') {
+        Some(offset) => Err(DecodeError::Binary { offset: skipped + offset }),
+        None => Ok(()),
+    }
+}
+
+/// A decoded file with a line index.
+#[derive(Debug)]
+pub struct SourceFile {
+    /// The path as the user gave it (relative paths stay relative); `-` for standard input.
+    pub path: String,
+    /// The decoded text, without byte order mark.
+    pub text: String,
+    pub encoding: Encoding,
+    line_starts: Vec<u32>,
+}
+
+/// A 1-based line and a 1-based column counted in Unicode scalar values.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub struct LineCol {
+    pub line: usize,
+    pub column: usize,
+}
+
+impl SourceFile {
+    pub fn new(path: impl Into<String>, text: String, encoding: Encoding) -> Self {
+        let mut line_starts = vec![0];
+        line_starts.extend(
+            text.bytes()
+                .enumerate()
+                .filter(|&(_, b)| b == b'\n')
+                .map(|(i, _)| u32::try_from(i + 1).unwrap_or(u32::MAX)),
+        );
+        SourceFile { path: path.into(), text, encoding, line_starts }
+    }
+
+    /// Clamps an offset into the text and onto a character boundary.
+    pub fn clamp(&self, offset: usize) -> usize {
+        let mut offset = offset.min(self.text.len());
+        while !self.text.is_char_boundary(offset) {
+            offset -= 1;
+        }
+        offset
+    }
+
+    /// Line and column of a byte offset.
+    pub fn line_col(&self, offset: usize) -> LineCol {
+        let offset = self.clamp(offset);
+        let line = match self.line_starts.binary_search(&(offset as u32)) {
+            Ok(i) => i,
+            Err(i) => i - 1,
+        };
+        let start = self.line_starts[line] as usize;
+        LineCol { line: line + 1, column: self.text[start..offset].chars().count() + 1 }
+    }
+
+    /// The text of a 1-based line, without its line break.
+    pub fn line_text(&self, line: usize) -> &str {
+        let Some(&start) = self.line_starts.get(line.wrapping_sub(1)) else {
+            return "";
+        };
+        let end = self.line_starts.get(line).map_or(self.text.len(), |&e| e as usize);
+        self.text[start as usize..end].trim_end_matches(['\n', '\r'])
+    }
+
+    /// Byte offset of the start of a 1-based line.
+    pub fn line_start(&self, line: usize) -> usize {
+        self.line_starts.get(line.wrapping_sub(1)).map_or(self.text.len(), |&s| s as usize)
+    }
+
+    pub fn line_count(&self) -> usize {
+        self.line_starts.len()
+    }
+
+    pub fn slice(&self, span: Span) -> &str {
+        self.text.get(span.range()).unwrap_or("")
+    }
+
+    /// Translates an offset in the decoded text to a byte offset in the file on disk.
+    pub fn disk_offset(&self, offset: usize) -> usize {
+        let offset = self.clamp(offset);
+        match self.encoding {
+            Encoding::Utf8 => offset,
+            Encoding::Utf8Bom => offset + 3,
+            Encoding::Utf16Le | Encoding::Utf16Be => {
+                2 + 2 * self.text[..offset].chars().map(char::len_utf16).sum::<usize>()
+            }
+        }
+    }
+
+    /// The line break the file uses, for edits that insert lines.
+    pub fn line_break(&self) -> &'static str {
+        if self.text.contains("\r\n") { "\r\n" } else { "\n" }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn decodes_utf16le_with_bom_and_crlf() {
+        let mut bytes = vec![0xFF, 0xFE];
+        for unit in "{\r\n  \"a\": \"é\"\r\n}".encode_utf16() {
+            bytes.extend(unit.to_le_bytes());
+        }
+        let (text, encoding) = decode(&bytes).unwrap();
+        assert_eq!(encoding, Encoding::Utf16Le);
+        assert_eq!(text, "{\r\n  \"a\": \"é\"\r\n}");
+        let file = SourceFile::new("x.json", text, encoding);
+        // `"é"` starts at decoded byte 11; on disk: BOM + 11 UTF-16 units.
+        assert_eq!(file.disk_offset(11), 2 + 2 * 11);
+    }
+
+    #[test]
+    fn decodes_utf16be_and_utf8_bom() {
+        let mut bytes = vec![0xFE, 0xFF];
+        for unit in "a: 1".encode_utf16() {
+            bytes.extend(unit.to_be_bytes());
+        }
+        assert_eq!(decode(&bytes).unwrap(), ("a: 1".to_owned(), Encoding::Utf16Be));
+        assert_eq!(decode(b"\xEF\xBB\xBFa: 1").unwrap(), ("a: 1".to_owned(), Encoding::Utf8Bom));
+    }
+
+    #[test]
+    fn rejects_invalid_utf8_and_binary() {
+        assert_eq!(decode(b"a: \xFF"), Err(DecodeError::InvalidUtf8 { offset: 3 }));
+        assert_eq!(decode(b"ab\0cd"), Err(DecodeError::Binary { offset: 2 }));
+        assert!(matches!(decode(&[0xFF, 0xFE, 0x00]), Err(DecodeError::InvalidUtf16 { .. })));
+        assert!(matches!(decode(&[0xFF, 0xFE, 0x00, 0xD8]), Err(DecodeError::InvalidUtf16 { .. })));
+    }
+
+    #[test]
+    fn columns_count_unicode_scalar_values() {
+        let file = SourceFile::new("x", "é: 1\r\nkey: ü\n".to_owned(), Encoding::Utf8);
+        assert_eq!(file.line_col(0), LineCol { line: 1, column: 1 });
+        assert_eq!(file.line_col(2), LineCol { line: 1, column: 2 });
+        let u = file.text.find('ü').unwrap();
+        assert_eq!(file.line_col(u), LineCol { line: 2, column: 6 });
+        assert_eq!(file.line_text(1), "é: 1");
+        assert_eq!(file.line_col(u + 1), LineCol { line: 2, column: 6 }, "clamped to a char boundary");
+    }
+}
