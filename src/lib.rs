@@ -14,3 +14,12 @@
 //! calls it, and picks a reporter.
 
 pub mod syntax;
+pub mod diagnostic;
+pub mod model;
+pub mod suggest;
+pub mod rules;
+pub mod schema;
+pub mod lint;
+pub mod walk;
+pub mod report;
+pub mod cli;

@@ -2,7 +2,7 @@
 //!
 //! The first stage of the data flow (`syntax` → `model` → `rules` → `diagnostic` → `report`).
 //! [`load`] turns a file's bytes into a [`SourceFile`] and its [`Document`]s, whatever the
-//! format (YAML or JSON) and encoding; a failure is a [`LoadError`] that the linter reports as
+//! format (YAML or JSON) and encoding; a file that cannot be read carries a [`ParseError`] that the linter reports as
 //! MAM001, never a panic.
 
 pub mod json;
@@ -58,7 +58,8 @@ impl Format {
     }
 }
 
-/// A file after loading: its text and documents, or why they could not be had.
+/// A file after loading: its text and documents. A file that could not be decoded has empty
+/// text and its reason in `parsed.error`, so every file of a run can be reported the same way.
 #[derive(Debug)]
 pub struct LoadedFile {
     pub source: SourceFile,
@@ -66,25 +67,56 @@ pub struct LoadedFile {
     pub parsed: ParsedFile,
 }
 
-/// Why a file produced no text.
-#[derive(Debug, thiserror::Error)]
-pub enum LoadError {
-    #[error(transparent)]
-    Decode(#[from] source::DecodeError),
-    #[error("the file is {size} bytes, over the {MAX_FILE_BYTES}-byte limit for policy files")]
-    TooLarge { size: u64 },
-}
-
-/// Decodes and parses one file's bytes.
-pub fn load(path: &str, bytes: &[u8]) -> Result<LoadedFile, LoadError> {
+/// Decodes and parses one file's bytes. Never fails: a file that cannot be read as YAML or
+/// JSON carries a [`ParseError`] instead.
+pub fn load(path: &str, bytes: &[u8]) -> LoadedFile {
+    let failed = |message: String, at: usize| LoadedFile {
+        source: SourceFile::new(path, String::new(), Encoding::Utf8),
+        format: Format::detect(path, ""),
+        parsed: ParsedFile {
+            error: Some(ParseError { span: Span::empty(0), message: format!("{message} (at byte {at})") }),
+            ..ParsedFile::default()
+        },
+    };
     if bytes.len() as u64 > MAX_FILE_BYTES {
-        return Err(LoadError::TooLarge { size: bytes.len() as u64 });
+        return LoadedFile {
+            parsed: ParsedFile {
+                error: Some(ParseError {
+                    span: Span::empty(0),
+                    message: format!(
+                        "the file is {} bytes, over the {MAX_FILE_BYTES}-byte limit for policy files",
+                        bytes.len()
+                    ),
+                }),
+                ..ParsedFile::default()
+            },
+            ..failed(String::new(), 0)
+        };
     }
-    let (text, encoding) = source::decode(bytes)?;
+    let (text, encoding) = match source::decode(bytes) {
+        Ok(decoded) => decoded,
+        Err(error) => return failed(error.to_string(), error.offset()),
+    };
     let format = Format::detect(path, &text);
     let parsed = match format {
         Format::Json => json::parse(&text),
         Format::Yaml => yaml::parse(&text),
     };
-    Ok(LoadedFile { source: SourceFile::new(path, text, encoding), format, parsed })
+    LoadedFile { source: SourceFile::new(path, text, encoding), format, parsed }
+}
+
+/// Whether raw bytes mention mamlint manifests or Graph app protection policies. Files found by
+/// walking a directory that fail to load are reported only when they look like policy files,
+/// so a broken `package.json` elsewhere in the repository is not a policy finding.
+pub fn looks_like_policy(bytes: &[u8]) -> bool {
+    const MARKERS: [&str; 3] = ["mamlint/", "ManagedAppProtection", "managedAppProtection"];
+    let utf8 = String::from_utf8_lossy(bytes);
+    if MARKERS.iter().any(|m| utf8.contains(m)) {
+        return true;
+    }
+    let units = |le: bool| bytes.chunks_exact(2).map(move |p| if le { u16::from_le_bytes([p[0], p[1]]) } else { u16::from_be_bytes([p[0], p[1]]) });
+    [true, false].into_iter().any(|le| {
+        let text: String = char::decode_utf16(units(le)).map(|c| c.unwrap_or('\u{FFFD}')).collect();
+        MARKERS.iter().any(|m| text.contains(m))
+    })
 }

@@ -1,0 +1,54 @@
+//! `cli`: argument parsing and the commands. The last stage of the data flow: each command
+//! turns its arguments into a call to the library and an exit code; nothing here decides
+//! what is a finding.
+
+mod check;
+mod rule;
+mod schema;
+
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+/// Exit codes (mamlint spec §5).
+pub mod exit {
+    /// Nothing at or above the fail level.
+    pub const CLEAN: u8 = 0;
+    /// Findings at or above the fail level.
+    pub const FINDINGS: u8 = 1;
+    /// Usage error, unreadable path, or internal error.
+    pub const ERROR: u8 = 2;
+}
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "mamlint",
+    version,
+    about = "Lint Atlassian mobile app policies, Entra consent and Intune app protection policies before rollout",
+    long_about = None,
+    propagate_version = true
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Check policy files and directories (default: the current directory).
+    Check(check::CheckArgs),
+    /// Print a rule's documentation: what it checks, why, an example, the fix, the source.
+    Rule(rule::RuleArgs),
+    /// Print the JSON Schema of a manifest kind or Graph export, or write them all.
+    Schema(schema::SchemaArgs),
+}
+
+/// Runs a parsed command line.
+pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
+    let code = match cli.command {
+        Command::Check(args) => check::run(args)?,
+        Command::Rule(args) => rule::run(args)?,
+        Command::Schema(args) => schema::run(args)?,
+    };
+    Ok(ExitCode::from(code))
+}

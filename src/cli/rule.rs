@@ -1,0 +1,67 @@
+//! `mamlint rule`.
+
+use clap::{Args, ValueEnum};
+
+use super::exit;
+use crate::rules::{self, RULES};
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum RuleFormat {
+    /// The documentation as Markdown text.
+    Text,
+    /// The generated catalogue (rules/README.md), with --all.
+    Markdown,
+    /// Code, name, severity, summary and documentation as JSON.
+    Json,
+}
+
+#[derive(Debug, Args)]
+pub struct RuleArgs {
+    /// A rule code (MAM102) or name (platform-mismatch).
+    #[arg(required_unless_present = "all", conflicts_with = "all")]
+    pub code: Option<String>,
+
+    /// Every rule.
+    #[arg(long)]
+    pub all: bool,
+
+    #[arg(long, value_enum, default_value_t = RuleFormat::Text)]
+    pub format: RuleFormat,
+}
+
+fn as_json(meta: &rules::RuleMeta) -> serde_json::Value {
+    serde_json::json!({
+        "code": meta.code,
+        "name": meta.name,
+        "severity": meta.severity,
+        "summary": meta.summary,
+        "documentation": meta.documentation(),
+    })
+}
+
+fn as_text(meta: &rules::RuleMeta) -> String {
+    format!("# {} {}\n\nDefault severity: {}. {}\n\n{}\n", meta.code, meta.name, meta.severity, meta.summary, meta.documentation())
+}
+
+pub(super) fn run(args: RuleArgs) -> anyhow::Result<u8> {
+    let metas: Vec<&rules::RuleMeta> = match &args.code {
+        Some(code) => match rules::find(code) {
+            Some(meta) => vec![meta],
+            None => {
+                eprintln!("error: no rule `{code}`; `mamlint rule --all` lists them");
+                return Ok(exit::ERROR);
+            }
+        },
+        None => RULES.iter().map(|r| r.meta()).collect(),
+    };
+    match args.format {
+        RuleFormat::Markdown if args.all => print!("{}", rules::catalogue_markdown()),
+        RuleFormat::Json if args.all => println!("{}", serde_json::to_string_pretty(&metas.iter().map(|m| as_json(m)).collect::<Vec<_>>())?),
+        RuleFormat::Json => println!("{}", serde_json::to_string_pretty(&as_json(metas[0]))?),
+        RuleFormat::Text | RuleFormat::Markdown => {
+            let texts: Vec<String> = metas.iter().map(|m| as_text(m)).collect();
+            print!("{}", texts.join("\n"));
+        }
+    }
+    Ok(exit::CLEAN)
+}

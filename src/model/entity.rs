@@ -1,0 +1,196 @@
+//! [`Entity`]: one recognized object of a run (a manifest, or one policy of a Graph export),
+//! with accessors that return nodes together with their JSON Pointers, so that every finding
+//! can say exactly where it is.
+
+use super::catalog::{self, CATALOG};
+use super::{Kind, Platform};
+use crate::diagnostic::{FileId, Location};
+use crate::syntax::{Member, Node, push_pointer};
+
+/// Where an entity came from.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Origin {
+    Manifest,
+    /// A Graph export; its settings sit at the top level.
+    GraphExport { from_file_name: bool },
+}
+
+/// A node and its JSON Pointer relative to the entity's root.
+#[derive(Clone, Debug)]
+pub struct At<'a> {
+    pub node: &'a Node,
+    pub pointer: String,
+}
+
+impl<'a> At<'a> {
+    pub fn get(&self, key: &str) -> Option<At<'a>> {
+        self.node.get(key).map(|node| At { node, pointer: push_pointer(&self.pointer, key) })
+    }
+
+    pub fn member(&self, key: &str) -> Option<(&'a Member, String)> {
+        self.node.member(key).map(|m| (m, push_pointer(&self.pointer, key)))
+    }
+
+    /// Members with their pointers, in source order (repeated keys included).
+    pub fn members(&self) -> impl Iterator<Item = (&'a Member, String)> + '_ {
+        self.node.as_object().unwrap_or(&[]).iter().map(|m| (m, push_pointer(&self.pointer, &m.key)))
+    }
+
+    pub fn items(&self) -> impl Iterator<Item = At<'a>> + '_ {
+        self.node
+            .as_array()
+            .unwrap_or(&[])
+            .iter()
+            .enumerate()
+            .map(|(i, node)| At { node, pointer: format!("{}/{i}", self.pointer) })
+    }
+
+    pub fn str(&self) -> Option<&'a str> {
+        self.node.as_str()
+    }
+}
+
+/// An app listed by a policy: its package/bundle ID and the node that holds it.
+#[derive(Clone, Debug)]
+pub struct AppRef<'a> {
+    pub id: &'a str,
+    pub at: At<'a>,
+    /// The ID sits in a Graph `managedMobileApp` object rather than being a plain string.
+    pub in_object: bool,
+}
+
+impl AppRef<'_> {
+    pub fn is_atlassian(&self) -> bool {
+        catalog::is_atlassian_id(self.id)
+    }
+}
+
+#[derive(Debug)]
+pub struct Entity<'a> {
+    pub file: FileId,
+    pub path: &'a str,
+    pub document: usize,
+    pub root: &'a Node,
+    /// Pointer of `root` inside its document: empty, or `/value/N` in a Graph list.
+    pub base: String,
+    pub kind: Kind,
+    pub origin: Origin,
+}
+
+impl<'a> Entity<'a> {
+    pub fn is_export(&self) -> bool {
+        matches!(self.origin, Origin::GraphExport { .. })
+    }
+
+    pub fn root_at(&self) -> At<'a> {
+        At { node: self.root, pointer: String::new() }
+    }
+
+    /// The location of a node of this entity, given its pointer relative to the root.
+    pub fn location(&self, at: &At<'_>) -> Location {
+        Location {
+            file: self.file,
+            span: at.node.span,
+            document: Some(self.document),
+            pointer: Some(format!("{}{}", self.base, at.pointer)),
+        }
+    }
+
+    /// The location of a mapping key, for findings about the key itself.
+    pub fn key_location(&self, member: &Member, pointer: &str) -> Location {
+        Location {
+            file: self.file,
+            span: member.key_span,
+            document: Some(self.document),
+            pointer: Some(format!("{}{pointer}", self.base)),
+        }
+    }
+
+    pub fn find(&self, pointer: &str) -> Option<At<'a>> {
+        self.root.pointer(pointer).map(|node| At { node, pointer: pointer.to_owned() })
+    }
+
+    pub fn spec(&self) -> Option<At<'a>> {
+        match self.origin {
+            Origin::Manifest => self.root_at().get("spec"),
+            Origin::GraphExport { .. } => Some(self.root_at()),
+        }
+    }
+
+    /// `metadata.name` of a manifest; `displayName` of an export.
+    pub fn name(&self) -> Option<&'a str> {
+        self.name_at().and_then(|at| at.str())
+    }
+
+    pub fn name_at(&self) -> Option<At<'a>> {
+        match self.origin {
+            Origin::Manifest => self.root_at().get("metadata")?.get("name"),
+            Origin::GraphExport { .. } => self.root_at().get("displayName"),
+        }
+    }
+
+    /// A short way to name the entity in messages: `AppProtectionPolicy "atlassian-ios"`.
+    pub fn describe(&self) -> String {
+        match (self.origin, self.name()) {
+            (Origin::Manifest, Some(name)) => format!("{} `{name}`", self.kind),
+            (Origin::GraphExport { .. }, Some(name)) => format!("app protection policy `{name}`"),
+            _ => format!("{} in {}", self.kind, self.path),
+        }
+    }
+
+    /// A key of the spec (manifests) or of the top level (exports).
+    pub fn spec_get(&self, key: &str) -> Option<At<'a>> {
+        self.spec()?.get(key)
+    }
+
+    pub fn spec_str(&self, key: &str) -> Option<&'a str> {
+        self.spec_get(key).and_then(|at| at.str())
+    }
+
+    /// The platform of an app protection policy.
+    pub fn platform(&self, export_platform: Option<Platform>) -> Option<Platform> {
+        export_platform.or_else(|| self.spec_str("platform").and_then(Platform::from_key))
+    }
+
+    /// The settings block: `spec.settings` of a manifest, the top level of an export.
+    pub fn settings(&self) -> Option<At<'a>> {
+        match self.origin {
+            Origin::Manifest => self.spec_get("settings"),
+            Origin::GraphExport { .. } => Some(self.root_at()),
+        }
+    }
+
+    pub fn setting(&self, key: &str) -> Option<At<'a>> {
+        self.settings()?.get(key)
+    }
+
+    /// The apps a policy lists: plain strings, or Graph `managedMobileApp` objects.
+    pub fn apps(&self) -> Vec<AppRef<'a>> {
+        let Some(list) = self.spec_get("apps") else {
+            return Vec::new();
+        };
+        list.items().filter_map(app_ref).collect()
+    }
+
+    /// Whether the policy lists any `com.atlassian.*` app.
+    pub fn targets_atlassian(&self) -> bool {
+        self.apps().iter().any(AppRef::is_atlassian)
+    }
+
+    /// The catalog apps the policy lists, by key, with their references.
+    pub fn catalog_apps(&self) -> Vec<(&'static catalog::App, AppRef<'a>)> {
+        self.apps()
+            .into_iter()
+            .filter_map(|r| CATALOG.by_platform_id(r.id).map(|(app, _)| (app, r)))
+            .collect()
+    }
+}
+
+fn app_ref(item: At<'_>) -> Option<AppRef<'_>> {
+    if let Some(id) = item.str() {
+        return Some(AppRef { id, at: item, in_object: false });
+    }
+    let identifier = item.get("mobileAppIdentifier")?;
+    let at = identifier.get("packageId").or_else(|| identifier.get("bundleId"))?;
+    Some(AppRef { id: at.str()?, at, in_object: true })
+}

@@ -1,0 +1,163 @@
+//! [`Workspace`]: everything one run loaded, indexed for rules.
+//!
+//! Documents refer to each other by `metadata.name` across all files of a run (spec §2), so
+//! cross-document rules ask the workspace, never the file system.
+
+use super::entity::{At, Entity, Origin};
+use super::{Classified, Kind, Platform, classify};
+use crate::diagnostic::FileId;
+use crate::syntax::LoadedFile;
+
+/// What a document was found to be.
+pub type DocumentClass = Classified;
+
+/// A file of the run as the linter saw it.
+#[derive(Debug)]
+pub struct WorkspaceFile {
+    pub loaded: LoadedFile,
+    /// Named on the command line (or standard input) rather than found by walking.
+    pub explicit: bool,
+    /// The raw bytes mention mamlint or Graph app protection (see `syntax::looks_like_policy`).
+    pub looks_like_policy: bool,
+    pub classes: Vec<DocumentClass>,
+}
+
+impl WorkspaceFile {
+    /// Whether a load failure is a finding: always for files the user named, and for walked
+    /// files that look like policy files.
+    pub fn report_load_errors(&self) -> bool {
+        self.explicit || self.looks_like_policy
+    }
+
+    /// Whether any document is something mamlint checks.
+    pub fn is_recognized(&self) -> bool {
+        self.classes.iter().any(|c| {
+            matches!(c, Classified::Manifest(_) | Classified::GraphExport { .. } | Classified::GraphList(_))
+        })
+    }
+}
+
+pub struct Workspace<'a> {
+    pub files: &'a [WorkspaceFile],
+    pub entities: Vec<Entity<'a>>,
+    /// For Graph exports: the platform recorded at classification, by entity index.
+    export_platforms: Vec<Option<Platform>>,
+}
+
+/// How a reference (`spec.organization`, `spec.tenant`) resolved.
+#[derive(Debug)]
+pub enum Resolution<'w, 'a> {
+    Found(&'w Entity<'a>),
+    /// Named, but no loaded document of the kind has that name.
+    Missing(At<'a>),
+    /// Omitted while several documents of the kind are loaded.
+    Ambiguous(usize),
+    /// Omitted and none loaded: rules that need the target do not run.
+    NoneLoaded,
+}
+
+/// Classifies the documents of one loaded file.
+pub fn classify_file(loaded: &LoadedFile) -> Vec<DocumentClass> {
+    loaded.parsed.documents.iter().map(|d| classify(&d.root, &loaded.source.path)).collect()
+}
+
+impl<'a> Workspace<'a> {
+    pub fn new(files: &'a [WorkspaceFile]) -> Self {
+        let mut entities = Vec::new();
+        let mut export_platforms = Vec::new();
+        for (file, wf) in files.iter().enumerate() {
+            let loaded = &wf.loaded;
+            for (doc, class) in loaded.parsed.documents.iter().zip(&wf.classes) {
+                let path = loaded.source.path.as_str();
+                let entity = |root, base: String, kind, origin| Entity {
+                    file,
+                    path,
+                    document: doc.index,
+                    root,
+                    base,
+                    kind,
+                    origin,
+                };
+                match class {
+                    Classified::Manifest(kind) => {
+                        entities.push(entity(&doc.root, String::new(), *kind, Origin::Manifest));
+                        export_platforms.push(None);
+                    }
+                    Classified::GraphExport { platform, from_file_name } => {
+                        let origin = Origin::GraphExport { from_file_name: *from_file_name };
+                        entities.push(entity(&doc.root, String::new(), Kind::AppProtectionPolicy, origin));
+                        export_platforms.push(Some(*platform));
+                    }
+                    Classified::GraphList(items) => {
+                        for (pointer, platform) in items {
+                            if let Some(node) = doc.root.pointer(pointer) {
+                                let origin = Origin::GraphExport { from_file_name: false };
+                                entities.push(entity(node, pointer.clone(), Kind::AppProtectionPolicy, origin));
+                                export_platforms.push(Some(*platform));
+                            }
+                        }
+                    }
+                    Classified::UnknownManifest | Classified::Unrecognized => {}
+                }
+            }
+        }
+        Workspace { files, entities, export_platforms }
+    }
+
+    pub fn loaded(&self, file: FileId) -> Option<&'a LoadedFile> {
+        self.files.get(file).map(|f| &f.loaded)
+    }
+
+    pub fn of_kind(&self, kind: Kind) -> impl Iterator<Item = &Entity<'a>> {
+        self.entities.iter().filter(move |e| e.kind == kind)
+    }
+
+    /// The platform of an app protection policy, manifest or export.
+    pub fn platform(&self, entity: &Entity<'a>) -> Option<Platform> {
+        let index = self.entities.iter().position(|e| std::ptr::eq(e, entity))?;
+        entity.platform(self.export_platforms.get(index).copied().flatten())
+    }
+
+    /// Resolves a reference key of `spec` to a loaded document of `kind`.
+    pub fn resolve(&self, from: &Entity<'a>, key: &str, kind: Kind) -> Resolution<'_, 'a> {
+        match from.spec_get(key) {
+            Some(at) if at.str().is_some() => {
+                let name = at.str().unwrap_or_default();
+                match self.of_kind(kind).find(|e| e.name() == Some(name)) {
+                    Some(found) => Resolution::Found(found),
+                    None => Resolution::Missing(at),
+                }
+            }
+            _ => {
+                let mut candidates = self.of_kind(kind);
+                match (candidates.next(), candidates.count()) {
+                    (None, _) => Resolution::NoneLoaded,
+                    (Some(only), 0) => Resolution::Found(only),
+                    (Some(_), more) => Resolution::Ambiguous(more + 1),
+                }
+            }
+        }
+    }
+
+    /// The organization of a MobileAppPolicy, when it resolves.
+    pub fn organization_of(&self, policy: &Entity<'a>) -> Option<&Entity<'a>> {
+        match self.resolve(policy, "organization", Kind::Organization) {
+            Resolution::Found(org) => Some(org),
+            _ => None,
+        }
+    }
+
+    /// The tenant of a policy, when it resolves. Exports name no tenant; they belong to the
+    /// only loaded tenant, if there is exactly one.
+    pub fn tenant_of(&self, policy: &Entity<'a>) -> Option<&Entity<'a>> {
+        match self.resolve(policy, "tenant", Kind::EntraTenant) {
+            Resolution::Found(tenant) => Some(tenant),
+            _ => None,
+        }
+    }
+
+    /// Intune mobile app policies (`type: intune`).
+    pub fn intune_policies(&self) -> impl Iterator<Item = &Entity<'a>> {
+        self.of_kind(Kind::MobileAppPolicy).filter(|e| e.spec_str("type") == Some("intune"))
+    }
+}

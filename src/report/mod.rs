@@ -1,0 +1,51 @@
+//! `report`: one file per output format. Reporters render an [`Outcome`] and never decide
+//! anything; what is found, and in which order, is settled in `lint`.
+
+pub mod human;
+pub mod json;
+
+use std::io::{self, Write};
+
+use crate::diagnostic::Location;
+use crate::lint::Outcome;
+use crate::model::WorkspaceFile;
+use crate::syntax::LineCol;
+
+/// `--format`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum Format {
+    /// rustc-style code frames with labels, help and a summary line.
+    Human,
+    /// One JSON object (mamlint spec §6).
+    Json,
+}
+
+/// Options that apply to the human format.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct HumanOptions {
+    pub color: bool,
+    /// Print findings only, without the summary line.
+    pub quiet: bool,
+}
+
+pub fn write(format: Format, outcome: &Outcome, options: HumanOptions, out: &mut dyn Write) -> io::Result<()> {
+    match format {
+        Format::Human => human::write(outcome, options, out),
+        Format::Json => json::write(outcome, out),
+    }
+}
+
+/// Start and end (exclusive) line/column of a location.
+pub(crate) fn line_cols(files: &[WorkspaceFile], location: &Location) -> (LineCol, LineCol) {
+    match files.get(location.file) {
+        Some(file) => {
+            let source = &file.loaded.source;
+            (source.line_col(location.span.start as usize), source.line_col(location.span.end as usize))
+        }
+        None => (LineCol { line: 1, column: 1 }, LineCol { line: 1, column: 1 }),
+    }
+}
+
+pub(crate) fn path(files: &[WorkspaceFile], location: &Location) -> String {
+    files.get(location.file).map(|f| f.loaded.source.path.clone()).unwrap_or_default()
+}

@@ -1,0 +1,94 @@
+use super::{Context, Rule, RuleMeta, declare_rule};
+use crate::diagnostic::{Diagnostic, Fix};
+use crate::model::properties::{PROPERTIES, Property, is_version_setting};
+use crate::model::{At, Entity, Kind};
+use crate::syntax::{Node, Style, Value};
+
+declare_rule! {
+    /// ## What it checks
+    /// An OS, app, SDK or Company Portal version setting (`minimumRequiredOsVersion`,
+    /// `minimumWarningAppVersion`, ...) written as an unquoted number in YAML.
+    ///
+    /// ## Why it matters
+    /// `16.10` unquoted is the number 16.1, so a policy meant to require iOS 16.10 requires
+    /// 16.1, and `17.0` becomes `17`. Graph types these properties as strings; the version you
+    /// reviewed is not the one that gets deployed.
+    ///
+    /// ## Example
+    /// ```yaml
+    /// apiVersion: mamlint/v1
+    /// kind: AppProtectionPolicy
+    /// metadata: {name: atlassian-ios}
+    /// spec:
+    ///   platform: ios
+    ///   displayName: Atlassian apps (iOS)
+    ///   settings:
+    ///     minimumRequiredOsVersion: 16.10
+    /// ```
+    ///
+    /// ## Fix
+    /// Quote the version (the fix does this, keeping the digits as written).
+    /// ```yaml
+    /// apiVersion: mamlint/v1
+    /// kind: AppProtectionPolicy
+    /// metadata: {name: atlassian-ios}
+    /// spec:
+    ///   platform: ios
+    ///   displayName: Atlassian apps (iOS)
+    ///   settings:
+    ///     minimumRequiredOsVersion: "16.10"
+    /// ```
+    ///
+    /// ## Source
+    /// Graph `iosManagedAppProtection` / `androidManagedAppProtection`: version properties are
+    /// `String`; Intune settings reference: "major.minor, major.minor.build".
+    pub struct UnquotedVersion {
+        code: "MAM004",
+        name: "unquoted-version",
+        severity: Warning,
+        summary: "An OS/app version setting is an unquoted number (`16.10` reads as 16.1).",
+    }
+}
+
+impl UnquotedVersion {
+    pub fn applies(name: &str, property: &Property, node: &Node) -> bool {
+        is_version_setting(name, property)
+            && node.style == Style::Plain
+            && matches!(node.value, Value::Int(_) | Value::Float(_))
+    }
+}
+
+impl Rule for UnquotedVersion {
+    fn meta(&self) -> &'static RuleMeta {
+        &Self::META
+    }
+
+    fn check_entity(&self, cx: &Context<'_, '_>, entity: &Entity<'_>, out: &mut Vec<Diagnostic>) {
+        if entity.kind != Kind::AppProtectionPolicy {
+            return;
+        }
+        let Some(platform) = cx.workspace.platform(entity) else { return };
+        let Some(settings) = entity.settings() else { return };
+        let Some(source) = cx.workspace.loaded(entity.file) else { return };
+        for (member, pointer) in settings.members() {
+            let Some(property) = PROPERTIES.get(platform, &member.key) else { continue };
+            if !Self::applies(&member.key, property, &member.value) {
+                continue;
+            }
+            let written = source.source.slice(member.value.span);
+            let read_as = member.value.to_json().to_string();
+            let quoted = format!("\"{written}\"");
+            let at = At { node: &member.value, pointer };
+            out.push(
+                Diagnostic::new(
+                    &Self::META,
+                    entity.location(&at),
+                    format!("unquoted version `{written}` of `{}` is the number {read_as}, not a version string", member.key),
+                )
+                .label(format!("read as the number {read_as}"))
+                .help(format!("quote it: {quoted}"))
+                .fix(Fix::replace(format!("quote the version as {quoted}"), entity.file, member.value.span, quoted.clone())),
+            );
+        }
+    }
+}

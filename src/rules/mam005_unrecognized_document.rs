@@ -1,0 +1,119 @@
+use super::{Context, Rule, RuleMeta, declare_rule, head_span};
+use crate::diagnostic::{Diagnostic, FileId, Location};
+use crate::model::{API_VERSION, Classified, Kind};
+use crate::suggest;
+use crate::syntax::{Node, Span};
+
+declare_rule! {
+    /// ## What it checks
+    /// A document with `apiVersion: mamlint/...` whose `kind` (or version) mamlint does not
+    /// know, and a file named on the command line in which mamlint recognizes no document at
+    /// all: no mamlint manifest, no Graph app protection policy (`@odata.type`
+    /// `#microsoft.graph.androidManagedAppProtection` or `...iosManagedAppProtection`), no
+    /// Graph list response holding one, and no Microsoft framework template (a file name ending
+    /// in `-Android.json` or `-iOS.json`).
+    ///
+    /// Files found by walking a directory that hold nothing mamlint knows are skipped silently
+    /// (`--verbose` lists them).
+    ///
+    /// ## Why it matters
+    /// A file you asked mamlint to check but that it does not understand has not been checked:
+    /// a typo in `kind`, a Graph error response saved instead of the policy, or the wrong file
+    /// in a pre-commit hook would otherwise pass as clean.
+    ///
+    /// ## Example
+    /// ```yaml
+    /// apiVersion: mamlint/v1
+    /// kind: AppProtectionPolcy
+    /// metadata: {name: atlassian-ios}
+    /// spec: {platform: ios, displayName: Atlassian apps (iOS)}
+    /// ```
+    ///
+    /// ## Fix
+    /// Use one of the kinds `Organization`, `MobileAppPolicy`, `EntraTenant`,
+    /// `AppProtectionPolicy`, `AppConfigurationPolicy`.
+    /// ```yaml
+    /// apiVersion: mamlint/v1
+    /// kind: AppProtectionPolicy
+    /// metadata: {name: atlassian-ios}
+    /// spec: {platform: ios, displayName: Atlassian apps (iOS)}
+    /// ```
+    ///
+    /// ## Source
+    /// mamlint spec §2 (inputs) and §3 (manifest kinds).
+    pub struct UnrecognizedDocument {
+        code: "MAM005",
+        name: "unrecognized-document",
+        severity: Error,
+        summary: "A file named on the command line has no recognizable document, or `kind` is unknown.",
+    }
+}
+
+impl Rule for UnrecognizedDocument {
+    fn meta(&self) -> &'static RuleMeta {
+        &Self::META
+    }
+
+    fn check_file(&self, cx: &Context<'_, '_>, file: FileId, out: &mut Vec<Diagnostic>) {
+        let Some(wf) = cx.workspace.files.get(file) else { return };
+        let loaded = &wf.loaded;
+        let mut reported = false;
+        for (document, class) in loaded.parsed.documents.iter().zip(&wf.classes) {
+            if *class != Classified::UnknownManifest {
+                continue;
+            }
+            reported = true;
+            let at = |node: &Node, key: &str| Location {
+                file,
+                span: node.span,
+                document: Some(document.index),
+                pointer: Some(format!("/{key}")),
+            };
+            let api = document.root.get("apiVersion");
+            if let Some(api) = api.filter(|a| a.as_str() != Some(API_VERSION)) {
+                out.push(
+                    Diagnostic::new(&Self::META, at(api, "apiVersion"), format!("unknown apiVersion {}", api.to_json()))
+                        .label("not a version mamlint reads")
+                        .help(format!("this version of mamlint reads `apiVersion: {API_VERSION}`")),
+                );
+                continue;
+            }
+            let kinds = Kind::ALL.map(Kind::name);
+            let listed = kinds.join(", ");
+            let diagnostic = match document.root.get("kind") {
+                Some(kind) => {
+                    let suggestion = kind.as_str().and_then(|k| suggest::closest(k, kinds));
+                    Diagnostic::new(&Self::META, at(kind, "kind"), format!("unknown kind {}", kind.to_json()))
+                        .label("not a mamlint kind")
+                        .help(match suggestion {
+                            Some(s) => format!("did you mean `{s}`? Kinds: {listed}"),
+                            None => format!("kinds: {listed}"),
+                        })
+                }
+                None => Diagnostic::new(
+                    &Self::META,
+                    Location { span: head_span(&document.root, &loaded.source.text), ..at(&document.root, "") },
+                    "mamlint manifest without `kind`",
+                )
+                .help(format!("add `kind:` with one of {listed}")),
+            };
+            out.push(diagnostic);
+        }
+        if reported || !wf.explicit || wf.is_recognized() || loaded.parsed.error.is_some() {
+            return;
+        }
+        let (span, document, message) = match loaded.parsed.documents.iter().find(|d| !d.root.is_null()) {
+            Some(d) => (head_span(&d.root, &loaded.source.text), Some(d.index), "no mamlint manifest or Graph app protection policy in this file"),
+            None => (Span::empty(0), None, "the file holds no document"),
+        };
+        let pointer = document.map(|_| String::new());
+        out.push(
+            Diagnostic::new(&Self::META, Location { file, span, document, pointer }, message)
+                .help(format!(
+                    "mamlint reads manifests with `apiVersion: {API_VERSION}` and a `kind`, Graph exports with \
+                     `@odata.type` #microsoft.graph.androidManagedAppProtection or #microsoft.graph.iosManagedAppProtection \
+                     (alone or in a `value` list), and framework templates named `*-Android.json` / `*-iOS.json`"
+                )),
+        );
+    }
+}

@@ -1,0 +1,103 @@
+use std::collections::HashMap;
+
+use super::{Context, Rule, RuleMeta, declare_rule};
+use crate::diagnostic::Diagnostic;
+use crate::model::{At, Entity, Kind, Origin, Platform};
+
+declare_rule! {
+    /// ## What it checks
+    /// Two documents of one kind with the same `metadata.name`, and two app protection
+    /// policies of one platform in one tenant with the same `displayName` (manifests and
+    /// Graph exports alike).
+    ///
+    /// ## Why it matters
+    /// References by name become ambiguous, and Graph matches policies by display name when a
+    /// plan decides what to create or update: two policies with one name are applied over each
+    /// other, and Intune shows two indistinguishable entries.
+    ///
+    /// ## Example
+    /// ```yaml
+    /// apiVersion: mamlint/v1
+    /// kind: Organization
+    /// metadata: {name: acme}
+    /// spec: {guard: standard, domains: [{name: acme.com}]}
+    /// ---
+    /// apiVersion: mamlint/v1
+    /// kind: Organization
+    /// metadata: {name: acme}
+    /// spec: {guard: standard, domains: [{name: acme.org}]}
+    /// ```
+    ///
+    /// ## Fix
+    /// Give each document its own name.
+    /// ```yaml
+    /// apiVersion: mamlint/v1
+    /// kind: Organization
+    /// metadata: {name: acme}
+    /// spec: {guard: standard, domains: [{name: acme.com}]}
+    /// ---
+    /// apiVersion: mamlint/v1
+    /// kind: Organization
+    /// metadata: {name: acme-subsidiary}
+    /// spec: {guard: standard, domains: [{name: acme.org}]}
+    /// ```
+    ///
+    /// ## Source
+    /// mamlint spec §3 (`metadata.name` is unique per kind); Intune identifies app protection
+    /// policies to admins by display name.
+    pub struct DuplicateName {
+        code: "MAM009",
+        name: "duplicate-name",
+        severity: Error,
+        summary: "Two documents of one kind share `metadata.name`, or two policies of one platform share `displayName`.",
+    }
+}
+
+impl Rule for DuplicateName {
+    fn meta(&self) -> &'static RuleMeta {
+        &Self::META
+    }
+
+    fn check_workspace(&self, cx: &Context<'_, '_>, out: &mut Vec<Diagnostic>) {
+        let ws = cx.workspace;
+        let mut by_name: HashMap<(Kind, &str), (&Entity<'_>, At<'_>)> = HashMap::new();
+        for entity in ws.entities.iter().filter(|e| e.origin == Origin::Manifest) {
+            let Some(at) = entity.name_at() else { continue };
+            let Some(name) = at.str() else { continue };
+            match by_name.get(&(entity.kind, name)) {
+                Some((first, first_at)) => out.push(
+                    Diagnostic::new(&Self::META, entity.location(&at), format!("a second {} is named `{name}`", entity.kind))
+                        .label("name used again")
+                        .related(first.location(first_at), "first used here")
+                        .help("give each document its own `metadata.name`"),
+                ),
+                None => {
+                    by_name.insert((entity.kind, name), (entity, at));
+                }
+            }
+        }
+        let mut by_display: HashMap<(Option<&str>, Platform, &str), (&Entity<'_>, At<'_>)> = HashMap::new();
+        for entity in ws.of_kind(Kind::AppProtectionPolicy) {
+            let Some(platform) = ws.platform(entity) else { continue };
+            let Some(at) = entity.spec_get("displayName") else { continue };
+            let Some(display) = at.str() else { continue };
+            let tenant = ws.tenant_of(entity).and_then(Entity::name);
+            let key = (tenant, platform, display);
+            match by_display.get(&key) {
+                Some((first, first_at)) => out.push(
+                    Diagnostic::new(
+                        &Self::META,
+                        entity.location(&at),
+                        format!("a second {} app protection policy is named \"{display}\"", platform.label()),
+                    )
+                    .label("display name used again")
+                    .related(first.location(first_at), "first used here")
+                    .help("Intune and `mamlint plan` tell policies apart by platform and display name: rename one"),
+                ),
+                None => {
+                    by_display.insert(key, (entity, at));
+                }
+            }
+        }
+    }
+}

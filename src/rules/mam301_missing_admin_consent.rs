@@ -1,0 +1,158 @@
+use std::collections::HashSet;
+
+use super::mam202_no_verified_domain::verified_domains;
+use super::{Context, Rule, RuleMeta, declare_rule};
+use crate::diagnostic::Diagnostic;
+use crate::model::catalog::{App, CATALOG};
+use crate::model::{Entity, Kind};
+
+declare_rule! {
+    /// ## What it checks
+    /// For each Intune MobileAppPolicy, each verified domain claimed by its Organization, and
+    /// each app of the policy: the EntraTenant that holds the domain (lists it in `domains`)
+    /// must have admin consent for the app in `adminConsent` (by `app` key or by the Entra
+    /// application ID). One finding per domain and app, at the domain in the tenant.
+    ///
+    /// Runs when the Organization and the tenants are loaded; a claimed domain that no loaded
+    /// tenant holds is MAM302.
+    ///
+    /// ## Why it matters
+    /// Without admin consent in the tenant, users of that domain cannot sign in to the app once
+    /// the Intune policy is on: the rollout locks them out of Jira or Confluence.
+    ///
+    /// ## Example
+    /// ```yaml
+    /// apiVersion: mamlint/v1
+    /// kind: Organization
+    /// metadata: {name: acme}
+    /// spec: {guard: standard, domains: [{name: acme.com}]}
+    /// ---
+    /// apiVersion: mamlint/v1
+    /// kind: MobileAppPolicy
+    /// metadata: {name: intune}
+    /// spec: {type: intune, displayName: Intune, apps: [jira-cloud, confluence-cloud]}
+    /// ---
+    /// apiVersion: mamlint/v1
+    /// kind: EntraTenant
+    /// metadata: {name: acme-entra}
+    /// spec:
+    ///   tenantId: 7f0c3a3e-1b2c-4d5e-8f90-a1b2c3d4e5f6
+    ///   domains: [acme.com]
+    ///   adminConsent:
+    ///     - app: jira-cloud
+    /// ```
+    ///
+    /// ## Fix
+    /// Grant admin consent in Microsoft Entra (Enterprise applications > Confluence Cloud by
+    /// Atlassian > Permissions > Grant admin consent), then record it.
+    /// ```yaml
+    /// apiVersion: mamlint/v1
+    /// kind: Organization
+    /// metadata: {name: acme}
+    /// spec: {guard: standard, domains: [{name: acme.com}]}
+    /// ---
+    /// apiVersion: mamlint/v1
+    /// kind: MobileAppPolicy
+    /// metadata: {name: intune}
+    /// spec: {type: intune, displayName: Intune, apps: [jira-cloud, confluence-cloud]}
+    /// ---
+    /// apiVersion: mamlint/v1
+    /// kind: EntraTenant
+    /// metadata: {name: acme-entra}
+    /// spec:
+    ///   tenantId: 7f0c3a3e-1b2c-4d5e-8f90-a1b2c3d4e5f6
+    ///   domains: [acme.com]
+    ///   adminConsent:
+    ///     - app: jira-cloud
+    ///     - app: confluence-cloud
+    /// ```
+    ///
+    /// ## Source
+    /// Atlassian, "Integrate Intune security in mobile app policy": "Consent must be granted
+    /// for every Entra domain that is in use and claimed in your Atlassian organization."
+    pub struct MissingAdminConsent {
+        code: "MAM301",
+        name: "missing-admin-consent",
+        severity: Error,
+        summary: "An app of an Intune MobileAppPolicy has no admin consent in a tenant holding a verified claimed domain.",
+    }
+}
+
+/// Whether a tenant records admin consent for a catalog app.
+pub(crate) fn has_consent(tenant: &Entity<'_>, app: &App) -> bool {
+    let Some(list) = tenant.spec_get("adminConsent") else { return false };
+    list.items().any(|entry| {
+        entry.get("app").and_then(|a| a.str()) == Some(app.key.as_str())
+            || entry
+                .get("appId")
+                .and_then(|a| a.str())
+                .zip(app.entra_app_id.as_deref())
+                .is_some_and(|(given, id)| given.eq_ignore_ascii_case(id))
+    })
+}
+
+/// The tenants that list a domain, with the node of the domain in each.
+pub(crate) fn tenants_holding<'w, 'a>(
+    ws: &'w crate::model::Workspace<'a>,
+    domain: &str,
+) -> Vec<(&'w Entity<'a>, crate::model::At<'a>)> {
+    ws.of_kind(Kind::EntraTenant)
+        .filter_map(|tenant| {
+            let held = tenant.spec_get("domains")?.items().find(|d| d.str().is_some_and(|n| n.eq_ignore_ascii_case(domain)))?;
+            Some((tenant, held))
+        })
+        .collect()
+}
+
+impl Rule for MissingAdminConsent {
+    fn meta(&self) -> &'static RuleMeta {
+        &Self::META
+    }
+
+    fn check_workspace(&self, cx: &Context<'_, '_>, out: &mut Vec<Diagnostic>) {
+        let ws = cx.workspace;
+        let mut reported = HashSet::new();
+        for policy in ws.intune_policies() {
+            let Some(org) = ws.organization_of(policy) else { continue };
+            let Some(apps) = policy.spec_get("apps") else { continue };
+            let apps: Vec<_> = apps
+                .items()
+                .filter_map(|item| Some((CATALOG.by_key(item.str()?)?, item)))
+                .filter(|(app, _)| app.intune && app.entra_app_id.is_some())
+                .collect();
+            for claim in verified_domains(org) {
+                let domain = claim.str().unwrap_or_default();
+                for (tenant, held) in tenants_holding(ws, domain) {
+                    for (app, app_at) in &apps {
+                        if has_consent(tenant, app) {
+                            continue;
+                        }
+                        let key = (tenant.name().unwrap_or_default(), domain.to_ascii_lowercase(), app.key.as_str());
+                        if !reported.insert(key) {
+                            continue;
+                        }
+                        let entra_name = app.entra_app_name.as_deref().unwrap_or(&app.name);
+                        out.push(
+                            Diagnostic::new(
+                                &Self::META,
+                                tenant.location(&held),
+                                format!(
+                                    "{} has no admin consent in {}, which holds the claimed domain `{domain}`",
+                                    app.name,
+                                    tenant.describe()
+                                ),
+                            )
+                            .label(format!("users of {domain} cannot sign in to {}", app.name))
+                            .related(org.location(&claim), "domain claimed by the Atlassian organization here")
+                            .related(policy.location(app_at), "app handed to Intune here")
+                            .help(format!(
+                                "in Microsoft Entra, open Enterprise applications > {entra_name} > Permissions > Grant admin consent; then add `- app: {}` to `adminConsent`",
+                                app.key
+                            )),
+                        );
+                    }
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,113 @@
+use std::collections::HashSet;
+
+use super::{Context, Rule, RuleMeta, declare_rule};
+use crate::diagnostic::Diagnostic;
+use crate::model::catalog::CATALOG;
+use crate::model::{Kind, Platform};
+
+declare_rule! {
+    /// ## What it checks
+    /// An app of an Intune MobileAppPolicy that no loaded app protection policy targets on a
+    /// platform (Android or iOS/iPadOS). One finding per app and platform, at the app in the
+    /// MobileAppPolicy. Runs when at least one app protection policy is loaded.
+    ///
+    /// ## Why it matters
+    /// Once Atlassian hands an app to Intune, its protection on each platform comes from
+    /// Intune alone. A platform without a policy leaves that app unprotected there, which is
+    /// usually an oversight (the Android policy was written, the iOS one forgotten).
+    ///
+    /// ## Example
+    /// ```yaml
+    /// apiVersion: mamlint/v1
+    /// kind: MobileAppPolicy
+    /// metadata: {name: intune}
+    /// spec: {type: intune, displayName: Intune, apps: [jira-cloud]}
+    /// ---
+    /// apiVersion: mamlint/v1
+    /// kind: AppProtectionPolicy
+    /// metadata: {name: atlassian-ios}
+    /// spec:
+    ///   platform: ios
+    ///   displayName: Atlassian apps (iOS)
+    ///   apps: [com.atlassian.jira.app]
+    /// ```
+    ///
+    /// ## Fix
+    /// Add a policy for the other platform.
+    /// ```yaml
+    /// apiVersion: mamlint/v1
+    /// kind: MobileAppPolicy
+    /// metadata: {name: intune}
+    /// spec: {type: intune, displayName: Intune, apps: [jira-cloud]}
+    /// ---
+    /// apiVersion: mamlint/v1
+    /// kind: AppProtectionPolicy
+    /// metadata: {name: atlassian-ios}
+    /// spec:
+    ///   platform: ios
+    ///   displayName: Atlassian apps (iOS)
+    ///   apps: [com.atlassian.jira.app]
+    /// ---
+    /// apiVersion: mamlint/v1
+    /// kind: AppProtectionPolicy
+    /// metadata: {name: atlassian-android}
+    /// spec:
+    ///   platform: android
+    ///   displayName: Atlassian apps (Android)
+    ///   apps: [com.atlassian.android.jira.core]
+    /// ```
+    ///
+    /// ## Source
+    /// Atlassian, "Integrate Intune security in mobile app policy", Set up app protection
+    /// policies: "Choose either Android or iOS/iPadOS" and the IDs for both platforms.
+    pub struct CoverageGap {
+        code: "MAM403",
+        name: "coverage-gap",
+        severity: Warning,
+        summary: "An app of an Intune MobileAppPolicy is targeted by no app protection policy on a platform.",
+    }
+}
+
+impl Rule for CoverageGap {
+    fn meta(&self) -> &'static RuleMeta {
+        &Self::META
+    }
+
+    fn check_workspace(&self, cx: &Context<'_, '_>, out: &mut Vec<Diagnostic>) {
+        let ws = cx.workspace;
+        let protections: Vec<_> = ws.of_kind(Kind::AppProtectionPolicy).collect();
+        if protections.is_empty() {
+            return;
+        }
+        let targeted: HashSet<(Platform, String)> = protections
+            .iter()
+            .filter_map(|p| Some((ws.platform(p)?, p)))
+            .flat_map(|(platform, p)| p.apps().into_iter().map(move |a| (platform, a.id.to_owned())))
+            .collect();
+        let mut reported = HashSet::new();
+        for policy in ws.intune_policies() {
+            let Some(apps) = policy.spec_get("apps") else { continue };
+            for item in apps.items() {
+                let Some(app) = item.str().and_then(|k| CATALOG.by_key(k)).filter(|a| a.intune) else { continue };
+                for platform in Platform::ALL {
+                    let Some(id) = app.id_for(platform) else { continue };
+                    if targeted.contains(&(platform, id.to_owned())) || !reported.insert((app.key.as_str(), platform)) {
+                        continue;
+                    }
+                    out.push(
+                        Diagnostic::new(
+                            &Self::META,
+                            policy.location(&item),
+                            format!("{} is targeted by no {} app protection policy", app.name, platform.label()),
+                        )
+                        .label(format!("unprotected on {}", platform.label()))
+                        .help(format!(
+                            "add `{id}` to the `apps` of an {} app protection policy",
+                            platform.label()
+                        )),
+                    );
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,94 @@
+use std::collections::HashSet;
+
+use super::{Context, Rule, RuleMeta, declare_rule};
+use crate::diagnostic::Diagnostic;
+use crate::model::Kind;
+
+declare_rule! {
+    /// ## What it checks
+    /// An app protection policy that targets an Atlassian app which no Intune MobileAppPolicy
+    /// includes. Runs when at least one MobileAppPolicy is loaded.
+    ///
+    /// ## Why it matters
+    /// Atlassian hands an app to Intune only when an Intune mobile app policy in Atlassian
+    /// Administration includes it. Otherwise the app keeps Atlassian's own mobile app policy
+    /// and the Intune policy's settings never apply, while the Intune admin center shows it as
+    /// protected.
+    ///
+    /// ## Example
+    /// ```yaml
+    /// apiVersion: mamlint/v1
+    /// kind: MobileAppPolicy
+    /// metadata: {name: intune}
+    /// spec: {type: intune, displayName: Intune, apps: [jira-cloud]}
+    /// ---
+    /// apiVersion: mamlint/v1
+    /// kind: AppProtectionPolicy
+    /// metadata: {name: atlassian-ios}
+    /// spec:
+    ///   platform: ios
+    ///   displayName: Atlassian apps (iOS)
+    ///   apps: [com.atlassian.jira.app, com.atlassian.confluence.app]
+    /// ```
+    ///
+    /// ## Fix
+    /// Include the app in the Intune mobile app policy.
+    /// ```yaml
+    /// apiVersion: mamlint/v1
+    /// kind: MobileAppPolicy
+    /// metadata: {name: intune}
+    /// spec: {type: intune, displayName: Intune, apps: [jira-cloud, confluence-cloud]}
+    /// ---
+    /// apiVersion: mamlint/v1
+    /// kind: AppProtectionPolicy
+    /// metadata: {name: atlassian-ios}
+    /// spec:
+    ///   platform: ios
+    ///   displayName: Atlassian apps (iOS)
+    ///   apps: [com.atlassian.jira.app, com.atlassian.confluence.app]
+    /// ```
+    ///
+    /// ## Source
+    /// Atlassian, "Integrate Intune security in mobile app policy", Create an Intune mobile
+    /// app policy: "Select the apps to include in the policy."
+    pub struct UntrackedIntuneTarget {
+        code: "MAM404",
+        name: "untracked-intune-target",
+        severity: Warning,
+        summary: "An app protection policy targets an Atlassian app that no Intune MobileAppPolicy includes.",
+    }
+}
+
+impl Rule for UntrackedIntuneTarget {
+    fn meta(&self) -> &'static RuleMeta {
+        &Self::META
+    }
+
+    fn check_workspace(&self, cx: &Context<'_, '_>, out: &mut Vec<Diagnostic>) {
+        let ws = cx.workspace;
+        if ws.of_kind(Kind::MobileAppPolicy).next().is_none() {
+            return;
+        }
+        let handed: HashSet<&str> = ws
+            .intune_policies()
+            .filter_map(|p| p.spec_get("apps"))
+            .flat_map(|apps| apps.node.as_array().unwrap_or(&[]).iter().filter_map(|n| n.as_str()).collect::<Vec<_>>())
+            .collect();
+        for policy in ws.of_kind(Kind::AppProtectionPolicy) {
+            for (app, at) in policy.catalog_apps() {
+                if handed.contains(app.key.as_str()) {
+                    continue;
+                }
+                out.push(
+                    Diagnostic::new(
+                        &Self::META,
+                        policy.location(&at.at),
+                        format!("{} is targeted here, but no Intune mobile app policy includes `{}`", app.name, app.key),
+                    )
+                    .label("Atlassian does not hand this app to Intune")
+                    .help(format!("add `{}` to the `apps` of a MobileAppPolicy with `type: intune`", app.key)),
+                );
+            }
+        }
+    }
+}

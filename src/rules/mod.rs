@@ -1,0 +1,259 @@
+//! `rules`: one file per rule, and [`RULES`], the one registry.
+//!
+//! The third stage of the data flow. A rule is a unit struct declared with [`declare_rule!`]:
+//! its doc comment is its user documentation (what `mamlint rule CODE` prints and what
+//! `rules/README.md` is generated from), with the fixed headings `## What it checks`,
+//! `## Why it matters`, `## Example`, `## Fix` and `## Source`. The YAML block under
+//! `## Example` must trigger the rule and the one under `## Fix` must not; a test runs both.
+//!
+//! Rules see the run through [`Context`]: per file (syntax-level findings), per entity (one
+//! manifest or exported policy; run in parallel) and once per workspace (cross-document
+//! findings). They only report; selection and sorting happen in `lint`.
+
+use std::fmt::Write as _;
+
+use crate::diagnostic::{Diagnostic, FileId, Severity};
+use crate::model::{Entity, Workspace};
+
+pub mod mam001_parse_error;
+pub mod mam002_duplicate_key;
+pub mod mam003_yaml11_boolean;
+pub mod mam004_unquoted_version;
+pub mod mam005_unrecognized_document;
+pub mod mam006_unknown_property;
+pub mod mam007_invalid_value;
+pub mod mam008_dangling_reference;
+pub mod mam009_duplicate_name;
+pub mod mam101_unknown_atlassian_app_id;
+pub mod mam102_platform_mismatch;
+pub mod mam103_entra_app_id_mismatch;
+pub mod mam104_app_group_excludes_custom_apps;
+pub mod mam201_guard_subscription_missing;
+pub mod mam202_no_verified_domain;
+pub mod mam203_app_not_supported_with_intune;
+pub mod mam204_policy_name_too_long;
+pub mod mam301_missing_admin_consent;
+pub mod mam302_claimed_domain_without_tenant;
+pub mod mam401_tunnel_on_launch_unsupported;
+pub mod mam402_no_assignments;
+pub mod mam403_coverage_gap;
+pub mod mam404_untracked_intune_target;
+pub mod mam405_wipe_before_access_check;
+pub mod mam406_pin_settings_without_pin;
+
+pub use mam001_parse_error::ParseError;
+pub use mam003_yaml11_boolean::Yaml11Boolean;
+pub use mam004_unquoted_version::UnquotedVersion;
+pub use mam005_unrecognized_document::UnrecognizedDocument;
+pub use mam006_unknown_property::UnknownProperty;
+pub use mam007_invalid_value::InvalidValue;
+
+/// What a rule is, independent of any finding.
+#[derive(Debug, PartialEq, Eq)]
+pub struct RuleMeta {
+    pub code: &'static str,
+    /// Kebab-case name of the problem, e.g. `platform-mismatch`.
+    pub name: &'static str,
+    pub severity: Severity,
+    /// One line for tables and SARIF short descriptions.
+    pub summary: &'static str,
+    /// The rule's doc comment, in Markdown.
+    pub docs: &'static str,
+}
+
+impl RuleMeta {
+    /// The doc comment with rustdoc's leading space removed from each line.
+    pub fn documentation(&self) -> String {
+        self.docs.lines().map(|l| l.strip_prefix(' ').unwrap_or(l)).collect::<Vec<_>>().join("\n")
+    }
+
+    /// A section of the documentation by heading (`Example`, `Fix`, ...).
+    pub fn section(&self, heading: &str) -> Option<String> {
+        let docs = self.documentation();
+        let marker = format!("## {heading}\n");
+        let start = docs.find(&marker)? + marker.len();
+        let rest = &docs[start..];
+        let end = rest.find("\n## ").map_or(rest.len(), |i| i + 1);
+        Some(rest[..end].trim().to_owned())
+    }
+}
+
+/// Declares a rule: a unit struct whose doc comment is its documentation, with its metadata.
+macro_rules! declare_rule {
+    (
+        $(#[doc = $doc:literal])*
+        $vis:vis struct $name:ident {
+            code: $code:literal,
+            name: $rule_name:literal,
+            severity: $severity:ident,
+            summary: $summary:literal $(,)?
+        }
+    ) => {
+        $(#[doc = $doc])*
+        #[derive(Debug, Clone, Copy)]
+        $vis struct $name;
+
+        impl $name {
+            pub const META: $crate::rules::RuleMeta = $crate::rules::RuleMeta {
+                code: $code,
+                name: $rule_name,
+                severity: $crate::diagnostic::Severity::$severity,
+                summary: $summary,
+                docs: concat!($($doc, "\n"),*),
+            };
+        }
+    };
+}
+pub(crate) use declare_rule;
+
+/// What rules can see.
+pub struct Context<'w, 'a> {
+    pub workspace: &'w Workspace<'a>,
+}
+
+pub trait Rule: Sync {
+    fn meta(&self) -> &'static RuleMeta;
+
+    /// Findings within one file, such as syntax-level problems.
+    fn check_file(&self, _cx: &Context<'_, '_>, _file: FileId, _out: &mut Vec<Diagnostic>) {}
+
+    /// Findings within one manifest or exported policy.
+    fn check_entity(&self, _cx: &Context<'_, '_>, _entity: &Entity<'_>, _out: &mut Vec<Diagnostic>) {}
+
+    /// Findings across documents; runs once per run.
+    fn check_workspace(&self, _cx: &Context<'_, '_>, _out: &mut Vec<Diagnostic>) {}
+}
+
+/// Every rule, in code order. This is the one registry: `mamlint rule`, the catalogue in
+/// `rules/README.md` and SARIF rule lists are generated from it.
+pub static RULES: &[&dyn Rule] = &[
+    &mam001_parse_error::ParseError,
+    &mam002_duplicate_key::DuplicateKey,
+    &mam003_yaml11_boolean::Yaml11Boolean,
+    &mam004_unquoted_version::UnquotedVersion,
+    &mam005_unrecognized_document::UnrecognizedDocument,
+    &mam006_unknown_property::UnknownProperty,
+    &mam007_invalid_value::InvalidValue,
+    &mam008_dangling_reference::DanglingReference,
+    &mam009_duplicate_name::DuplicateName,
+    &mam101_unknown_atlassian_app_id::UnknownAtlassianAppId,
+    &mam102_platform_mismatch::PlatformMismatch,
+    &mam103_entra_app_id_mismatch::EntraAppIdMismatch,
+    &mam104_app_group_excludes_custom_apps::AppGroupExcludesCustomApps,
+    &mam201_guard_subscription_missing::GuardSubscriptionMissing,
+    &mam202_no_verified_domain::NoVerifiedDomain,
+    &mam203_app_not_supported_with_intune::AppNotSupportedWithIntune,
+    &mam204_policy_name_too_long::PolicyNameTooLong,
+    &mam301_missing_admin_consent::MissingAdminConsent,
+    &mam302_claimed_domain_without_tenant::ClaimedDomainWithoutTenant,
+    &mam401_tunnel_on_launch_unsupported::TunnelOnLaunchUnsupported,
+    &mam402_no_assignments::NoAssignments,
+    &mam403_coverage_gap::CoverageGap,
+    &mam404_untracked_intune_target::UntrackedIntuneTarget,
+    &mam405_wipe_before_access_check::WipeBeforeAccessCheck,
+    &mam406_pin_settings_without_pin::PinSettingsWithoutPin,
+];
+
+/// Rule metadata by code (`MAM102`) or name (`platform-mismatch`), case-insensitive.
+pub fn find(code_or_name: &str) -> Option<&'static RuleMeta> {
+    RULES
+        .iter()
+        .map(|r| r.meta())
+        .find(|m| m.code.eq_ignore_ascii_case(code_or_name) || m.name.eq_ignore_ascii_case(code_or_name))
+}
+
+/// The rule catalogue in Markdown: `rules/README.md` is this text, and a test fails when the
+/// committed file is stale (`mamlint rule --all --format markdown > rules/README.md`).
+pub fn catalogue_markdown() -> String {
+    let mut out = String::from(
+        "# mamlint rules\n\n\
+         <!-- Generated by `mamlint rule --all --format markdown`; do not edit by hand. -->\n\n\
+         Every diagnostic has a stable code and a kebab-case name that names the problem. \
+         Codes are never reused. `mamlint rule CODE` prints a rule's documentation in the \
+         terminal.\n\n| code | name | default | summary |\n|---|---|---|---|\n",
+    );
+    for meta in RULES.iter().map(|r| r.meta()) {
+        let _ = writeln!(
+            out,
+            "| [{code}](#{anchor}) | `{name}` | {severity} | {summary} |",
+            code = meta.code,
+            anchor = format!("{}-{}", meta.code, meta.name).to_lowercase(),
+            name = meta.name,
+            severity = meta.severity,
+            summary = meta.summary,
+        );
+    }
+    for meta in RULES.iter().map(|r| r.meta()) {
+        let docs = meta.documentation().replace("\n## ", "\n### ");
+        let docs = docs.strip_prefix("## ").map_or(docs.clone(), |d| format!("### {d}"));
+        let _ = write!(
+            out,
+            "\n## {code} {name}\n\nDefault severity: **{severity}**. {summary}\n\n{docs}\n",
+            code = meta.code,
+            name = meta.name,
+            severity = meta.severity,
+            summary = meta.summary,
+        );
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn codes_are_unique_ordered_and_documented() {
+        let metas: Vec<&RuleMeta> = RULES.iter().map(|r| r.meta()).collect();
+        for pair in metas.windows(2) {
+            assert!(pair[0].code < pair[1].code, "{} before {}", pair[0].code, pair[1].code);
+        }
+        for meta in metas {
+            for heading in ["What it checks", "Why it matters", "Example", "Fix", "Source"] {
+                assert!(meta.section(heading).is_some_and(|s| !s.is_empty()), "{} lacks ## {heading}", meta.code);
+            }
+            assert!(meta.name.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-'));
+        }
+    }
+
+    #[test]
+    fn finds_by_code_or_name() {
+        assert_eq!(find("mam102").map(|m| m.name), Some("platform-mismatch"));
+        assert_eq!(find("no-assignments").map(|m| m.code), Some("MAM402"));
+        assert!(find("MAM999").is_none());
+    }
+}
+
+/// The replacement text for a scalar, written in the same quoting style as the original.
+pub(crate) fn requote(node: &crate::syntax::Node, text: &str) -> String {
+    use crate::syntax::Style;
+    match node.style {
+        Style::Json | Style::DoubleQuoted => serde_json::Value::String(text.to_owned()).to_string(),
+        Style::SingleQuoted => format!("'{}'", text.replace('\'', "''")),
+        _ => text.to_owned(),
+    }
+}
+
+/// A span on the first line of a node, so a label on a whole document or mapping stays short:
+/// its first key, or its first line.
+pub(crate) fn head_span(node: &crate::syntax::Node, text: &str) -> crate::syntax::Span {
+    if let Some(first) = node.as_object().and_then(|m| m.first()) {
+        return first.key_span;
+    }
+    let start = node.span.start as usize;
+    let line_end = text.get(start..).and_then(|t| t.find(['\n', '\r'])).map_or(node.span.end as usize, |i| start + i);
+    crate::syntax::Span::new(start, line_end.min(node.span.end as usize).max(start))
+}
+
+/// Where to point at an entity's spec key, or its first key when `key` is absent: findings
+/// about a missing value (no Guard, no domains) go where the value would be written.
+pub(crate) fn spec_key_location(entity: &crate::model::Entity<'_>, key: &str) -> crate::diagnostic::Location {
+    let root = entity.root_at();
+    if let Some((member, pointer)) = entity.spec().and_then(|spec| spec.member(key)) {
+        return entity.location(&crate::model::At { node: &member.value, pointer });
+    }
+    match root.member("spec").or_else(|| root.members().next()) {
+        Some((member, pointer)) => entity.key_location(member, &pointer),
+        None => entity.location(&root),
+    }
+}

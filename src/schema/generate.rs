@@ -1,0 +1,343 @@
+//! Builds the JSON Schemas in `schemas/` from the app catalog and the Graph property catalog.
+//!
+//! The committed files are this generator's output; a test fails when they are stale, and
+//! `mamlint schema --write DIR` writes them. Settings are never typed by hand: every Graph
+//! property becomes a schema from its catalog entry (type, enum, documented range).
+
+use serde_json::{Map, Value, json};
+
+use super::patterns;
+use crate::model::catalog::CATALOG;
+use crate::model::properties::{PROPERTIES, Property};
+use crate::model::settings::FACTS;
+use crate::model::{Kind, Platform};
+
+const DRAFT: &str = "https://json-schema.org/draft/2020-12/schema";
+
+/// A schema's identifier; URNs keep validation offline.
+pub fn schema_id(stem: &str) -> String {
+    format!("urn:mamlint:schema:v1:{stem}")
+}
+
+/// The file stem of a platform's Graph export schema.
+pub fn export_stem(platform: Platform) -> String {
+    format!("graph-{}", platform.graph_type())
+}
+
+/// Every schema: `(file stem, schema)`.
+pub fn all() -> Vec<(String, Value)> {
+    let mut out: Vec<(String, Value)> =
+        Kind::ALL.into_iter().map(|k| (k.schema_stem().to_owned(), manifest(k))).collect();
+    for platform in Platform::ALL {
+        out.push((export_stem(platform), graph_export(platform)));
+    }
+    out
+}
+
+/// Pretty JSON with a trailing newline, as committed.
+pub fn render(schema: &Value) -> String {
+    let mut text = serde_json::to_string_pretty(schema).unwrap_or_default();
+    text.push('\n');
+    text
+}
+
+fn string_or_null() -> Value {
+    json!({"type": ["string", "null"]})
+}
+
+fn common_defs() -> Value {
+    let app_keys: Vec<&str> = CATALOG.keys().collect();
+    json!({
+        "guid": {"type": "string", "pattern": patterns::GUID, "description": "A GUID."},
+        "domain": {"type": "string", "pattern": patterns::DOMAIN, "description": "A DNS domain name."},
+        "name": {"type": "string", "minLength": 1, "description": "The `metadata.name` of another document of this run."},
+        "catalogApp": {
+            "enum": app_keys,
+            "description": "An Atlassian app of mamlint's catalog (rules/catalog.json)."
+        },
+        "appList": {
+            "type": "array",
+            "description": "Android package IDs or iOS bundle IDs: plain strings, or Graph managedMobileApp objects as exports carry them.",
+            "items": {
+                "type": ["string", "object"],
+                "minLength": 1,
+                "properties": {
+                    "@odata.type": {"type": "string"},
+                    "id": {"type": ["string", "null"]},
+                    "version": {"type": ["string", "null"]},
+                    "mobileAppIdentifier": {
+                        "type": "object",
+                        "properties": {
+                            "@odata.type": {"type": "string"},
+                            "packageId": {"type": "string"},
+                            "bundleId": {"type": "string"}
+                        },
+                        "additionalProperties": false
+                    }
+                },
+                "required": ["mobileAppIdentifier"],
+                "additionalProperties": false
+            }
+        },
+        "assignments": {
+            "type": "object",
+            "description": "Entra group object IDs the policy is assigned to.",
+            "properties": {
+                "include": {"type": "array", "items": {"$ref": "#/$defs/guid"}},
+                "exclude": {"type": "array", "items": {"$ref": "#/$defs/guid"}}
+            },
+            "additionalProperties": false
+        },
+        "keyValuePair": key_value_pair()
+    })
+}
+
+fn key_value_pair() -> Value {
+    json!({
+        "type": "object",
+        "properties": {
+            "@odata.type": {"type": "string"},
+            "name": {"type": "string"},
+            "value": {"type": ["string", "null"]}
+        },
+        "required": ["name"],
+        "additionalProperties": false
+    })
+}
+
+fn envelope(kind: Kind, description: &str, spec: Value, defs: Value) -> Value {
+    json!({
+        "$schema": DRAFT,
+        "$id": schema_id(kind.schema_stem()),
+        "title": format!("mamlint {}", kind.name()),
+        "description": description,
+        "type": "object",
+        "required": ["apiVersion", "kind", "metadata", "spec"],
+        "properties": {
+            "apiVersion": {"const": crate::model::API_VERSION},
+            "kind": {"const": kind.name()},
+            "metadata": {
+                "type": "object",
+                "required": ["name"],
+                "properties": {"name": {"type": "string", "minLength": 1, "description": "Unique per kind; other documents refer to it."}},
+                "additionalProperties": false
+            },
+            "spec": spec
+        },
+        "additionalProperties": false,
+        "$defs": defs
+    })
+}
+
+fn manifest(kind: Kind) -> Value {
+    let mut defs = common_defs();
+    let spec = match kind {
+        Kind::Organization => json!({
+            "type": "object",
+            "required": ["domains"],
+            "properties": {
+                "orgId": {"type": "string", "minLength": 1, "description": "The Atlassian organization ID."},
+                "cloud": {"enum": ["commercial", "government"], "default": "commercial"},
+                "guard": {"enum": ["none", "standard", "premium"], "default": "none", "description": "The Atlassian Guard subscription; Intune mobile app policies need Guard Standard or above."},
+                "domains": {
+                    "type": "array",
+                    "description": "Domains claimed in Atlassian Administration (Settings > Domains).",
+                    "items": {
+                        "type": "object",
+                        "required": ["name"],
+                        "properties": {
+                            "name": {"$ref": "#/$defs/domain"},
+                            "status": {"enum": ["verified", "unverified"], "default": "verified"}
+                        },
+                        "additionalProperties": false
+                    }
+                }
+            },
+            "additionalProperties": false
+        }),
+        Kind::MobileAppPolicy => json!({
+            "type": "object",
+            "required": ["type", "displayName", "apps"],
+            "properties": {
+                "organization": {"$ref": "#/$defs/name", "description": "The Organization; optional when exactly one is loaded."},
+                "type": {"enum": ["intune", "atlassian"], "description": "`intune` is \"Use an Intune policy instead\"."},
+                "displayName": {"type": "string", "minLength": 1, "description": "At most 150 characters."},
+                "apps": {"type": "array", "items": {"$ref": "#/$defs/catalogApp"}},
+                "users": {"enum": ["all", "specific"]}
+            },
+            "additionalProperties": false
+        }),
+        Kind::EntraTenant => json!({
+            "type": "object",
+            "required": ["tenantId"],
+            "properties": {
+                "tenantId": {"$ref": "#/$defs/guid"},
+                "cloud": {"enum": ["global", "usgov", "usgov-dod", "china"], "default": "global"},
+                "domains": {"type": "array", "items": {"$ref": "#/$defs/domain"}, "description": "The tenant's verified domains in use."},
+                "adminConsent": {
+                    "type": "array",
+                    "description": "Enterprise apps with admin consent granted in this tenant.",
+                    "items": {
+                        "type": "object",
+                        "minProperties": 1,
+                        "properties": {
+                            "app": {"$ref": "#/$defs/catalogApp"},
+                            "appId": {"$ref": "#/$defs/guid"}
+                        },
+                        "additionalProperties": false
+                    }
+                }
+            },
+            "additionalProperties": false
+        }),
+        Kind::AppProtectionPolicy => {
+            let group_types = PROPERTIES
+                .get(Platform::Ios, "appGroupType")
+                .map(|p| p.accepted_values().to_vec())
+                .unwrap_or_default();
+            if let Some(map) = defs.as_object_mut() {
+                for platform in Platform::ALL {
+                    map.insert(format!("{}Settings", platform.key()), settings(platform));
+                }
+            }
+            let spec = json!({
+                "type": "object",
+                "required": ["platform", "displayName"],
+                "properties": {
+                    "tenant": {"$ref": "#/$defs/name", "description": "The EntraTenant; optional when exactly one is loaded."},
+                    "platform": {"enum": ["android", "ios"]},
+                    "displayName": {"type": "string", "minLength": 1},
+                    "description": {"type": "string"},
+                    "appGroupType": {"enum": group_types, "default": "selectedPublicApps", "description": "Graph targetedManagedAppGroupType. Atlassian apps are custom apps: only selectedPublicApps targets them."},
+                    "apps": {"$ref": "#/$defs/appList"},
+                    "assignments": {"$ref": "#/$defs/assignments"},
+                    "settings": {"type": "object", "description": "Graph androidManagedAppProtection / iosManagedAppProtection properties, by Graph name, in Graph's value encoding."}
+                },
+                "additionalProperties": false,
+                "allOf": Platform::ALL.iter().map(|p| json!({
+                    "if": {"required": ["platform"], "properties": {"platform": {"const": p.key()}}},
+                    "then": {"properties": {"settings": {"$ref": format!("#/$defs/{}Settings", p.key())}}}
+                })).collect::<Vec<_>>()
+            });
+            spec
+        }
+        Kind::AppConfigurationPolicy => json!({
+            "type": "object",
+            "required": ["displayName", "apps"],
+            "properties": {
+                "tenant": {"$ref": "#/$defs/name"},
+                "displayName": {"type": "string", "minLength": 1},
+                "description": {"type": "string"},
+                "apps": {"$ref": "#/$defs/appList"},
+                "customSettings": {
+                    "type": ["object", "array"],
+                    "description": "Graph keyValuePair settings: a mapping of name to value, or a list of {name, value}.",
+                    "additionalProperties": {"type": "string"},
+                    "items": {"$ref": "#/$defs/keyValuePair"}
+                },
+                "assignments": {"$ref": "#/$defs/assignments"}
+            },
+            "additionalProperties": false
+        }),
+    };
+    let description = match kind {
+        Kind::Organization => "The Atlassian organization: its Guard subscription and claimed domains.",
+        Kind::MobileAppPolicy => "A mobile app policy in Atlassian Administration (Security > Mobile app policies).",
+        Kind::EntraTenant => "A Microsoft Entra tenant: its verified domains and the Atlassian apps with admin consent.",
+        Kind::AppProtectionPolicy => "An Intune app protection policy (Graph androidManagedAppProtection / iosManagedAppProtection).",
+        Kind::AppConfigurationPolicy => "An Intune app configuration policy for managed apps (Graph targetedManagedAppConfiguration).",
+    };
+    envelope(kind, description, spec, defs)
+}
+
+/// Whether a Graph property can be set in a manifest's `spec.settings`.
+fn is_setting(name: &str, property: &Property) -> bool {
+    !property.is_navigation() && !FACTS.is_read_only(name) && !FACTS.is_spec_key(name)
+}
+
+/// The schema of `spec.settings` for one platform.
+pub fn settings(platform: Platform) -> Value {
+    let mut properties = Map::new();
+    for (name, property) in &PROPERTIES.platform(platform).properties {
+        if is_setting(name, property) {
+            properties.insert(name.clone(), property_schema(property));
+        }
+    }
+    json!({
+        "type": "object",
+        "title": format!("{} settings", platform.graph_type()),
+        "properties": properties,
+        "additionalProperties": false
+    })
+}
+
+/// The schema of one Graph property, from its catalog entry.
+pub fn property_schema(property: &Property) -> Value {
+    let values = property.accepted_values();
+    let item = match property.item_type() {
+        "Boolean" => json!({"type": ["boolean", "null"]}),
+        "Int32" => {
+            let (min, max) = property.range().unwrap_or((i64::from(i32::MIN), i64::from(i32::MAX)));
+            json!({"type": ["integer", "null"], "minimum": min, "maximum": max})
+        }
+        "Duration" => json!({"type": ["string", "null"], "pattern": patterns::DURATION}),
+        "String" | "DateTimeOffset" => string_or_null(),
+        "keyValuePair" => key_value_pair(),
+        _ if !values.is_empty() && property.description.contains("flag") => {
+            json!({"type": ["string", "null"], "pattern": patterns::flags(values)})
+        }
+        _ if !values.is_empty() => {
+            let mut options: Vec<Value> = values.iter().map(|v| json!(v)).collect();
+            options.push(Value::Null);
+            json!({"enum": options})
+        }
+        _ => json!({}),
+    };
+    let mut schema = if property.is_collection() {
+        json!({"type": ["array", "null"], "items": item})
+    } else {
+        item
+    };
+    let mut description = property.description.clone();
+    description.push_str(&format!(" Graph type: {}; Graph {}.", property.graph_type, property.api_version));
+    if let Some(default) = &property.admin_center_default {
+        description.push_str(&format!(" Admin center default: {default}."));
+    }
+    if let Some(map) = schema.as_object_mut() {
+        map.insert("description".into(), json!(description));
+    }
+    schema
+}
+
+/// The schema of a Graph export of one platform's policy: every property at the top level,
+/// read-only keys and OData annotations accepted.
+fn graph_export(platform: Platform) -> Value {
+    let mut properties = Map::new();
+    for (name, property) in &PROPERTIES.platform(platform).properties {
+        let schema = match name.as_str() {
+            "apps" => json!({"$ref": "#/$defs/appList"}),
+            "assignments" => json!({"type": "array", "items": {"type": "object"}}),
+            "deploymentSummary" => json!({"type": ["object", "null"]}),
+            "displayName" => json!({"type": "string"}),
+            _ if FACTS.is_read_only(name) => json!({}),
+            _ => property_schema(property),
+        };
+        properties.insert(name.clone(), schema);
+    }
+    let stem = export_stem(platform);
+    let mut defs = common_defs();
+    if let Some(map) = defs.as_object_mut() {
+        map.retain(|k, _| k == "appList" || k == "keyValuePair");
+    }
+    json!({
+        "$schema": DRAFT,
+        "$id": schema_id(&stem),
+        "title": format!("Microsoft Graph {}", platform.graph_type()),
+        "description": format!("A Graph export of an {} (beta), as mamlint reads it.", platform.graph_type()),
+        "type": "object",
+        "properties": properties,
+        "patternProperties": {"@odata\\.": {}},
+        "additionalProperties": false,
+        "$defs": defs
+    })
+}

@@ -1,0 +1,123 @@
+//! JSON Schemas of the manifest kinds and of Graph exports, and the check that turns schema
+//! errors into MAM006 (unknown key) and MAM007 (invalid value) at the exact key or value.
+//!
+//! The schemas in `schemas/` are generated ([`generate`]) from the catalogs under `rules/`,
+//! committed, and embedded here with `include_str!`; each is compiled once per process and
+//! shared across threads. This is the only module that touches the `jsonschema` crate.
+
+pub mod generate;
+mod map;
+pub mod patterns;
+
+use std::sync::LazyLock;
+
+use jsonschema::{Draft, Validator};
+
+use crate::diagnostic::Diagnostic;
+use crate::model::{Entity, Kind, Platform};
+
+/// The committed schema files, by file stem.
+pub static EMBEDDED: &[(&str, &str)] = &[
+    ("organization", include_str!("../../schemas/organization.schema.json")),
+    ("mobile-app-policy", include_str!("../../schemas/mobile-app-policy.schema.json")),
+    ("entra-tenant", include_str!("../../schemas/entra-tenant.schema.json")),
+    ("app-protection-policy", include_str!("../../schemas/app-protection-policy.schema.json")),
+    ("app-configuration-policy", include_str!("../../schemas/app-configuration-policy.schema.json")),
+    ("graph-androidManagedAppProtection", include_str!("../../schemas/graph-androidManagedAppProtection.schema.json")),
+    ("graph-iosManagedAppProtection", include_str!("../../schemas/graph-iosManagedAppProtection.schema.json")),
+];
+
+/// The embedded schema text for a kind name (`AppProtectionPolicy`), file stem
+/// (`app-protection-policy`) or Graph type (`iosManagedAppProtection`).
+pub fn text(name: &str) -> Option<&'static str> {
+    let stem = Kind::from_name(name)
+        .map(|k| k.schema_stem().to_owned())
+        .or_else(|| Platform::ALL.into_iter().find(|p| p.graph_type() == name).map(generate::export_stem))
+        .unwrap_or_else(|| name.to_owned());
+    EMBEDDED.iter().find(|(s, _)| *s == stem).map(|(_, text)| *text)
+}
+
+/// Names `mamlint schema` accepts.
+pub fn names() -> Vec<String> {
+    let mut names: Vec<String> = Kind::ALL.iter().map(|k| k.name().to_owned()).collect();
+    names.extend(Platform::ALL.iter().map(|p| p.graph_type().to_owned()));
+    names
+}
+
+struct Compiled {
+    stem: &'static str,
+    schema: serde_json::Value,
+    validator: Option<Validator>,
+}
+
+static COMPILED: LazyLock<Vec<Compiled>> = LazyLock::new(|| {
+    EMBEDDED
+        .iter()
+        .map(|(stem, text)| {
+            let schema: serde_json::Value = serde_json::from_str(text).unwrap_or_default();
+            // Embedded schemas are tested to compile; a failure would disable only this check.
+            let validator = jsonschema::options().with_draft(Draft::Draft202012).build(&schema).ok();
+            Compiled { stem, schema, validator }
+        })
+        .collect()
+});
+
+/// Validates one entity against its schema and reports MAM006/MAM007.
+pub fn check(entity: &Entity<'_>, platform: Option<Platform>, out: &mut Vec<Diagnostic>) {
+    let stem = if entity.is_export() {
+        match platform {
+            Some(p) => generate::export_stem(p),
+            None => return,
+        }
+    } else {
+        entity.kind.schema_stem().to_owned()
+    };
+    let Some(compiled) = COMPILED.iter().find(|c| c.stem == stem) else { return };
+    let Some(validator) = &compiled.validator else { return };
+    let instance = entity.root.to_json();
+    let mut found = Vec::new();
+    for error in validator.iter_errors(&instance) {
+        map::report(entity, platform, &compiled.schema, &error, &mut found);
+    }
+    // `if`/`then` branches can report one problem twice.
+    found.dedup_by(|a, b| a.location == b.location && a.message == b.message);
+    out.extend(found);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn committed_schemas_are_generated_and_compile() {
+        let update = std::env::var_os("MAMLINT_UPDATE_GENERATED").is_some();
+        for (stem, schema) in generate::all() {
+            let rendered = generate::render(&schema);
+            let path = format!("{}/schemas/{stem}.schema.json", env!("CARGO_MANIFEST_DIR"));
+            if update {
+                std::fs::write(&path, &rendered).unwrap();
+                continue;
+            }
+            let embedded = EMBEDDED.iter().find(|(s, _)| *s == stem).map(|(_, t)| *t);
+            assert_eq!(
+                embedded,
+                Some(rendered.as_str()),
+                "schemas/{stem}.schema.json is stale: run `MAMLINT_UPDATE_GENERATED=1 cargo test` and commit"
+            );
+        }
+        for compiled in COMPILED.iter() {
+            assert!(compiled.validator.is_some(), "{} does not compile", compiled.stem);
+        }
+    }
+
+    #[test]
+    fn duration_pattern_agrees_with_the_parser() {
+        let schema = serde_json::json!({"type": "string", "pattern": patterns::DURATION});
+        let validator = jsonschema::options().with_draft(Draft::Draft202012).build(&schema).unwrap();
+        for text in ["PT12H", "P90D", "PT0S", "P1DT2H", "-PT17.1357909S", "P2W", "", "P", "PT", "12H", "P1H", "PT1D", "PT1M1H", "P.5D"] {
+            let by_schema = validator.is_valid(&serde_json::json!(text));
+            let by_parser = crate::model::duration::parse_seconds(text).is_some();
+            assert_eq!(by_schema, by_parser, "{text:?}");
+        }
+    }
+}
