@@ -70,8 +70,20 @@ pub struct Fix {
 }
 
 impl Fix {
-    pub fn replace(description: impl Into<String>, file: FileId, span: Span, replacement: impl Into<String>) -> Self {
-        Fix { description: description.into(), edits: vec![Edit { file, span, replacement: replacement.into() }] }
+    pub fn replace(
+        description: impl Into<String>,
+        file: FileId,
+        span: Span,
+        replacement: impl Into<String>,
+    ) -> Self {
+        Fix {
+            description: description.into(),
+            edits: vec![Edit {
+                file,
+                span,
+                replacement: replacement.into(),
+            }],
+        }
     }
 }
 
@@ -120,7 +132,10 @@ impl Diagnostic {
     }
 
     pub fn related(mut self, location: Location, message: impl Into<String>) -> Self {
-        self.related.push(Related { location, message: message.into() });
+        self.related.push(Related {
+            location,
+            message: message.into(),
+        });
         self
     }
 
@@ -135,6 +150,12 @@ impl Diagnostic {
 
     /// The ordering reporters use: by file, then position, then code.
     pub fn sort_key(&self) -> (FileId, u32, u32, &'static str, &str) {
-        (self.location.file, self.location.span.start, self.location.span.end, self.rule.code, &self.message)
+        (
+            self.location.file,
+            self.location.span.start,
+            self.location.span.end,
+            self.rule.code,
+            &self.message,
+        )
     }
 }

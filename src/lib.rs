@@ -13,13 +13,13 @@
 //! [`lint`] drives the stages for a set of paths; the CLI in [`cli`] only parses arguments,
 //! calls it, and picks a reporter.
 
-pub mod syntax;
+pub mod cli;
 pub mod diagnostic;
+pub mod lint;
 pub mod model;
-pub mod suggest;
+pub mod report;
 pub mod rules;
 pub mod schema;
-pub mod lint;
+pub mod suggest;
+pub mod syntax;
 pub mod walk;
-pub mod report;
-pub mod cli;

@@ -28,11 +28,20 @@ pub struct Input {
 
 impl Input {
     pub fn disk(candidate: Candidate) -> Self {
-        Input { candidate, bytes: Bytes::Disk }
+        Input {
+            candidate,
+            bytes: Bytes::Disk,
+        }
     }
 
     pub fn memory(path: impl Into<String>, bytes: impl Into<Vec<u8>>) -> Self {
-        Input { candidate: Candidate { path: path.into(), explicit: true }, bytes: Bytes::Memory(bytes.into()) }
+        Input {
+            candidate: Candidate {
+                path: path.into(),
+                explicit: true,
+            },
+            bytes: Bytes::Memory(bytes.into()),
+        }
     }
 }
 
@@ -47,7 +56,11 @@ impl Selection {
     fn matches(pattern: &str, meta: &RuleMeta) -> bool {
         let pattern = pattern.trim();
         meta.name.eq_ignore_ascii_case(pattern)
-            || (!pattern.is_empty() && meta.code.to_ascii_uppercase().starts_with(&pattern.to_ascii_uppercase()))
+            || (!pattern.is_empty()
+                && meta
+                    .code
+                    .to_ascii_uppercase()
+                    .starts_with(&pattern.to_ascii_uppercase()))
             || pattern.eq_ignore_ascii_case("ALL")
     }
 
@@ -87,11 +100,17 @@ pub struct Outcome {
 
 impl Outcome {
     pub fn documents(&self) -> usize {
-        self.files.iter().map(|f| f.loaded.parsed.documents.len()).sum()
+        self.files
+            .iter()
+            .map(|f| f.loaded.parsed.documents.len())
+            .sum()
     }
 
     pub fn count(&self, severity: Severity) -> usize {
-        self.diagnostics.iter().filter(|d| d.severity == severity).count()
+        self.diagnostics
+            .iter()
+            .filter(|d| d.severity == severity)
+            .count()
     }
 
     /// Whether any finding is at or above the fail level.
@@ -123,11 +142,17 @@ fn load(input: Input) -> Loaded {
         loaded,
         classes,
     };
-    if file.explicit || file.is_recognized() || (file.loaded.parsed.error.is_some() && file.report_load_errors()) {
+    if file.explicit
+        || file.is_recognized()
+        || (file.loaded.parsed.error.is_some() && file.report_load_errors())
+    {
         return Loaded::Checked(file);
     }
     let reason = match &file.loaded.parsed.error {
-        Some(error) => format!("not readable as YAML/JSON and not a policy file ({})", error.message),
+        Some(error) => format!(
+            "not readable as YAML/JSON and not a policy file ({})",
+            error.message
+        ),
         None => "no mamlint manifest or Graph app protection policy".to_owned(),
     };
     Loaded::Skipped(candidate.path, reason)
@@ -138,7 +163,8 @@ fn read_limited(path: &str) -> std::io::Result<Vec<u8>> {
     use std::io::Read;
     let file = std::fs::File::open(path)?;
     let mut bytes = Vec::new();
-    file.take(syntax::MAX_FILE_BYTES + 1).read_to_end(&mut bytes)?;
+    file.take(syntax::MAX_FILE_BYTES + 1)
+        .read_to_end(&mut bytes)?;
     Ok(bytes)
 }
 
@@ -161,7 +187,10 @@ pub fn run(inputs: Vec<Input>, settings: &Settings) -> Outcome {
         .iter()
         .flat_map(|f| {
             f.classes.iter().filter_map(move |c| match c {
-                crate::model::Classified::GraphExport { platform, from_file_name: true } => Some(format!(
+                crate::model::Classified::GraphExport {
+                    platform,
+                    from_file_name: true,
+                } => Some(format!(
                     "{}: no @odata.type; read as an {} policy from the file name",
                     f.loaded.source.path,
                     platform.graph_type()
@@ -171,12 +200,20 @@ pub fn run(inputs: Vec<Input>, settings: &Settings) -> Outcome {
         })
         .collect();
     let diagnostics = check(&files, settings);
-    Outcome { files, diagnostics, skipped, read_errors, notes }
+    Outcome {
+        files,
+        diagnostics,
+        skipped,
+        read_errors,
+        notes,
+    }
 }
 
 fn check(files: &[WorkspaceFile], settings: &Settings) -> Vec<Diagnostic> {
     let workspace = Workspace::new(files);
-    let cx = Context { workspace: &workspace };
+    let cx = Context {
+        workspace: &workspace,
+    };
     let rules: Vec<_> = RULES.to_vec();
     let mut diagnostics: Vec<Diagnostic> = (0..files.len())
         .into_par_iter()

@@ -36,7 +36,10 @@ mod tests {
     #[test]
     fn suggests_close_words_only() {
         assert_eq!(distance("kitten", "sitting"), 3);
-        assert_eq!(closest("pinRequred", ["pinRequired", "printBlocked"]), Some("pinRequired"));
+        assert_eq!(
+            closest("pinRequred", ["pinRequired", "printBlocked"]),
+            Some("pinRequired")
+        );
         assert_eq!(closest("PINREQUIRED", ["pinRequired"]), Some("pinRequired"));
         assert_eq!(closest("andriod", ["android", "ios"]), Some("android"));
         assert_eq!(closest("zzz", ["android", "ios"]), None);

@@ -33,19 +33,29 @@ pub fn discover(paths: &[String]) -> (Vec<Candidate>, Vec<String>) {
         let path = Path::new(given);
         match std::fs::metadata(path) {
             Ok(meta) if meta.is_dir() => {
-                for entry in WalkBuilder::new(path).follow_links(false).sort_by_file_path(Ord::cmp).build() {
+                for entry in WalkBuilder::new(path)
+                    .follow_links(false)
+                    .sort_by_file_path(Ord::cmp)
+                    .build()
+                {
                     match entry {
                         Ok(entry) => {
                             let is_file = entry.file_type().is_some_and(|t| t.is_file());
                             if is_file && is_policy_extension(entry.path()) {
-                                files.push(Candidate { path: display(entry.path()), explicit: false });
+                                files.push(Candidate {
+                                    path: display(entry.path()),
+                                    explicit: false,
+                                });
                             }
                         }
                         Err(error) => errors.push(format!("{given}: {error}")),
                     }
                 }
             }
-            Ok(_) => files.push(Candidate { path: given.clone(), explicit: true }),
+            Ok(_) => files.push(Candidate {
+                path: given.clone(),
+                explicit: true,
+            }),
             Err(error) => errors.push(format!("{given}: {error}")),
         }
     }

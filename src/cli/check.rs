@@ -29,11 +29,21 @@ pub struct CheckArgs {
 
     /// Report only these rules: codes, code prefixes (MAM3) or names; repeatable or
     /// comma-separated.
-    #[arg(long, value_delimiter = ',', value_name = "CODE", help_heading = "Rules")]
+    #[arg(
+        long,
+        value_delimiter = ',',
+        value_name = "CODE",
+        help_heading = "Rules"
+    )]
     pub select: Vec<String>,
 
     /// Do not report these rules: codes, code prefixes or names.
-    #[arg(long, value_delimiter = ',', value_name = "CODE", help_heading = "Rules")]
+    #[arg(
+        long,
+        value_delimiter = ',',
+        value_name = "CODE",
+        help_heading = "Rules"
+    )]
     pub ignore: Vec<String>,
 
     /// File name to use for standard input (decides YAML or JSON and framework templates).
@@ -54,20 +64,37 @@ pub struct CheckArgs {
 }
 
 pub(super) fn run(args: CheckArgs) -> anyhow::Result<u8> {
-    let selection = Selection { select: args.select.clone(), ignore: args.ignore.clone() };
+    let selection = Selection {
+        select: args.select.clone(),
+        ignore: args.ignore.clone(),
+    };
     let unknown = selection.unknown_patterns();
     if !unknown.is_empty() {
-        eprintln!("error: no rule matches {}; see `mamlint rule --all`", unknown.join(", "));
+        eprintln!(
+            "error: no rule matches {}; see `mamlint rule --all`",
+            unknown.join(", ")
+        );
         return Ok(exit::ERROR);
     }
-    let paths = if args.paths.is_empty() { vec![".".to_owned()] } else { args.paths.clone() };
+    let paths = if args.paths.is_empty() {
+        vec![".".to_owned()]
+    } else {
+        args.paths.clone()
+    };
     let mut inputs = Vec::new();
     let mut read_errors = Vec::new();
     let file_paths: Vec<String> = paths.iter().filter(|p| *p != "-").cloned().collect();
     if paths.iter().any(|p| p == "-") {
         let mut bytes = Vec::new();
-        std::io::stdin().read_to_end(&mut bytes).context("reading standard input")?;
-        inputs.push(Input::memory(args.stdin_filename.clone().unwrap_or_else(|| "-".to_owned()), bytes));
+        std::io::stdin()
+            .read_to_end(&mut bytes)
+            .context("reading standard input")?;
+        inputs.push(Input::memory(
+            args.stdin_filename
+                .clone()
+                .unwrap_or_else(|| "-".to_owned()),
+            bytes,
+        ));
     }
     let (candidates, walk_errors) = walk::discover(&file_paths);
     read_errors.extend(walk_errors);
@@ -94,7 +121,15 @@ pub(super) fn run(args: CheckArgs) -> anyhow::Result<u8> {
         && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
         && stdout.is_terminal();
     let mut out = stdout.lock();
-    report::write(args.format, &outcome, HumanOptions { color, quiet: args.quiet }, &mut out)?;
+    report::write(
+        args.format,
+        &outcome,
+        HumanOptions {
+            color,
+            quiet: args.quiet,
+        },
+        &mut out,
+    )?;
     out.flush()?;
 
     Ok(if !read_errors.is_empty() {

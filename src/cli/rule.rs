@@ -40,7 +40,14 @@ fn as_json(meta: &rules::RuleMeta) -> serde_json::Value {
 }
 
 fn as_text(meta: &rules::RuleMeta) -> String {
-    format!("# {} {}\n\nDefault severity: {}. {}\n\n{}\n", meta.code, meta.name, meta.severity, meta.summary, meta.documentation())
+    format!(
+        "# {} {}\n\nDefault severity: {}. {}\n\n{}\n",
+        meta.code,
+        meta.name,
+        meta.severity,
+        meta.summary,
+        meta.documentation()
+    )
 }
 
 pub(super) fn run(args: RuleArgs) -> anyhow::Result<u8> {
@@ -56,7 +63,10 @@ pub(super) fn run(args: RuleArgs) -> anyhow::Result<u8> {
     };
     match args.format {
         RuleFormat::Markdown if args.all => print!("{}", rules::catalogue_markdown()),
-        RuleFormat::Json if args.all => println!("{}", serde_json::to_string_pretty(&metas.iter().map(|m| as_json(m)).collect::<Vec<_>>())?),
+        RuleFormat::Json if args.all => println!(
+            "{}",
+            serde_json::to_string_pretty(&metas.iter().map(|m| as_json(m)).collect::<Vec<_>>())?
+        ),
         RuleFormat::Json => println!("{}", serde_json::to_string_pretty(&as_json(metas[0]))?),
         RuleFormat::Text | RuleFormat::Markdown => {
             let texts: Vec<String> = metas.iter().map(|m| as_text(m)).collect();

@@ -46,7 +46,10 @@ pub(super) fn run(args: SchemaArgs) -> anyhow::Result<u8> {
             Ok(exit::CLEAN)
         }
         None => {
-            eprintln!("error: no schema for `{kind}`; known: {}", schema::names().join(", "));
+            eprintln!(
+                "error: no schema for `{kind}`; known: {}",
+                schema::names().join(", ")
+            );
             Ok(exit::ERROR)
         }
     }

@@ -39,8 +39,9 @@ pub struct Catalog {
 }
 
 pub static CATALOG: LazyLock<Catalog> = LazyLock::new(|| {
-    serde_json::from_str(include_str!("../../rules/catalog.json"))
-        .unwrap_or_else(|e| panic!("rules/catalog.json is embedded at build time and must parse: {e}"))
+    serde_json::from_str(include_str!("../../rules/catalog.json")).unwrap_or_else(|e| {
+        panic!("rules/catalog.json is embedded at build time and must parse: {e}")
+    })
 });
 
 /// The prefix of every Atlassian package and bundle ID.
@@ -56,13 +57,20 @@ impl Catalog {
     }
 
     pub fn by_entra_id(&self, app_id: &str) -> Option<&App> {
-        self.apps.iter().find(|a| a.entra_app_id.as_deref().is_some_and(|id| id.eq_ignore_ascii_case(app_id)))
+        self.apps.iter().find(|a| {
+            a.entra_app_id
+                .as_deref()
+                .is_some_and(|id| id.eq_ignore_ascii_case(app_id))
+        })
     }
 
     /// The app and platform a package or bundle ID belongs to.
     pub fn by_platform_id(&self, id: &str) -> Option<(&App, Platform)> {
         self.apps.iter().find_map(|a| {
-            Platform::ALL.into_iter().find(|&p| a.id_for(p) == Some(id)).map(|p| (a, p))
+            Platform::ALL
+                .into_iter()
+                .find(|&p| a.id_for(p) == Some(id))
+                .map(|p| (a, p))
         })
     }
 
@@ -72,7 +80,10 @@ impl Catalog {
     }
 
     pub fn nearest_entra_id(&self, id: &str) -> Option<&str> {
-        suggest::closest(id, self.apps.iter().filter_map(|a| a.entra_app_id.as_deref()))
+        suggest::closest(
+            id,
+            self.apps.iter().filter_map(|a| a.entra_app_id.as_deref()),
+        )
     }
 
     pub fn keys(&self) -> impl Iterator<Item = &str> {
@@ -87,14 +98,27 @@ mod tests {
     #[test]
     fn catalog_matches_the_atlassian_guide() {
         let jira = CATALOG.by_key("jira-cloud").unwrap();
-        assert_eq!(jira.entra_app_id.as_deref(), Some("def4cf53-d350-4ec9-b39e-96cd612c301e"));
-        assert_eq!(jira.android.as_deref(), Some("com.atlassian.android.jira.core"));
+        assert_eq!(
+            jira.entra_app_id.as_deref(),
+            Some("def4cf53-d350-4ec9-b39e-96cd612c301e")
+        );
+        assert_eq!(
+            jira.android.as_deref(),
+            Some("com.atlassian.android.jira.core")
+        );
         assert_eq!(jira.ios.as_deref(), Some("com.atlassian.jira.app"));
-        let confluence = CATALOG.by_entra_id("6337EEE3-da0f-4c22-a340-9b72146c78ff").unwrap();
+        let confluence = CATALOG
+            .by_entra_id("6337EEE3-da0f-4c22-a340-9b72146c78ff")
+            .unwrap();
         assert_eq!(confluence.key, "confluence-cloud");
         assert!(!CATALOG.by_key("opsgenie").unwrap().intune);
-        let (app, platform) = CATALOG.by_platform_id("com.atlassian.confluence.app").unwrap();
-        assert_eq!((app.key.as_str(), platform), ("confluence-cloud", Platform::Ios));
+        let (app, platform) = CATALOG
+            .by_platform_id("com.atlassian.confluence.app")
+            .unwrap();
+        assert_eq!(
+            (app.key.as_str(), platform),
+            ("confluence-cloud", Platform::Ios)
+        );
         assert_eq!(
             CATALOG.nearest_platform_id("com.atlassian.jira.ap", Platform::Ios),
             Some("com.atlassian.jira.app")

@@ -17,7 +17,15 @@ pub fn parse_seconds(text: &str) -> Option<f64> {
         return None;
     }
     let mut total = 0.0;
-    total += components(date, &[('Y', 365.0 * 86400.0), ('M', 30.0 * 86400.0), ('W', 7.0 * 86400.0), ('D', 86400.0)])?;
+    total += components(
+        date,
+        &[
+            ('Y', 365.0 * 86400.0),
+            ('M', 30.0 * 86400.0),
+            ('W', 7.0 * 86400.0),
+            ('D', 86400.0),
+        ],
+    )?;
     if let Some(time) = time {
         total += components(time, &[('H', 3600.0), ('M', 60.0), ('S', 1.0)])?;
     }
@@ -46,7 +54,12 @@ fn components(mut text: &str, units: &[(char, f64)]) -> Option<f64> {
 
 /// Renders seconds for messages: `12 hours`, `90 days`, `30 minutes`.
 pub fn describe(seconds: f64) -> String {
-    let units = [(86400.0, "day"), (3600.0, "hour"), (60.0, "minute"), (1.0, "second")];
+    let units = [
+        (86400.0, "day"),
+        (3600.0, "hour"),
+        (60.0, "minute"),
+        (1.0, "second"),
+    ];
     for (size, name) in units {
         if seconds.abs() >= size && (seconds / size).fract() == 0.0 {
             let n = seconds / size;
@@ -69,7 +82,9 @@ mod tests {
         assert_eq!(parse_seconds("P1DT2H"), Some(93600.0));
         assert_eq!(parse_seconds("-PT17.1357909S"), Some(-17.1357909));
         assert_eq!(parse_seconds("P2W"), Some(14.0 * 86400.0));
-        for bad in ["", "P", "PT", "12H", "P1H", "PT1D", "P1D2D", "PT1M1H", "P.5D", "P1DT"] {
+        for bad in [
+            "", "P", "PT", "12H", "P1H", "PT1D", "P1D2D", "PT1M1H", "P.5D", "P1DT",
+        ] {
             assert_eq!(parse_seconds(bad), None, "{bad}");
         }
         assert_eq!(describe(43200.0), "12 hours");

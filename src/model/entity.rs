@@ -12,7 +12,9 @@ use crate::syntax::{Member, Node, push_pointer};
 pub enum Origin {
     Manifest,
     /// A Graph export; its settings sit at the top level.
-    GraphExport { from_file_name: bool },
+    GraphExport {
+        from_file_name: bool,
+    },
 }
 
 /// A node and its JSON Pointer relative to the entity's root.
@@ -24,16 +26,25 @@ pub struct At<'a> {
 
 impl<'a> At<'a> {
     pub fn get(&self, key: &str) -> Option<At<'a>> {
-        self.node.get(key).map(|node| At { node, pointer: push_pointer(&self.pointer, key) })
+        self.node.get(key).map(|node| At {
+            node,
+            pointer: push_pointer(&self.pointer, key),
+        })
     }
 
     pub fn member(&self, key: &str) -> Option<(&'a Member, String)> {
-        self.node.member(key).map(|m| (m, push_pointer(&self.pointer, key)))
+        self.node
+            .member(key)
+            .map(|m| (m, push_pointer(&self.pointer, key)))
     }
 
     /// Members with their pointers, in source order (repeated keys included).
     pub fn members(&self) -> impl Iterator<Item = (&'a Member, String)> + '_ {
-        self.node.as_object().unwrap_or(&[]).iter().map(|m| (m, push_pointer(&self.pointer, &m.key)))
+        self.node
+            .as_object()
+            .unwrap_or(&[])
+            .iter()
+            .map(|m| (m, push_pointer(&self.pointer, &m.key)))
     }
 
     pub fn items(&self) -> impl Iterator<Item = At<'a>> + '_ {
@@ -42,7 +53,10 @@ impl<'a> At<'a> {
             .unwrap_or(&[])
             .iter()
             .enumerate()
-            .map(|(i, node)| At { node, pointer: format!("{}/{i}", self.pointer) })
+            .map(|(i, node)| At {
+                node,
+                pointer: format!("{}/{i}", self.pointer),
+            })
     }
 
     pub fn str(&self) -> Option<&'a str> {
@@ -83,7 +97,10 @@ impl<'a> Entity<'a> {
     }
 
     pub fn root_at(&self) -> At<'a> {
-        At { node: self.root, pointer: String::new() }
+        At {
+            node: self.root,
+            pointer: String::new(),
+        }
     }
 
     /// The location of a node of this entity, given its pointer relative to the root.
@@ -107,7 +124,10 @@ impl<'a> Entity<'a> {
     }
 
     pub fn find(&self, pointer: &str) -> Option<At<'a>> {
-        self.root.pointer(pointer).map(|node| At { node, pointer: pointer.to_owned() })
+        self.root.pointer(pointer).map(|node| At {
+            node,
+            pointer: pointer.to_owned(),
+        })
     }
 
     pub fn spec(&self) -> Option<At<'a>> {
@@ -188,9 +208,19 @@ impl<'a> Entity<'a> {
 
 fn app_ref(item: At<'_>) -> Option<AppRef<'_>> {
     if let Some(id) = item.str() {
-        return Some(AppRef { id, at: item, in_object: false });
+        return Some(AppRef {
+            id,
+            at: item,
+            in_object: false,
+        });
     }
     let identifier = item.get("mobileAppIdentifier")?;
-    let at = identifier.get("packageId").or_else(|| identifier.get("bundleId"))?;
-    Some(AppRef { id: at.str()?, at, in_object: true })
+    let at = identifier
+        .get("packageId")
+        .or_else(|| identifier.get("bundleId"))?;
+    Some(AppRef {
+        id: at.str()?,
+        at,
+        in_object: true,
+    })
 }

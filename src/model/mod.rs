@@ -87,7 +87,9 @@ impl Platform {
 
     /// The platform of a Graph `@odata.type`, with or without the leading `#`.
     pub fn from_odata_type(odata_type: &str) -> Option<Platform> {
-        let name = odata_type.trim_start_matches('#').strip_prefix("microsoft.graph.")?;
+        let name = odata_type
+            .trim_start_matches('#')
+            .strip_prefix("microsoft.graph.")?;
         Platform::ALL.into_iter().find(|p| p.graph_type() == name)
     }
 }
@@ -158,7 +160,10 @@ pub enum Classified {
     Manifest(Kind),
     /// A Graph app protection policy; `from_file_name` when the platform came from a framework
     /// template's file name rather than `@odata.type`.
-    GraphExport { platform: Platform, from_file_name: bool },
+    GraphExport {
+        platform: Platform,
+        from_file_name: bool,
+    },
     /// A Graph list response: the pointers of the policies it holds, with their platforms.
     GraphList(Vec<(String, Platform)>),
     /// `apiVersion: mamlint/...` with a kind or version mamlint does not know.
@@ -173,7 +178,10 @@ pub fn classify(root: &Node, path: &str) -> Classified {
     }
     if let Some(api) = root.get("apiVersion").and_then(Node::as_str) {
         if api.starts_with("mamlint/") {
-            let kind = root.get("kind").and_then(Node::as_str).and_then(Kind::from_name);
+            let kind = root
+                .get("kind")
+                .and_then(Node::as_str)
+                .and_then(Kind::from_name);
             return match (api == API_VERSION, kind) {
                 (true, Some(kind)) => Classified::Manifest(kind),
                 _ => Classified::UnknownManifest,
@@ -182,7 +190,10 @@ pub fn classify(root: &Node, path: &str) -> Classified {
     }
     if let Some(odata) = root.get("@odata.type").and_then(Node::as_str) {
         return match Platform::from_odata_type(odata) {
-            Some(platform) => Classified::GraphExport { platform, from_file_name: false },
+            Some(platform) => Classified::GraphExport {
+                platform,
+                from_file_name: false,
+            },
             None => Classified::Unrecognized,
         };
     }
@@ -195,10 +206,17 @@ pub fn classify(root: &Node, path: &str) -> Classified {
                 Platform::from_odata_type(odata).map(|p| (format!("/value/{i}"), p))
             })
             .collect();
-        return if policies.is_empty() { Classified::Unrecognized } else { Classified::GraphList(policies) };
+        return if policies.is_empty() {
+            Classified::Unrecognized
+        } else {
+            Classified::GraphList(policies)
+        };
     }
     if let Some(platform) = framework_template_platform(path) {
-        return Classified::GraphExport { platform, from_file_name: true };
+        return Classified::GraphExport {
+            platform,
+            from_file_name: true,
+        };
     }
     Classified::Unrecognized
 }

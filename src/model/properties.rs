@@ -47,7 +47,9 @@ impl Property {
 
     /// The element type of a collection, or the type itself.
     pub fn item_type(&self) -> &str {
-        self.graph_type.strip_suffix(" collection").unwrap_or(&self.graph_type)
+        self.graph_type
+            .strip_suffix(" collection")
+            .unwrap_or(&self.graph_type)
     }
 
     pub fn is_boolean(&self) -> bool {
@@ -64,7 +66,11 @@ impl Property {
 
     /// Enum values accepted by Graph beta (the default API version, spec §5).
     pub fn accepted_values(&self) -> &[String] {
-        if self.beta_enum.is_empty() { &self.values } else { &self.beta_enum }
+        if self.beta_enum.is_empty() {
+            &self.values
+        } else {
+            &self.beta_enum
+        }
     }
 
     /// `(min, max)` parsed from the documented constraint text, e.g. "valid values 1 to 65535"
@@ -72,10 +78,12 @@ impl Property {
     pub fn range(&self) -> Option<(i64, i64)> {
         let text = self.constraints.as_deref()?;
         let words: Vec<&str> = text.split_whitespace().collect();
-        words.windows(3).find_map(|w| match (w[0].parse::<i64>(), w[1], w[2].parse::<i64>()) {
-            (Ok(min), "to", Ok(max)) => Some((min, max)),
-            _ => None,
-        })
+        words
+            .windows(3)
+            .find_map(|w| match (w[0].parse::<i64>(), w[1], w[2].parse::<i64>()) {
+                (Ok(min), "to", Ok(max)) => Some((min, max)),
+                _ => None,
+            })
     }
 }
 
@@ -100,10 +108,16 @@ pub struct PropertyCatalog {
 
 pub static PROPERTIES: LazyLock<PropertyCatalog> = LazyLock::new(|| {
     let raw: RawCatalog = serde_json::from_str(include_str!("../../rules/graph-properties.json"))
-        .unwrap_or_else(|e| panic!("rules/graph-properties.json is embedded at build time and must parse: {e}"));
+        .unwrap_or_else(|e| {
+            panic!("rules/graph-properties.json is embedded at build time and must parse: {e}")
+        });
     PropertyCatalog {
-        android: PlatformProperties { properties: raw.android },
-        ios: PlatformProperties { properties: raw.ios },
+        android: PlatformProperties {
+            properties: raw.android,
+        },
+        ios: PlatformProperties {
+            properties: raw.ios,
+        },
     }
 });
 
@@ -123,7 +137,10 @@ impl PropertyCatalog {
 /// Settings whose values are dotted version numbers (OS, app, SDK, Company Portal), where an
 /// unquoted YAML `16.10` turns into the number 16.1. Patch versions are dates, not numbers.
 pub fn is_version_setting(name: &str, property: &Property) -> bool {
-    property.graph_type == "String" && name.ends_with("Version") && !name.contains("Patch") && name != "version"
+    property.graph_type == "String"
+        && name.ends_with("Version")
+        && !name.contains("Patch")
+        && name != "version"
 }
 
 #[cfg(test)]
@@ -132,16 +149,43 @@ mod tests {
 
     #[test]
     fn catalog_has_both_platforms_and_ranges() {
-        let pin = PROPERTIES.get(Platform::Android, "maximumPinRetries").unwrap();
+        let pin = PROPERTIES
+            .get(Platform::Android, "maximumPinRetries")
+            .unwrap();
         assert_eq!(pin.range(), Some((1, 65535)));
-        assert!(PROPERTIES.get(Platform::Android, "connectToVpnOnLaunch").unwrap().is_beta_only());
-        assert!(PROPERTIES.get(Platform::Ios, "connectToVpnOnLaunch").is_none());
-        assert!(PROPERTIES.get(Platform::Ios, "faceIdBlocked").unwrap().is_boolean());
-        let storage = PROPERTIES.get(Platform::Ios, "allowedDataStorageLocations").unwrap();
-        assert!(storage.accepted_values().iter().any(|v| v == "photoLibrary"));
-        let os = PROPERTIES.get(Platform::Ios, "minimumRequiredOsVersion").unwrap();
+        assert!(
+            PROPERTIES
+                .get(Platform::Android, "connectToVpnOnLaunch")
+                .unwrap()
+                .is_beta_only()
+        );
+        assert!(
+            PROPERTIES
+                .get(Platform::Ios, "connectToVpnOnLaunch")
+                .is_none()
+        );
+        assert!(
+            PROPERTIES
+                .get(Platform::Ios, "faceIdBlocked")
+                .unwrap()
+                .is_boolean()
+        );
+        let storage = PROPERTIES
+            .get(Platform::Ios, "allowedDataStorageLocations")
+            .unwrap();
+        assert!(
+            storage
+                .accepted_values()
+                .iter()
+                .any(|v| v == "photoLibrary")
+        );
+        let os = PROPERTIES
+            .get(Platform::Ios, "minimumRequiredOsVersion")
+            .unwrap();
         assert!(is_version_setting("minimumRequiredOsVersion", os));
-        let patch = PROPERTIES.get(Platform::Android, "minimumRequiredPatchVersion").unwrap();
+        let patch = PROPERTIES
+            .get(Platform::Android, "minimumRequiredPatchVersion")
+            .unwrap();
         assert!(!is_version_setting("minimumRequiredPatchVersion", patch));
     }
 }

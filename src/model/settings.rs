@@ -40,7 +40,9 @@ pub struct SettingFacts {
 
 pub static FACTS: LazyLock<SettingFacts> = LazyLock::new(|| {
     let raw: RawFacts = serde_json::from_str(include_str!("../../rules/settings.json"))
-        .unwrap_or_else(|e| panic!("rules/settings.json is embedded at build time and must parse: {e}"));
+        .unwrap_or_else(|e| {
+            panic!("rules/settings.json is embedded at build time and must parse: {e}")
+        });
     SettingFacts {
         read_only: raw.read_only.keys,
         spec_keys: raw.spec_keys.keys,
@@ -61,7 +63,11 @@ impl SettingFacts {
     /// Whether an app configuration key configures Tunnel for MAM.
     pub fn is_tunnel_key(&self, key: &str) -> bool {
         self.tunnel.app_configuration_keys.iter().any(|k| k == key)
-            || self.tunnel.app_configuration_key_prefixes.iter().any(|p| key.starts_with(p.as_str()))
+            || self
+                .tunnel
+                .app_configuration_key_prefixes
+                .iter()
+                .any(|p| key.starts_with(p.as_str()))
     }
 }
 

@@ -32,7 +32,10 @@ impl WorkspaceFile {
     /// Whether any document is something mamlint checks.
     pub fn is_recognized(&self) -> bool {
         self.classes.iter().any(|c| {
-            matches!(c, Classified::Manifest(_) | Classified::GraphExport { .. } | Classified::GraphList(_))
+            matches!(
+                c,
+                Classified::Manifest(_) | Classified::GraphExport { .. } | Classified::GraphList(_)
+            )
         })
     }
 }
@@ -58,7 +61,12 @@ pub enum Resolution<'w, 'a> {
 
 /// Classifies the documents of one loaded file.
 pub fn classify_file(loaded: &LoadedFile) -> Vec<DocumentClass> {
-    loaded.parsed.documents.iter().map(|d| classify(&d.root, &loaded.source.path)).collect()
+    loaded
+        .parsed
+        .documents
+        .iter()
+        .map(|d| classify(&d.root, &loaded.source.path))
+        .collect()
 }
 
 impl<'a> Workspace<'a> {
@@ -83,16 +91,33 @@ impl<'a> Workspace<'a> {
                         entities.push(entity(&doc.root, String::new(), *kind, Origin::Manifest));
                         export_platforms.push(None);
                     }
-                    Classified::GraphExport { platform, from_file_name } => {
-                        let origin = Origin::GraphExport { from_file_name: *from_file_name };
-                        entities.push(entity(&doc.root, String::new(), Kind::AppProtectionPolicy, origin));
+                    Classified::GraphExport {
+                        platform,
+                        from_file_name,
+                    } => {
+                        let origin = Origin::GraphExport {
+                            from_file_name: *from_file_name,
+                        };
+                        entities.push(entity(
+                            &doc.root,
+                            String::new(),
+                            Kind::AppProtectionPolicy,
+                            origin,
+                        ));
                         export_platforms.push(Some(*platform));
                     }
                     Classified::GraphList(items) => {
                         for (pointer, platform) in items {
                             if let Some(node) = doc.root.pointer(pointer) {
-                                let origin = Origin::GraphExport { from_file_name: false };
-                                entities.push(entity(node, pointer.clone(), Kind::AppProtectionPolicy, origin));
+                                let origin = Origin::GraphExport {
+                                    from_file_name: false,
+                                };
+                                entities.push(entity(
+                                    node,
+                                    pointer.clone(),
+                                    Kind::AppProtectionPolicy,
+                                    origin,
+                                ));
                                 export_platforms.push(Some(*platform));
                             }
                         }
@@ -101,7 +126,11 @@ impl<'a> Workspace<'a> {
                 }
             }
         }
-        Workspace { files, entities, export_platforms }
+        Workspace {
+            files,
+            entities,
+            export_platforms,
+        }
     }
 
     pub fn loaded(&self, file: FileId) -> Option<&'a LoadedFile> {
@@ -158,6 +187,7 @@ impl<'a> Workspace<'a> {
 
     /// Intune mobile app policies (`type: intune`).
     pub fn intune_policies(&self) -> impl Iterator<Item = &Entity<'a>> {
-        self.of_kind(Kind::MobileAppPolicy).filter(|e| e.spec_str("type") == Some("intune"))
+        self.of_kind(Kind::MobileAppPolicy)
+            .filter(|e| e.spec_str("type") == Some("intune"))
     }
 }

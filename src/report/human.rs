@@ -13,7 +13,11 @@ use crate::lint::Outcome;
 use crate::model::WorkspaceFile;
 
 pub fn write(outcome: &Outcome, options: HumanOptions, out: &mut dyn Write) -> io::Result<()> {
-    let renderer = if options.color { Renderer::styled() } else { Renderer::plain() };
+    let renderer = if options.color {
+        Renderer::styled()
+    } else {
+        Renderer::plain()
+    };
     for diagnostic in &outcome.diagnostics {
         writeln!(out, "{}\n", render(&outcome.files, diagnostic, &renderer))?;
     }
@@ -31,13 +35,21 @@ pub fn summary(outcome: &Outcome) -> String {
         return format!("All checks passed: {documents} in {files}.");
     }
     let mut counts = Vec::new();
-    for (severity, noun) in [(Severity::Error, "error"), (Severity::Warning, "warning"), (Severity::Info, "info")] {
+    for (severity, noun) in [
+        (Severity::Error, "error"),
+        (Severity::Warning, "warning"),
+        (Severity::Info, "info"),
+    ] {
         let n = outcome.count(severity);
         if n > 0 {
             counts.push(plural(n, noun));
         }
     }
-    let with_files: std::collections::BTreeSet<FileId> = outcome.diagnostics.iter().map(|d| d.location.file).collect();
+    let with_files: std::collections::BTreeSet<FileId> = outcome
+        .diagnostics
+        .iter()
+        .map(|d| d.location.file)
+        .collect();
     format!(
         "Found {} in {} ({documents} in {files} checked).",
         join_and(&counts),
@@ -46,7 +58,11 @@ pub fn summary(outcome: &Outcome) -> String {
 }
 
 fn plural(n: usize, noun: &str) -> String {
-    if n == 1 { format!("1 {noun}") } else { format!("{n} {noun}s") }
+    if n == 1 {
+        format!("1 {noun}")
+    } else {
+        format!("{n} {noun}s")
+    }
 }
 
 fn join_and(parts: &[String]) -> String {
@@ -69,8 +85,16 @@ fn level(severity: Severity) -> Level<'static> {
 /// number, and its byte offset in the file.
 fn excerpt<'f>(file: &'f WorkspaceFile, locations: &[&Location]) -> (&'f str, usize, usize) {
     let source = &file.loaded.source;
-    let first = locations.iter().map(|l| source.line_col(l.span.start as usize).line).min().unwrap_or(1);
-    let last = locations.iter().map(|l| source.line_col(l.span.end as usize).line).max().unwrap_or(first);
+    let first = locations
+        .iter()
+        .map(|l| source.line_col(l.span.start as usize).line)
+        .min()
+        .unwrap_or(1);
+    let last = locations
+        .iter()
+        .map(|l| source.line_col(l.span.end as usize).line)
+        .max()
+        .unwrap_or(first);
     let start = source.line_start(first);
     let end = source.line_start(last + 1).max(start);
     (&source.text[start..end], first, start)
@@ -78,7 +102,9 @@ fn excerpt<'f>(file: &'f WorkspaceFile, locations: &[&Location]) -> (&'f str, us
 
 /// Renders one diagnostic as text (plain or styled).
 pub fn render(files: &[WorkspaceFile], d: &Diagnostic, renderer: &Renderer) -> String {
-    let title = level(d.severity).primary_title(d.message.as_str()).id(d.rule.code);
+    let title = level(d.severity)
+        .primary_title(d.message.as_str())
+        .id(d.rule.code);
     let mut elements: Vec<annotate_snippets::Element<'_>> = Vec::new();
     let mut by_file: Vec<FileId> = vec![d.location.file];
     for related in &d.related {
@@ -87,7 +113,9 @@ pub fn render(files: &[WorkspaceFile], d: &Diagnostic, renderer: &Renderer) -> S
         }
     }
     for file_id in by_file {
-        let Some(file) = files.get(file_id) else { continue };
+        let Some(file) = files.get(file_id) else {
+            continue;
+        };
         let path = file.loaded.source.path.as_str();
         let mut annotated: Vec<(&Location, Option<&str>, bool)> = Vec::new();
         if d.location.file == file_id {
@@ -102,11 +130,22 @@ pub fn render(files: &[WorkspaceFile], d: &Diagnostic, renderer: &Renderer) -> S
         }
         let locations: Vec<&Location> = annotated.iter().map(|(l, _, _)| *l).collect();
         let (text, line_start, offset) = excerpt(file, &locations);
-        let mut snippet = Snippet::source(text).line_start(line_start).path(path).fold(true);
+        let mut snippet = Snippet::source(text)
+            .line_start(line_start)
+            .path(path)
+            .fold(true);
         for (location, label, primary) in annotated {
-            let start = (location.span.start as usize).saturating_sub(offset).min(text.len());
-            let end = (location.span.end as usize).saturating_sub(offset).clamp(start, text.len());
-            let kind = if primary { AnnotationKind::Primary } else { AnnotationKind::Context };
+            let start = (location.span.start as usize)
+                .saturating_sub(offset)
+                .min(text.len());
+            let end = (location.span.end as usize)
+                .saturating_sub(offset)
+                .clamp(start, text.len());
+            let kind = if primary {
+                AnnotationKind::Primary
+            } else {
+                AnnotationKind::Context
+            };
             let mut annotation = kind.span(start..end);
             if let Some(label) = label {
                 annotation = annotation.label(label);
@@ -122,7 +161,11 @@ pub fn render(files: &[WorkspaceFile], d: &Diagnostic, renderer: &Renderer) -> S
         elements.push(Level::NOTE.message(note.as_str()).into());
     }
     if let Some(fix) = &d.fix {
-        elements.push(Level::NOTE.message(format!("fix available: {}", fix.description)).into());
+        elements.push(
+            Level::NOTE
+                .message(format!("fix available: {}", fix.description))
+                .into(),
+        );
     }
     let group: Group<'_> = title.elements(elements);
     renderer.render(&[group])

@@ -83,7 +83,9 @@ fn diagnostic(outcome: &Outcome, d: &Diagnostic) -> Value {
             .iter()
             .map(|e| {
                 let source = files.get(e.file).map(|f| &f.loaded.source);
-                let disk = |offset: u32| source.map_or(offset as usize, |s| s.disk_offset(offset as usize));
+                let disk = |offset: u32| {
+                    source.map_or(offset as usize, |s| s.disk_offset(offset as usize))
+                };
                 json!({
                     "file": source.map(|s| s.path.clone()).unwrap_or_default(),
                     "start": disk(e.span.start),
@@ -92,7 +94,10 @@ fn diagnostic(outcome: &Outcome, d: &Diagnostic) -> Value {
                 })
             })
             .collect();
-        map.insert("fix".into(), json!({"description": fix.description, "edits": edits}));
+        map.insert(
+            "fix".into(),
+            json!({"description": fix.description, "edits": edits}),
+        );
     }
     Value::Object(map)
 }

@@ -28,7 +28,12 @@ pub struct HumanOptions {
     pub quiet: bool,
 }
 
-pub fn write(format: Format, outcome: &Outcome, options: HumanOptions, out: &mut dyn Write) -> io::Result<()> {
+pub fn write(
+    format: Format,
+    outcome: &Outcome,
+    options: HumanOptions,
+    out: &mut dyn Write,
+) -> io::Result<()> {
     match format {
         Format::Human => human::write(outcome, options, out),
         Format::Json => json::write(outcome, out),
@@ -40,12 +45,21 @@ pub(crate) fn line_cols(files: &[WorkspaceFile], location: &Location) -> (LineCo
     match files.get(location.file) {
         Some(file) => {
             let source = &file.loaded.source;
-            (source.line_col(location.span.start as usize), source.line_col(location.span.end as usize))
+            (
+                source.line_col(location.span.start as usize),
+                source.line_col(location.span.end as usize),
+            )
         }
-        None => (LineCol { line: 1, column: 1 }, LineCol { line: 1, column: 1 }),
+        None => (
+            LineCol { line: 1, column: 1 },
+            LineCol { line: 1, column: 1 },
+        ),
     }
 }
 
 pub(crate) fn path(files: &[WorkspaceFile], location: &Location) -> String {
-    files.get(location.file).map(|f| f.loaded.source.path.clone()).unwrap_or_default()
+    files
+        .get(location.file)
+        .map(|f| f.loaded.source.path.clone())
+        .unwrap_or_default()
 }

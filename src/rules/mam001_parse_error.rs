@@ -54,12 +54,24 @@ impl Rule for ParseError {
     }
 
     fn check_file(&self, cx: &Context<'_, '_>, file: FileId, out: &mut Vec<Diagnostic>) {
-        let Some(wf) = cx.workspace.files.get(file) else { return };
-        let Some(error) = &wf.loaded.parsed.error else { return };
+        let Some(wf) = cx.workspace.files.get(file) else {
+            return;
+        };
+        let Some(error) = &wf.loaded.parsed.error else {
+            return;
+        };
         if !wf.report_load_errors() {
             return;
         }
-        let location = Location { file, span: error.span, document: None, pointer: None };
-        out.push(Diagnostic::new(&Self::META, location, error.message.clone()).label("cannot read past this point"));
+        let location = Location {
+            file,
+            span: error.span,
+            document: None,
+            pointer: None,
+        };
+        out.push(
+            Diagnostic::new(&Self::META, location, error.message.clone())
+                .label("cannot read past this point"),
+        );
     }
 }

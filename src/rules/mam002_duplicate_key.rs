@@ -57,15 +57,21 @@ impl Rule for DuplicateKey {
     }
 
     fn check_file(&self, cx: &Context<'_, '_>, file: FileId, out: &mut Vec<Diagnostic>) {
-        let Some(wf) = cx.workspace.files.get(file) else { return };
+        let Some(wf) = cx.workspace.files.get(file) else {
+            return;
+        };
         for (document, class) in wf.loaded.parsed.documents.iter().zip(&wf.classes) {
             if matches!(class, Classified::Unrecognized) {
                 continue;
             }
             document.root.walk("", |pointer, node| {
-                let Some(members) = node.as_object() else { return };
+                let Some(members) = node.as_object() else {
+                    return;
+                };
                 for (i, member) in members.iter().enumerate() {
-                    let Some(first) = members[..i].iter().find(|m| m.key == member.key) else { continue };
+                    let Some(first) = members[..i].iter().find(|m| m.key == member.key) else {
+                        continue;
+                    };
                     let at = |span| Location {
                         file,
                         span,
@@ -73,10 +79,14 @@ impl Rule for DuplicateKey {
                         pointer: Some(push_pointer(pointer, &member.key)),
                     };
                     out.push(
-                        Diagnostic::new(&Self::META, at(member.key_span), format!("duplicate key `{}`", member.key))
-                            .label("defined again here")
-                            .related(at(first.key_span), "first defined here")
-                            .help("remove one of the definitions; mamlint and Graph read the last one"),
+                        Diagnostic::new(
+                            &Self::META,
+                            at(member.key_span),
+                            format!("duplicate key `{}`", member.key),
+                        )
+                        .label("defined again here")
+                        .related(at(first.key_span), "first defined here")
+                        .help("remove one of the definitions; mamlint and Graph read the last one"),
                     );
                 }
             });

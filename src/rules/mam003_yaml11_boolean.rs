@@ -54,7 +54,9 @@ declare_rule! {
 impl Yaml11Boolean {
     /// What YAML 1.1 reads an unquoted word as, if it is one of its boolean spellings.
     pub fn meaning(node: &Node) -> Option<bool> {
-        let Value::String(text) = &node.value else { return None };
+        let Value::String(text) = &node.value else {
+            return None;
+        };
         if node.style != Style::Plain {
             return None;
         }
@@ -80,22 +82,42 @@ impl Rule for Yaml11Boolean {
         if entity.kind != Kind::AppProtectionPolicy {
             return;
         }
-        let Some(platform) = cx.workspace.platform(entity) else { return };
-        let Some(settings) = entity.settings() else { return };
+        let Some(platform) = cx.workspace.platform(entity) else {
+            return;
+        };
+        let Some(settings) = entity.settings() else {
+            return;
+        };
         for (member, pointer) in settings.members() {
-            let Some(property) = PROPERTIES.get(platform, &member.key) else { continue };
-            let Some(meaning) = Self::meaning(&member.value).filter(|_| property.is_boolean()) else { continue };
+            let Some(property) = PROPERTIES.get(platform, &member.key) else {
+                continue;
+            };
+            let Some(meaning) = Self::meaning(&member.value).filter(|_| property.is_boolean())
+            else {
+                continue;
+            };
             let written = member.value.as_str().unwrap_or_default();
-            let at = crate::model::At { node: &member.value, pointer };
+            let at = crate::model::At {
+                node: &member.value,
+                pointer,
+            };
             out.push(
                 Diagnostic::new(
                     &Self::META,
                     entity.location(&at),
-                    format!("`{}: {written}` is the string \"{written}\" in YAML 1.2, not a boolean", member.key),
+                    format!(
+                        "`{}: {written}` is the string \"{written}\" in YAML 1.2, not a boolean",
+                        member.key
+                    ),
                 )
                 .label(format!("YAML 1.1 tools read this as `{meaning}`"))
                 .help(format!("write `{meaning}`"))
-                .fix(Fix::replace(format!("replace `{written}` with `{meaning}`"), entity.file, member.value.span, meaning.to_string())),
+                .fix(Fix::replace(
+                    format!("replace `{written}` with `{meaning}`"),
+                    entity.file,
+                    member.value.span,
+                    meaning.to_string(),
+                )),
             );
         }
     }

@@ -67,18 +67,29 @@ impl Rule for UnquotedVersion {
         if entity.kind != Kind::AppProtectionPolicy {
             return;
         }
-        let Some(platform) = cx.workspace.platform(entity) else { return };
-        let Some(settings) = entity.settings() else { return };
-        let Some(source) = cx.workspace.loaded(entity.file) else { return };
+        let Some(platform) = cx.workspace.platform(entity) else {
+            return;
+        };
+        let Some(settings) = entity.settings() else {
+            return;
+        };
+        let Some(source) = cx.workspace.loaded(entity.file) else {
+            return;
+        };
         for (member, pointer) in settings.members() {
-            let Some(property) = PROPERTIES.get(platform, &member.key) else { continue };
+            let Some(property) = PROPERTIES.get(platform, &member.key) else {
+                continue;
+            };
             if !Self::applies(&member.key, property, &member.value) {
                 continue;
             }
             let written = source.source.slice(member.value.span);
             let read_as = member.value.to_json().to_string();
             let quoted = format!("\"{written}\"");
-            let at = At { node: &member.value, pointer };
+            let at = At {
+                node: &member.value,
+                pointer,
+            };
             out.push(
                 Diagnostic::new(
                     &Self::META,

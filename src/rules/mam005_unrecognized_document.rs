@@ -55,7 +55,9 @@ impl Rule for UnrecognizedDocument {
     }
 
     fn check_file(&self, cx: &Context<'_, '_>, file: FileId, out: &mut Vec<Diagnostic>) {
-        let Some(wf) = cx.workspace.files.get(file) else { return };
+        let Some(wf) = cx.workspace.files.get(file) else {
+            return;
+        };
         let loaded = &wf.loaded;
         let mut reported = false;
         for (document, class) in loaded.parsed.documents.iter().zip(&wf.classes) {
@@ -72,9 +74,15 @@ impl Rule for UnrecognizedDocument {
             let api = document.root.get("apiVersion");
             if let Some(api) = api.filter(|a| a.as_str() != Some(API_VERSION)) {
                 out.push(
-                    Diagnostic::new(&Self::META, at(api, "apiVersion"), format!("unknown apiVersion {}", api.to_json()))
-                        .label("not a version mamlint reads")
-                        .help(format!("this version of mamlint reads `apiVersion: {API_VERSION}`")),
+                    Diagnostic::new(
+                        &Self::META,
+                        at(api, "apiVersion"),
+                        format!("unknown apiVersion {}", api.to_json()),
+                    )
+                    .label("not a version mamlint reads")
+                    .help(format!(
+                        "this version of mamlint reads `apiVersion: {API_VERSION}`"
+                    )),
                 );
                 continue;
             }
@@ -83,16 +91,23 @@ impl Rule for UnrecognizedDocument {
             let diagnostic = match document.root.get("kind") {
                 Some(kind) => {
                     let suggestion = kind.as_str().and_then(|k| suggest::closest(k, kinds));
-                    Diagnostic::new(&Self::META, at(kind, "kind"), format!("unknown kind {}", kind.to_json()))
-                        .label("not a mamlint kind")
-                        .help(match suggestion {
-                            Some(s) => format!("did you mean `{s}`? Kinds: {listed}"),
-                            None => format!("kinds: {listed}"),
-                        })
+                    Diagnostic::new(
+                        &Self::META,
+                        at(kind, "kind"),
+                        format!("unknown kind {}", kind.to_json()),
+                    )
+                    .label("not a mamlint kind")
+                    .help(match suggestion {
+                        Some(s) => format!("did you mean `{s}`? Kinds: {listed}"),
+                        None => format!("kinds: {listed}"),
+                    })
                 }
                 None => Diagnostic::new(
                     &Self::META,
-                    Location { span: head_span(&document.root, &loaded.source.text), ..at(&document.root, "") },
+                    Location {
+                        span: head_span(&document.root, &loaded.source.text),
+                        ..at(&document.root, "")
+                    },
                     "mamlint manifest without `kind`",
                 )
                 .help(format!("add `kind:` with one of {listed}")),
@@ -102,10 +117,15 @@ impl Rule for UnrecognizedDocument {
         if reported || !wf.explicit || wf.is_recognized() || loaded.parsed.error.is_some() {
             return;
         }
-        let (span, document, message) = match loaded.parsed.documents.iter().find(|d| !d.root.is_null()) {
-            Some(d) => (head_span(&d.root, &loaded.source.text), Some(d.index), "no mamlint manifest or Graph app protection policy in this file"),
-            None => (Span::empty(0), None, "the file holds no document"),
-        };
+        let (span, document, message) =
+            match loaded.parsed.documents.iter().find(|d| !d.root.is_null()) {
+                Some(d) => (
+                    head_span(&d.root, &loaded.source.text),
+                    Some(d.index),
+                    "no mamlint manifest or Graph app protection policy in this file",
+                ),
+                None => (Span::empty(0), None, "the file holds no document"),
+            };
         let pointer = document.map(|_| String::new());
         out.push(
             Diagnostic::new(&Self::META, Location { file, span, document, pointer }, message)

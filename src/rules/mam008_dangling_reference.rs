@@ -71,32 +71,55 @@ impl Rule for DanglingReference {
         }
         let (key, target) = match entity.kind {
             Kind::MobileAppPolicy => ("organization", Kind::Organization),
-            Kind::AppProtectionPolicy | Kind::AppConfigurationPolicy => ("tenant", Kind::EntraTenant),
+            Kind::AppProtectionPolicy | Kind::AppConfigurationPolicy => {
+                ("tenant", Kind::EntraTenant)
+            }
             _ => return,
         };
-        let names: Vec<&str> = cx.workspace.of_kind(target).filter_map(Entity::name).collect();
-        let listed = names.iter().map(|n| format!("`{n}`")).collect::<Vec<_>>().join(", ");
+        let names: Vec<&str> = cx
+            .workspace
+            .of_kind(target)
+            .filter_map(Entity::name)
+            .collect();
+        let listed = names
+            .iter()
+            .map(|n| format!("`{n}`"))
+            .collect::<Vec<_>>()
+            .join(", ");
         match cx.workspace.resolve(entity, key, target) {
             Resolution::Missing(at) => {
                 let name = at.str().unwrap_or_default();
                 let help = match suggest::closest(name, names.iter().copied()) {
                     Some(s) => format!("did you mean `{s}`?"),
-                    None if names.is_empty() => format!("no {target} is loaded: pass the file that defines `{name}` too"),
+                    None if names.is_empty() => {
+                        format!("no {target} is loaded: pass the file that defines `{name}` too")
+                    }
                     None => format!("loaded {target}s: {listed}"),
                 };
                 out.push(
-                    Diagnostic::new(&Self::META, entity.location(&at), format!("`{key}: {name}` names no loaded {target}"))
-                        .label(format!("no {target} named `{name}`"))
-                        .help(help),
+                    Diagnostic::new(
+                        &Self::META,
+                        entity.location(&at),
+                        format!("`{key}: {name}` names no loaded {target}"),
+                    )
+                    .label(format!("no {target} named `{name}`"))
+                    .help(help),
                 );
             }
             Resolution::Ambiguous(count) => {
-                let Some((member, pointer)) = entity.root_at().member("spec") else { return };
+                let Some((member, pointer)) = entity.root_at().member("spec") else {
+                    return;
+                };
                 out.push(
                     Diagnostic::new(
                         &Self::META,
-                        Location { ..entity.key_location(member, &pointer) },
-                        format!("{} has no `{key}`, but {count} {target}s are loaded", entity.describe()),
+                        Location {
+                            ..entity.key_location(member, &pointer)
+                        },
+                        format!(
+                            "{} has no `{key}`, but {count} {target}s are loaded",
+                            entity.describe()
+                        ),
                     )
                     .label(format!("`{key}` is needed here"))
                     .help(format!("add `{key}:` naming one of {listed}")),

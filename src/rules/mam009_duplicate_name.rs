@@ -66,20 +66,29 @@ impl Rule for DuplicateName {
             let Some(name) = at.str() else { continue };
             match by_name.get(&(entity.kind, name)) {
                 Some((first, first_at)) => out.push(
-                    Diagnostic::new(&Self::META, entity.location(&at), format!("a second {} is named `{name}`", entity.kind))
-                        .label("name used again")
-                        .related(first.location(first_at), "first used here")
-                        .help("give each document its own `metadata.name`"),
+                    Diagnostic::new(
+                        &Self::META,
+                        entity.location(&at),
+                        format!("a second {} is named `{name}`", entity.kind),
+                    )
+                    .label("name used again")
+                    .related(first.location(first_at), "first used here")
+                    .help("give each document its own `metadata.name`"),
                 ),
                 None => {
                     by_name.insert((entity.kind, name), (entity, at));
                 }
             }
         }
-        let mut by_display: HashMap<(Option<&str>, Platform, &str), (&Entity<'_>, At<'_>)> = HashMap::new();
+        let mut by_display: HashMap<(Option<&str>, Platform, &str), (&Entity<'_>, At<'_>)> =
+            HashMap::new();
         for entity in ws.of_kind(Kind::AppProtectionPolicy) {
-            let Some(platform) = ws.platform(entity) else { continue };
-            let Some(at) = entity.spec_get("displayName") else { continue };
+            let Some(platform) = ws.platform(entity) else {
+                continue;
+            };
+            let Some(at) = entity.spec_get("displayName") else {
+                continue;
+            };
             let Some(display) = at.str() else { continue };
             let tenant = ws.tenant_of(entity).and_then(Entity::name);
             let key = (tenant, platform, display);

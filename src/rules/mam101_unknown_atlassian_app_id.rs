@@ -57,7 +57,10 @@ impl Rule for UnknownAtlassianAppId {
     }
 
     fn check_entity(&self, cx: &Context<'_, '_>, entity: &Entity<'_>, out: &mut Vec<Diagnostic>) {
-        if !matches!(entity.kind, Kind::AppProtectionPolicy | Kind::AppConfigurationPolicy) {
+        if !matches!(
+            entity.kind,
+            Kind::AppProtectionPolicy | Kind::AppConfigurationPolicy
+        ) {
             return;
         }
         let platform = cx.workspace.platform(entity);
@@ -67,7 +70,9 @@ impl Rule for UnknownAtlassianAppId {
             }
             let nearest = match platform {
                 Some(p) => CATALOG.nearest_platform_id(app.id, p),
-                None => Platform::ALL.into_iter().find_map(|p| CATALOG.nearest_platform_id(app.id, p)),
+                None => Platform::ALL
+                    .into_iter()
+                    .find_map(|p| CATALOG.nearest_platform_id(app.id, p)),
             };
             let mut diagnostic = Diagnostic::new(
                 &Self::META,
@@ -76,21 +81,30 @@ impl Rule for UnknownAtlassianAppId {
             )
             .label("unknown Atlassian app ID");
             diagnostic = match nearest {
-                Some(id) => diagnostic.help(format!("did you mean `{id}`?")).fix(Fix::replace(
-                    format!("replace with `{id}`"),
-                    entity.file,
-                    app.at.node.span,
-                    requote(app.at.node, id),
-                )),
+                Some(id) => diagnostic
+                    .help(format!("did you mean `{id}`?"))
+                    .fix(Fix::replace(
+                        format!("replace with `{id}`"),
+                        entity.file,
+                        app.at.node.span,
+                        requote(app.at.node, id),
+                    )),
                 None => {
                     let ids: Vec<String> = CATALOG
                         .apps
                         .iter()
                         .flat_map(|a| Platform::ALL.into_iter().filter_map(|p| a.id_for(p)))
-                        .filter(|id| platform.is_none_or(|p| CATALOG.by_platform_id(id).is_some_and(|(_, q)| q == p)))
+                        .filter(|id| {
+                            platform.is_none_or(|p| {
+                                CATALOG.by_platform_id(id).is_some_and(|(_, q)| q == p)
+                            })
+                        })
                         .map(|id| format!("`{id}`"))
                         .collect();
-                    diagnostic.help(format!("Atlassian apps with Intune support: {}", ids.join(", ")))
+                    diagnostic.help(format!(
+                        "Atlassian apps with Intune support: {}",
+                        ids.join(", ")
+                    ))
                 }
             };
             out.push(diagnostic);

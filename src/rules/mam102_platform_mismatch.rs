@@ -55,9 +55,13 @@ impl Rule for PlatformMismatch {
         if entity.kind != Kind::AppProtectionPolicy {
             return;
         }
-        let Some(platform) = cx.workspace.platform(entity) else { return };
+        let Some(platform) = cx.workspace.platform(entity) else {
+            return;
+        };
         for app in entity.apps() {
-            let Some((catalog_app, app_platform)) = CATALOG.by_platform_id(app.id) else { continue };
+            let Some((catalog_app, app_platform)) = CATALOG.by_platform_id(app.id) else {
+                continue;
+            };
             if app_platform == platform {
                 continue;
             }
@@ -73,7 +77,11 @@ impl Rule for PlatformMismatch {
                     platform.label()
                 ),
             )
-            .label(format!("{} ID in an {} policy", app_platform.label(), platform.label()));
+            .label(format!(
+                "{} ID in an {} policy",
+                app_platform.label(),
+                platform.label()
+            ));
             if let Some(right) = catalog_app.id_for(platform) {
                 // In a managedMobileApp object the identifier's key and type change too, so
                 // only a plain string gets an automatic fix.

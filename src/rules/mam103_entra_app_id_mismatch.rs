@@ -54,7 +54,10 @@ fn is_guid(text: &str) -> bool {
     // The shape of the schema's GUID pattern; malformed IDs are MAM007's.
     let groups: Vec<&str> = text.split('-').collect();
     groups.len() == 5
-        && groups.iter().zip([8, 4, 4, 4, 12]).all(|(g, n)| g.len() == n && g.bytes().all(|b| b.is_ascii_hexdigit()))
+        && groups
+            .iter()
+            .zip([8, 4, 4, 4, 12])
+            .all(|(g, n)| g.len() == n && g.bytes().all(|b| b.is_ascii_hexdigit()))
 }
 
 impl Rule for EntraAppIdMismatch {
@@ -66,18 +69,33 @@ impl Rule for EntraAppIdMismatch {
         if entity.kind != Kind::EntraTenant {
             return;
         }
-        let Some(list) = entity.spec_get("adminConsent") else { return };
+        let Some(list) = entity.spec_get("adminConsent") else {
+            return;
+        };
         for entry in list.items() {
-            let Some(id_at) = entry.get("appId") else { continue };
-            let Some(app_id) = id_at.str().filter(|id| is_guid(id)) else { continue };
-            let app = entry.get("app").and_then(|a| a.str()).and_then(|k| CATALOG.by_key(k));
+            let Some(id_at) = entry.get("appId") else {
+                continue;
+            };
+            let Some(app_id) = id_at.str().filter(|id| is_guid(id)) else {
+                continue;
+            };
+            let app = entry
+                .get("app")
+                .and_then(|a| a.str())
+                .and_then(|k| CATALOG.by_key(k));
             let (message, right) = match app {
                 Some(app) => match app.entra_app_id.as_deref() {
                     Some(expected) if expected.eq_ignore_ascii_case(app_id) => continue,
                     Some(expected) => (
                         match CATALOG.by_entra_id(app_id) {
-                            Some(other) => format!("`{app_id}` is the Entra application ID of {}, not of {}", other.name, app.name),
-                            None => format!("`{app_id}` is not the Entra application ID of {}", app.name),
+                            Some(other) => format!(
+                                "`{app_id}` is the Entra application ID of {}, not of {}",
+                                other.name, app.name
+                            ),
+                            None => format!(
+                                "`{app_id}` is not the Entra application ID of {}",
+                                app.name
+                            ),
                         },
                         Some(expected),
                     ),
@@ -89,23 +107,37 @@ impl Rule for EntraAppIdMismatch {
                     CATALOG.nearest_entra_id(app_id),
                 ),
             };
-            let mut diagnostic =
-                Diagnostic::new(&Self::META, entity.location(&id_at), message).label("wrong application ID");
+            let mut diagnostic = Diagnostic::new(&Self::META, entity.location(&id_at), message)
+                .label("wrong application ID");
             if let Some(right) = right {
-                let name = CATALOG.by_entra_id(right).and_then(|a| a.entra_app_name.as_deref()).unwrap_or("the app");
-                diagnostic = diagnostic.help(format!("{name} has application ID `{right}`")).fix(Fix::replace(
-                    format!("replace with `{right}`"),
-                    entity.file,
-                    id_at.node.span,
-                    requote(id_at.node, right),
-                ));
+                let name = CATALOG
+                    .by_entra_id(right)
+                    .and_then(|a| a.entra_app_name.as_deref())
+                    .unwrap_or("the app");
+                diagnostic = diagnostic
+                    .help(format!("{name} has application ID `{right}`"))
+                    .fix(Fix::replace(
+                        format!("replace with `{right}`"),
+                        entity.file,
+                        id_at.node.span,
+                        requote(id_at.node, right),
+                    ));
             } else {
                 let known: Vec<String> = CATALOG
                     .apps
                     .iter()
-                    .filter_map(|a| Some(format!("{} `{}`", a.entra_app_name.as_deref()?, a.entra_app_id.as_deref()?)))
+                    .filter_map(|a| {
+                        Some(format!(
+                            "{} `{}`",
+                            a.entra_app_name.as_deref()?,
+                            a.entra_app_id.as_deref()?
+                        ))
+                    })
                     .collect();
-                diagnostic = diagnostic.help(format!("Atlassian's enterprise applications: {}", known.join(", ")));
+                diagnostic = diagnostic.help(format!(
+                    "Atlassian's enterprise applications: {}",
+                    known.join(", ")
+                ));
             }
             out.push(diagnostic);
         }

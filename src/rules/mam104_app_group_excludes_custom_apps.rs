@@ -61,17 +61,28 @@ impl Rule for AppGroupExcludesCustomApps {
         if entity.kind != Kind::AppProtectionPolicy || !entity.targets_atlassian() {
             return;
         }
-        let Some(at) = entity.spec_get("appGroupType") else { return };
-        let Some(group) = at.str().filter(|g| *g != SELECTED) else { return };
+        let Some(at) = entity.spec_get("appGroupType") else {
+            return;
+        };
+        let Some(group) = at.str().filter(|g| *g != SELECTED) else {
+            return;
+        };
         out.push(
             Diagnostic::new(
                 &Self::META,
                 entity.location(&at),
-                format!("`appGroupType: {group}` does not target the Atlassian apps this policy lists"),
+                format!(
+                    "`appGroupType: {group}` does not target the Atlassian apps this policy lists"
+                ),
             )
             .label("targets a predefined group of apps")
             .help(format!("Atlassian apps are custom apps: use `{SELECTED}`"))
-            .fix(Fix::replace(format!("replace with `{SELECTED}`"), entity.file, at.node.span, requote(at.node, SELECTED))),
+            .fix(Fix::replace(
+                format!("replace with `{SELECTED}`"),
+                entity.file,
+                at.node.span,
+                requote(at.node, SELECTED),
+            )),
         );
     }
 }

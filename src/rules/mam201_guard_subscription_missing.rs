@@ -63,8 +63,12 @@ impl Rule for GuardSubscriptionMissing {
         let ws = cx.workspace;
         let mut reported: Vec<*const crate::model::Entity<'_>> = Vec::new();
         for policy in ws.intune_policies() {
-            let Some(org) = ws.organization_of(policy) else { continue };
-            if org.spec_str("guard").unwrap_or("none") != "none" || reported.contains(&(org as *const _)) {
+            let Some(org) = ws.organization_of(policy) else {
+                continue;
+            };
+            if org.spec_str("guard").unwrap_or("none") != "none"
+                || reported.contains(&(org as *const _))
+            {
                 continue;
             }
             reported.push(org);
@@ -79,9 +83,13 @@ impl Rule for GuardSubscriptionMissing {
             )
             .label(if explicit { "no Guard subscription" } else { "`guard` is not set, so it is `none`" })
             .help("Intune mobile app policies need Atlassian Guard Standard or above: set `guard: standard` once subscribed");
-            for user in ws.intune_policies().filter(|p| ws.organization_of(p).is_some_and(|o| std::ptr::eq(o, org))) {
+            for user in ws
+                .intune_policies()
+                .filter(|p| ws.organization_of(p).is_some_and(|o| std::ptr::eq(o, org)))
+            {
                 if let Some(at) = user.spec_get("type") {
-                    diagnostic = diagnostic.related(user.location(&at), "Intune policy declared here");
+                    diagnostic =
+                        diagnostic.related(user.location(&at), "Intune policy declared here");
                 }
             }
             out.push(diagnostic);

@@ -56,7 +56,9 @@ declare_rule! {
 
 /// The verified claimed domains of an Organization (`status` defaults to verified).
 pub(crate) fn verified_domains<'a>(org: &Entity<'a>) -> Vec<crate::model::At<'a>> {
-    let Some(domains) = org.spec_get("domains") else { return Vec::new() };
+    let Some(domains) = org.spec_get("domains") else {
+        return Vec::new();
+    };
     domains
         .items()
         .filter(|d| d.get("status").and_then(|s| s.str()).unwrap_or("verified") == "verified")
@@ -73,7 +75,9 @@ impl Rule for NoVerifiedDomain {
         let ws = cx.workspace;
         let mut reported: Vec<*const Entity<'_>> = Vec::new();
         for policy in ws.intune_policies() {
-            let Some(org) = ws.organization_of(policy) else { continue };
+            let Some(org) = ws.organization_of(policy) else {
+                continue;
+            };
             if !verified_domains(org).is_empty() || reported.contains(&(org as *const _)) {
                 continue;
             }
@@ -86,7 +90,8 @@ impl Rule for NoVerifiedDomain {
             .label("no domain here is verified")
             .help("verify a domain in Atlassian Administration (Settings > Domains) and list it with `status: verified`");
             if let Some(at) = policy.spec_get("type") {
-                diagnostic = diagnostic.related(policy.location(&at), "Intune policy declared here");
+                diagnostic =
+                    diagnostic.related(policy.location(&at), "Intune policy declared here");
             }
             out.push(diagnostic);
         }

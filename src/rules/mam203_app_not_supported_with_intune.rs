@@ -56,9 +56,13 @@ impl Rule for AppNotSupportedWithIntune {
         if entity.kind != Kind::MobileAppPolicy || entity.spec_str("type") != Some("intune") {
             return;
         }
-        let Some(apps) = entity.spec_get("apps") else { return };
+        let Some(apps) = entity.spec_get("apps") else {
+            return;
+        };
         for item in apps.items() {
-            let Some(app) = item.str().and_then(|k| CATALOG.by_key(k)) else { continue };
+            let Some(app) = item.str().and_then(|k| CATALOG.by_key(k)) else {
+                continue;
+            };
             if app.intune {
                 continue;
             }
@@ -66,13 +70,22 @@ impl Rule for AppNotSupportedWithIntune {
                 Diagnostic::new(
                     &Self::META,
                     entity.location(&item),
-                    format!("{} cannot be managed with an Intune mobile app policy", app.name),
+                    format!(
+                        "{} cannot be managed with an Intune mobile app policy",
+                        app.name
+                    ),
                 )
                 .label("no Intune support")
                 .help(format!(
                     "remove `{}`; apps with Intune support: {}",
                     app.key,
-                    CATALOG.apps.iter().filter(|a| a.intune).map(|a| format!("`{}`", a.key)).collect::<Vec<_>>().join(", ")
+                    CATALOG
+                        .apps
+                        .iter()
+                        .filter(|a| a.intune)
+                        .map(|a| format!("`{}`", a.key))
+                        .collect::<Vec<_>>()
+                        .join(", ")
                 )),
             );
         }

@@ -56,7 +56,9 @@ impl Rule for PolicyNameTooLong {
         if entity.kind != Kind::MobileAppPolicy {
             return;
         }
-        let Some(at) = entity.spec_get("displayName") else { return };
+        let Some(at) = entity.spec_get("displayName") else {
+            return;
+        };
         let Some(name) = at.str() else { return };
         let length = name.chars().count();
         if length <= MAX_CHARS {
@@ -66,10 +68,14 @@ impl Rule for PolicyNameTooLong {
             Diagnostic::new(
                 &Self::META,
                 entity.location(&at),
-                format!("policy name is {length} characters long; Atlassian accepts at most {MAX_CHARS}"),
+                format!(
+                    "policy name is {length} characters long; Atlassian accepts at most {MAX_CHARS}"
+                ),
             )
             .label(format!("{} characters too many", length - MAX_CHARS))
-            .help(format!("shorten `displayName` to {MAX_CHARS} characters or fewer")),
+            .help(format!(
+                "shorten `displayName` to {MAX_CHARS} characters or fewer"
+            )),
         );
     }
 }

@@ -78,17 +78,21 @@ declare_rule! {
     }
 }
 
-/// Whether a tenant records admin consent for a catalog app.
+/// Whether a tenant records admin consent for a catalog app. An entry names the app by `app`;
+/// only an entry without `app` is matched by its `appId` (a contradicting pair is MAM103's).
 pub(crate) fn has_consent(tenant: &Entity<'_>, app: &App) -> bool {
-    let Some(list) = tenant.spec_get("adminConsent") else { return false };
-    list.items().any(|entry| {
-        entry.get("app").and_then(|a| a.str()) == Some(app.key.as_str())
-            || entry
+    let Some(list) = tenant.spec_get("adminConsent") else {
+        return false;
+    };
+    list.items()
+        .any(|entry| match entry.get("app").and_then(|a| a.str()) {
+            Some(key) => key == app.key,
+            None => entry
                 .get("appId")
                 .and_then(|a| a.str())
                 .zip(app.entra_app_id.as_deref())
-                .is_some_and(|(given, id)| given.eq_ignore_ascii_case(id))
-    })
+                .is_some_and(|(given, id)| given.eq_ignore_ascii_case(id)),
+        })
 }
 
 /// The tenants that list a domain, with the node of the domain in each.
@@ -98,7 +102,10 @@ pub(crate) fn tenants_holding<'w, 'a>(
 ) -> Vec<(&'w Entity<'a>, crate::model::At<'a>)> {
     ws.of_kind(Kind::EntraTenant)
         .filter_map(|tenant| {
-            let held = tenant.spec_get("domains")?.items().find(|d| d.str().is_some_and(|n| n.eq_ignore_ascii_case(domain)))?;
+            let held = tenant
+                .spec_get("domains")?
+                .items()
+                .find(|d| d.str().is_some_and(|n| n.eq_ignore_ascii_case(domain)))?;
             Some((tenant, held))
         })
         .collect()
@@ -113,8 +120,12 @@ impl Rule for MissingAdminConsent {
         let ws = cx.workspace;
         let mut reported = HashSet::new();
         for policy in ws.intune_policies() {
-            let Some(org) = ws.organization_of(policy) else { continue };
-            let Some(apps) = policy.spec_get("apps") else { continue };
+            let Some(org) = ws.organization_of(policy) else {
+                continue;
+            };
+            let Some(apps) = policy.spec_get("apps") else {
+                continue;
+            };
             let apps: Vec<_> = apps
                 .items()
                 .filter_map(|item| Some((CATALOG.by_key(item.str()?)?, item)))
@@ -127,7 +138,11 @@ impl Rule for MissingAdminConsent {
                         if has_consent(tenant, app) {
                             continue;
                         }
-                        let key = (tenant.name().unwrap_or_default(), domain.to_ascii_lowercase(), app.key.as_str());
+                        let key = (
+                            tenant.name().unwrap_or_default(),
+                            domain.to_ascii_lowercase(),
+                            app.key.as_str(),
+                        );
                         if !reported.insert(key) {
                             continue;
                         }

@@ -96,8 +96,11 @@ impl Rule for ClaimedDomainWithoutTenant {
                 }
             }
         }
-        let tenant_names: Vec<String> =
-            ws.of_kind(Kind::EntraTenant).filter_map(|t| t.name()).map(|n| format!("`{n}`")).collect();
+        let tenant_names: Vec<String> = ws
+            .of_kind(Kind::EntraTenant)
+            .filter_map(|t| t.name())
+            .map(|n| format!("`{n}`"))
+            .collect();
         for org in orgs {
             for claim in verified_domains(org) {
                 let domain = claim.str().unwrap_or_default();

@@ -70,9 +70,17 @@ impl Rule for TunnelOnLaunchUnsupported {
             return;
         }
         match entity.kind {
-            Kind::AppProtectionPolicy if cx.workspace.platform(entity) == Some(Platform::Android) => {
-                let Some(at) = entity.setting(&FACTS.tunnel.android_property) else { return };
-                let on = at.node.as_bool().or_else(|| Yaml11Boolean::meaning(at.node)) == Some(true);
+            Kind::AppProtectionPolicy
+                if cx.workspace.platform(entity) == Some(Platform::Android) =>
+            {
+                let Some(at) = entity.setting(&FACTS.tunnel.android_property) else {
+                    return;
+                };
+                let on = at
+                    .node
+                    .as_bool()
+                    .or_else(|| Yaml11Boolean::meaning(at.node))
+                    == Some(true);
                 if !on {
                     return;
                 }
@@ -84,23 +92,44 @@ impl Rule for TunnelOnLaunchUnsupported {
                     )
                     .label("\"Start Microsoft Tunnel connection on app-launch\" is on")
                     .help("set `connectToVpnOnLaunch: false` in the policy for the Atlassian apps")
-                    .fix(Fix::replace("set `connectToVpnOnLaunch` to `false`", entity.file, at.node.span, "false")),
+                    .fix(Fix::replace(
+                        "set `connectToVpnOnLaunch` to `false`",
+                        entity.file,
+                        at.node.span,
+                        "false",
+                    )),
                 );
             }
             Kind::AppConfigurationPolicy => {
-                let Some(settings) = entity.spec_get("customSettings") else { return };
+                let Some(settings) = entity.spec_get("customSettings") else {
+                    return;
+                };
                 let keys: Vec<(String, At<'_>)> = match settings.node.as_object() {
                     Some(_) => settings
                         .members()
-                        .map(|(m, pointer)| (m.key.clone(), At { node: &m.value, pointer }))
+                        .map(|(m, pointer)| {
+                            (
+                                m.key.clone(),
+                                At {
+                                    node: &m.value,
+                                    pointer,
+                                },
+                            )
+                        })
                         .collect(),
                     None => settings
                         .items()
-                        .filter_map(|item| Some((item.get("name")?.str()?.to_owned(), item.get("name")?)))
+                        .filter_map(|item| {
+                            Some((item.get("name")?.str()?.to_owned(), item.get("name")?))
+                        })
                         .collect(),
                 };
                 for (key, at) in keys.into_iter().filter(|(k, _)| FACTS.is_tunnel_key(k)) {
-                    let location = match settings.node.as_object().and_then(|_| settings.member(&key)) {
+                    let location = match settings
+                        .node
+                        .as_object()
+                        .and_then(|_| settings.member(&key))
+                    {
                         Some((member, pointer)) => entity.key_location(member, &pointer),
                         None => entity.location(&at),
                     };

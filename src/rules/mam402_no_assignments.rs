@@ -64,8 +64,13 @@ impl Rule for NoAssignments {
                 Some(list) => {
                     let included = list.items().any(|a| {
                         let target = a.get("target");
-                        let odata = target.as_ref().and_then(|t| t.get("@odata.type")).and_then(|t| t.str()).unwrap_or("");
-                        target.and_then(|t| t.get("groupId")).is_some() && !odata.contains("exclusion")
+                        let odata = target
+                            .as_ref()
+                            .and_then(|t| t.get("@odata.type"))
+                            .and_then(|t| t.str())
+                            .unwrap_or("");
+                        target.and_then(|t| t.get("groupId")).is_some()
+                            && !odata.contains("exclusion")
                     });
                     if included {
                         return;
@@ -78,8 +83,14 @@ impl Rule for NoAssignments {
                 },
             }
         } else {
-            let includes = entity.spec_get("assignments").and_then(|a| a.get("include"));
-            if includes.as_ref().and_then(|i| i.node.as_array()).is_some_and(|i| !i.is_empty()) {
+            let includes = entity
+                .spec_get("assignments")
+                .and_then(|a| a.get("include"));
+            if includes
+                .as_ref()
+                .and_then(|i| i.node.as_array())
+                .is_some_and(|i| !i.is_empty())
+            {
                 return;
             }
             match includes {
@@ -91,7 +102,10 @@ impl Rule for NoAssignments {
             Diagnostic::new(
                 &Self::META,
                 location,
-                format!("{} targets Atlassian apps but is assigned to no group", entity.describe()),
+                format!(
+                    "{} targets Atlassian apps but is assigned to no group",
+                    entity.describe()
+                ),
             )
             .label("no group included")
             .help("add the Entra group object IDs of the app's users under `assignments.include`"),

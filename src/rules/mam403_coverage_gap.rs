@@ -82,23 +82,43 @@ impl Rule for CoverageGap {
         let targeted: HashSet<(Platform, String)> = protections
             .iter()
             .filter_map(|p| Some((ws.platform(p)?, p)))
-            .flat_map(|(platform, p)| p.apps().into_iter().map(move |a| (platform, a.id.to_owned())))
+            .flat_map(|(platform, p)| {
+                p.apps()
+                    .into_iter()
+                    .map(move |a| (platform, a.id.to_owned()))
+            })
             .collect();
         let mut reported = HashSet::new();
         for policy in ws.intune_policies() {
-            let Some(apps) = policy.spec_get("apps") else { continue };
+            let Some(apps) = policy.spec_get("apps") else {
+                continue;
+            };
             for item in apps.items() {
-                let Some(app) = item.str().and_then(|k| CATALOG.by_key(k)).filter(|a| a.intune) else { continue };
+                let Some(app) = item
+                    .str()
+                    .and_then(|k| CATALOG.by_key(k))
+                    .filter(|a| a.intune)
+                else {
+                    continue;
+                };
                 for platform in Platform::ALL {
-                    let Some(id) = app.id_for(platform) else { continue };
-                    if targeted.contains(&(platform, id.to_owned())) || !reported.insert((app.key.as_str(), platform)) {
+                    let Some(id) = app.id_for(platform) else {
+                        continue;
+                    };
+                    if targeted.contains(&(platform, id.to_owned()))
+                        || !reported.insert((app.key.as_str(), platform))
+                    {
                         continue;
                     }
                     out.push(
                         Diagnostic::new(
                             &Self::META,
                             policy.location(&item),
-                            format!("{} is targeted by no {} app protection policy", app.name, platform.label()),
+                            format!(
+                                "{} is targeted by no {} app protection policy",
+                                app.name,
+                                platform.label()
+                            ),
                         )
                         .label(format!("unprotected on {}", platform.label()))
                         .help(format!(

@@ -72,7 +72,14 @@ impl Rule for UntrackedIntuneTarget {
         let handed: HashSet<&str> = ws
             .intune_policies()
             .filter_map(|p| p.spec_get("apps"))
-            .flat_map(|apps| apps.node.as_array().unwrap_or(&[]).iter().filter_map(|n| n.as_str()).collect::<Vec<_>>())
+            .flat_map(|apps| {
+                apps.node
+                    .as_array()
+                    .unwrap_or(&[])
+                    .iter()
+                    .filter_map(|n| n.as_str())
+                    .collect::<Vec<_>>()
+            })
             .collect();
         for policy in ws.of_kind(Kind::AppProtectionPolicy) {
             for (app, at) in policy.catalog_apps() {
@@ -83,10 +90,16 @@ impl Rule for UntrackedIntuneTarget {
                     Diagnostic::new(
                         &Self::META,
                         policy.location(&at.at),
-                        format!("{} is targeted here, but no Intune mobile app policy includes `{}`", app.name, app.key),
+                        format!(
+                            "{} is targeted here, but no Intune mobile app policy includes `{}`",
+                            app.name, app.key
+                        ),
                     )
                     .label("Atlassian does not hand this app to Intune")
-                    .help(format!("add `{}` to the `apps` of a MobileAppPolicy with `type: intune`", app.key)),
+                    .help(format!(
+                        "add `{}` to the `apps` of a MobileAppPolicy with `type: intune`",
+                        app.key
+                    )),
                 );
             }
         }

@@ -62,9 +62,16 @@ impl Rule for WipeBeforeAccessCheck {
         if entity.kind != Kind::AppProtectionPolicy {
             return;
         }
-        let Some(wipe) = entity.setting("periodOfflineBeforeWipeIsEnforced") else { return };
-        let Some(access) = entity.setting("periodOfflineBeforeAccessCheck") else { return };
-        let (Some(wipe_s), Some(access_s)) = (wipe.str().and_then(parse_seconds), access.str().and_then(parse_seconds)) else {
+        let Some(wipe) = entity.setting("periodOfflineBeforeWipeIsEnforced") else {
+            return;
+        };
+        let Some(access) = entity.setting("periodOfflineBeforeAccessCheck") else {
+            return;
+        };
+        let (Some(wipe_s), Some(access_s)) = (
+            wipe.str().and_then(parse_seconds),
+            access.str().and_then(parse_seconds),
+        ) else {
             return;
         };
         if wipe_s > access_s {

@@ -63,14 +63,26 @@ impl Rule for PinSettingsWithoutPin {
         if entity.kind != Kind::AppProtectionPolicy {
             return;
         }
-        let Some(pin) = entity.setting("pinRequired") else { return };
-        if pin.node.as_bool().or_else(|| Yaml11Boolean::meaning(pin.node)) != Some(false) {
+        let Some(pin) = entity.setting("pinRequired") else {
+            return;
+        };
+        if pin
+            .node
+            .as_bool()
+            .or_else(|| Yaml11Boolean::meaning(pin.node))
+            != Some(false)
+        {
             return;
         }
         let configured: Vec<_> = FACTS
             .pin_settings
             .iter()
-            .filter_map(|key| entity.setting(key).filter(|at| !at.node.is_null()).map(|at| (key, at)))
+            .filter_map(|key| {
+                entity
+                    .setting(key)
+                    .filter(|at| !at.node.is_null())
+                    .map(|at| (key, at))
+            })
             .collect();
         if configured.is_empty() {
             return;
@@ -79,7 +91,11 @@ impl Rule for PinSettingsWithoutPin {
         let mut diagnostic = Diagnostic::new(
             &Self::META,
             entity.location(&pin),
-            format!("PIN settings are configured but `pinRequired` is false: {} take no effect", names.join(", ")),
+            format!(
+                "PIN settings are configured but `pinRequired` is false: {} {} no effect",
+                names.join(", "),
+                if names.len() == 1 { "has" } else { "have" }
+            ),
         )
         .label("no PIN is required")
         .help("set `pinRequired: true`, or remove the PIN settings");

@@ -64,7 +64,11 @@ pub struct RuleMeta {
 impl RuleMeta {
     /// The doc comment with rustdoc's leading space removed from each line.
     pub fn documentation(&self) -> String {
-        self.docs.lines().map(|l| l.strip_prefix(' ').unwrap_or(l)).collect::<Vec<_>>().join("\n")
+        self.docs
+            .lines()
+            .map(|l| l.strip_prefix(' ').unwrap_or(l))
+            .collect::<Vec<_>>()
+            .join("\n")
     }
 
     /// A section of the documentation by heading (`Example`, `Fix`, ...).
@@ -118,7 +122,13 @@ pub trait Rule: Sync {
     fn check_file(&self, _cx: &Context<'_, '_>, _file: FileId, _out: &mut Vec<Diagnostic>) {}
 
     /// Findings within one manifest or exported policy.
-    fn check_entity(&self, _cx: &Context<'_, '_>, _entity: &Entity<'_>, _out: &mut Vec<Diagnostic>) {}
+    fn check_entity(
+        &self,
+        _cx: &Context<'_, '_>,
+        _entity: &Entity<'_>,
+        _out: &mut Vec<Diagnostic>,
+    ) {
+    }
 
     /// Findings across documents; runs once per run.
     fn check_workspace(&self, _cx: &Context<'_, '_>, _out: &mut Vec<Diagnostic>) {}
@@ -156,10 +166,9 @@ pub static RULES: &[&dyn Rule] = &[
 
 /// Rule metadata by code (`MAM102`) or name (`platform-mismatch`), case-insensitive.
 pub fn find(code_or_name: &str) -> Option<&'static RuleMeta> {
-    RULES
-        .iter()
-        .map(|r| r.meta())
-        .find(|m| m.code.eq_ignore_ascii_case(code_or_name) || m.name.eq_ignore_ascii_case(code_or_name))
+    RULES.iter().map(|r| r.meta()).find(|m| {
+        m.code.eq_ignore_ascii_case(code_or_name) || m.name.eq_ignore_ascii_case(code_or_name)
+    })
 }
 
 /// The rule catalogue in Markdown: `rules/README.md` is this text, and a test fails when the
@@ -185,7 +194,9 @@ pub fn catalogue_markdown() -> String {
     }
     for meta in RULES.iter().map(|r| r.meta()) {
         let docs = meta.documentation().replace("\n## ", "\n### ");
-        let docs = docs.strip_prefix("## ").map_or(docs.clone(), |d| format!("### {d}"));
+        let docs = docs
+            .strip_prefix("## ")
+            .map_or(docs.clone(), |d| format!("### {d}"));
         let _ = write!(
             out,
             "\n## {code} {name}\n\nDefault severity: **{severity}**. {summary}\n\n{docs}\n",
@@ -206,13 +217,32 @@ mod tests {
     fn codes_are_unique_ordered_and_documented() {
         let metas: Vec<&RuleMeta> = RULES.iter().map(|r| r.meta()).collect();
         for pair in metas.windows(2) {
-            assert!(pair[0].code < pair[1].code, "{} before {}", pair[0].code, pair[1].code);
+            assert!(
+                pair[0].code < pair[1].code,
+                "{} before {}",
+                pair[0].code,
+                pair[1].code
+            );
         }
         for meta in metas {
-            for heading in ["What it checks", "Why it matters", "Example", "Fix", "Source"] {
-                assert!(meta.section(heading).is_some_and(|s| !s.is_empty()), "{} lacks ## {heading}", meta.code);
+            for heading in [
+                "What it checks",
+                "Why it matters",
+                "Example",
+                "Fix",
+                "Source",
+            ] {
+                assert!(
+                    meta.section(heading).is_some_and(|s| !s.is_empty()),
+                    "{} lacks ## {heading}",
+                    meta.code
+                );
             }
-            assert!(meta.name.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-'));
+            assert!(
+                meta.name
+                    .chars()
+                    .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+            );
         }
     }
 
@@ -241,16 +271,29 @@ pub(crate) fn head_span(node: &crate::syntax::Node, text: &str) -> crate::syntax
         return first.key_span;
     }
     let start = node.span.start as usize;
-    let line_end = text.get(start..).and_then(|t| t.find(['\n', '\r'])).map_or(node.span.end as usize, |i| start + i);
+    let line_end = text
+        .get(start..)
+        .and_then(|t| t.find(['\n', '\r']))
+        .map_or(node.span.end as usize, |i| start + i);
     crate::syntax::Span::new(start, line_end.min(node.span.end as usize).max(start))
 }
 
 /// Where to point at an entity's spec key, or its first key when `key` is absent: findings
 /// about a missing value (no Guard, no domains) go where the value would be written.
-pub(crate) fn spec_key_location(entity: &crate::model::Entity<'_>, key: &str) -> crate::diagnostic::Location {
+pub(crate) fn spec_key_location(
+    entity: &crate::model::Entity<'_>,
+    key: &str,
+) -> crate::diagnostic::Location {
     let root = entity.root_at();
     if let Some((member, pointer)) = entity.spec().and_then(|spec| spec.member(key)) {
-        return entity.location(&crate::model::At { node: &member.value, pointer });
+        // A list or mapping may span many lines: point at its key instead.
+        if member.value.as_array().is_some() || member.value.as_object().is_some() {
+            return entity.key_location(member, &pointer);
+        }
+        return entity.location(&crate::model::At {
+            node: &member.value,
+            pointer,
+        });
     }
     match root.member("spec").or_else(|| root.members().next()) {
         Some((member, pointer)) => entity.key_location(member, &pointer),

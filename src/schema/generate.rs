@@ -26,8 +26,10 @@ pub fn export_stem(platform: Platform) -> String {
 
 /// Every schema: `(file stem, schema)`.
 pub fn all() -> Vec<(String, Value)> {
-    let mut out: Vec<(String, Value)> =
-        Kind::ALL.into_iter().map(|k| (k.schema_stem().to_owned(), manifest(k))).collect();
+    let mut out: Vec<(String, Value)> = Kind::ALL
+        .into_iter()
+        .map(|k| (k.schema_stem().to_owned(), manifest(k)))
+        .collect();
     for platform in Platform::ALL {
         out.push((export_stem(platform), graph_export(platform)));
     }
@@ -241,11 +243,21 @@ fn manifest(kind: Kind) -> Value {
         }),
     };
     let description = match kind {
-        Kind::Organization => "The Atlassian organization: its Guard subscription and claimed domains.",
-        Kind::MobileAppPolicy => "A mobile app policy in Atlassian Administration (Security > Mobile app policies).",
-        Kind::EntraTenant => "A Microsoft Entra tenant: its verified domains and the Atlassian apps with admin consent.",
-        Kind::AppProtectionPolicy => "An Intune app protection policy (Graph androidManagedAppProtection / iosManagedAppProtection).",
-        Kind::AppConfigurationPolicy => "An Intune app configuration policy for managed apps (Graph targetedManagedAppConfiguration).",
+        Kind::Organization => {
+            "The Atlassian organization: its Guard subscription and claimed domains."
+        }
+        Kind::MobileAppPolicy => {
+            "A mobile app policy in Atlassian Administration (Security > Mobile app policies)."
+        }
+        Kind::EntraTenant => {
+            "A Microsoft Entra tenant: its verified domains and the Atlassian apps with admin consent."
+        }
+        Kind::AppProtectionPolicy => {
+            "An Intune app protection policy (Graph androidManagedAppProtection / iosManagedAppProtection)."
+        }
+        Kind::AppConfigurationPolicy => {
+            "An Intune app configuration policy for managed apps (Graph targetedManagedAppConfiguration)."
+        }
     };
     envelope(kind, description, spec, defs)
 }
@@ -277,7 +289,9 @@ pub fn property_schema(property: &Property) -> Value {
     let item = match property.item_type() {
         "Boolean" => json!({"type": ["boolean", "null"]}),
         "Int32" => {
-            let (min, max) = property.range().unwrap_or((i64::from(i32::MIN), i64::from(i32::MAX)));
+            let (min, max) = property
+                .range()
+                .unwrap_or((i64::from(i32::MIN), i64::from(i32::MAX)));
             json!({"type": ["integer", "null"], "minimum": min, "maximum": max})
         }
         "Duration" => json!({"type": ["string", "null"], "pattern": patterns::DURATION}),
@@ -299,7 +313,10 @@ pub fn property_schema(property: &Property) -> Value {
         item
     };
     let mut description = property.description.clone();
-    description.push_str(&format!(" Graph type: {}; Graph {}.", property.graph_type, property.api_version));
+    description.push_str(&format!(
+        " Graph type: {}; Graph {}.",
+        property.graph_type, property.api_version
+    ));
     if let Some(default) = &property.admin_center_default {
         description.push_str(&format!(" Admin center default: {default}."));
     }

@@ -27,7 +27,9 @@ pub(super) fn report(
     out: &mut Vec<Diagnostic>,
 ) {
     let pointer = error.instance_path().as_str().to_owned();
-    let Some(at) = entity.find(&pointer) else { return };
+    let Some(at) = entity.find(&pointer) else {
+        return;
+    };
     match error.kind() {
         ValidationErrorKind::AdditionalProperties { unexpected } => {
             let allowed = allowed_keys(schema, error.schema_path().as_str());
@@ -41,10 +43,18 @@ pub(super) fn report(
         ValidationErrorKind::Required { property } => {
             let key = property.as_str().unwrap_or_default();
             let location = holder_location(entity, &at);
-            let place = if at.pointer.is_empty() { "the document".to_owned() } else { format!("`{}`", last_key(&at.pointer)) };
+            let place = if at.pointer.is_empty() {
+                "the document".to_owned()
+            } else {
+                format!("`{}`", last_key(&at.pointer))
+            };
             out.push(
-                Diagnostic::new(&InvalidValue::META, location, format!("{place} is missing the required key `{key}`"))
-                    .label(format!("`{key}` is required here")),
+                Diagnostic::new(
+                    &InvalidValue::META,
+                    location,
+                    format!("{place} is missing the required key `{key}`"),
+                )
+                .label(format!("`{key}` is required here")),
             );
         }
         kind => {
@@ -54,7 +64,8 @@ pub(super) fn report(
             let name = last_key(&at.pointer);
             let (message, help) = describe(kind, &name, at.node);
             let mut diagnostic =
-                Diagnostic::new(&InvalidValue::META, entity.location(&at), message).label(label(kind));
+                Diagnostic::new(&InvalidValue::META, entity.location(&at), message)
+                    .label(label(kind));
             if let Some(help) = help {
                 diagnostic = diagnostic.help(help);
             }
@@ -81,13 +92,23 @@ fn holder_location(entity: &Entity<'_>, at: &At<'_>) -> Location {
         }
     }
     match at.node.as_object().and_then(|m| m.first()) {
-        Some(first) => Location { span: first.key_span, ..entity.location(at) },
-        None => Location { span: Span::new(at.node.span.start as usize, at.node.span.start as usize + 1), ..entity.location(at) },
+        Some(first) => Location {
+            span: first.key_span,
+            ..entity.location(at)
+        },
+        None => Location {
+            span: Span::new(at.node.span.start as usize, at.node.span.start as usize + 1),
+            ..entity.location(at)
+        },
     }
 }
 
 fn settings_pointer(entity: &Entity<'_>) -> &'static str {
-    if entity.is_export() { "" } else { "/spec/settings" }
+    if entity.is_export() {
+        ""
+    } else {
+        "/spec/settings"
+    }
 }
 
 fn unknown_key(
@@ -105,10 +126,18 @@ fn unknown_key(
             format!("`{key}` is read-only: Graph sets it, a policy cannot"),
             Some("remove it; mamlint ignores read-only keys only in Graph exports".to_owned()),
         ),
-        Some(_) if !entity.is_export() && (FACTS.is_spec_key(key) || PROPERTIES.get(Platform::Ios, key).is_some_and(|p| p.is_navigation())) => (
-            format!("`{key}` belongs in `spec`, not in `spec.settings`"),
-            Some(format!("move `{key}` up one level, next to `platform`")),
-        ),
+        Some(_)
+            if !entity.is_export()
+                && (FACTS.is_spec_key(key)
+                    || PROPERTIES
+                        .get(Platform::Ios, key)
+                        .is_some_and(|p| p.is_navigation())) =>
+        {
+            (
+                format!("`{key}` belongs in `spec`, not in `spec.settings`"),
+                Some(format!("move `{key}` up one level, next to `platform`")),
+            )
+        }
         Some(platform) if PROPERTIES.get(platform.other(), key).is_some() => (
             format!(
                 "`{key}` is an {} setting; {} policies have no such property",
@@ -118,20 +147,37 @@ fn unknown_key(
             Some(format!(
                 "remove it, or move it to an {} policy{}",
                 platform.other().label(),
-                suggestion.map(|s| format!(" (did you mean `{s}`?)")).unwrap_or_default()
+                suggestion
+                    .map(|s| format!(" (did you mean `{s}`?)"))
+                    .unwrap_or_default()
             )),
         ),
         Some(platform) => (
-            format!("`{key}` is not a Graph property of {}", platform.graph_type()),
+            format!(
+                "`{key}` is not a Graph property of {}",
+                platform.graph_type()
+            ),
             suggestion.map(|s| format!("did you mean `{s}`?")),
         ),
         None => {
-            let place = if at.pointer.is_empty() { "at the top level".to_owned() } else { format!("in `{}`", last_key(&at.pointer)) };
-            let what = if entity.is_export() { "a Graph export" } else { entity.kind.name() };
-            (format!("unknown key `{key}` {place} of {what}"), suggestion.map(|s| format!("did you mean `{s}`?")))
+            let place = if at.pointer.is_empty() {
+                "at the top level".to_owned()
+            } else {
+                format!("in `{}`", last_key(&at.pointer))
+            };
+            let what = if entity.is_export() {
+                "a Graph export"
+            } else {
+                entity.kind.name()
+            };
+            (
+                format!("unknown key `{key}` {place} of {what}"),
+                suggestion.map(|s| format!("did you mean `{s}`?")),
+            )
         }
     };
-    let mut diagnostic = Diagnostic::new(&UnknownProperty::META, location, message).label("unknown key");
+    let mut diagnostic =
+        Diagnostic::new(&UnknownProperty::META, location, message).label("unknown key");
     if let Some(help) = help {
         diagnostic = diagnostic.help(help);
     }
@@ -139,23 +185,37 @@ fn unknown_key(
 }
 
 /// MAM003 and MAM004 report these values with a fix; a type error on top would be noise.
-fn leave_to_other_rules(entity: &Entity<'_>, platform: Option<Platform>, at: &At<'_>, kind: &ValidationErrorKind) -> bool {
+fn leave_to_other_rules(
+    entity: &Entity<'_>,
+    platform: Option<Platform>,
+    at: &At<'_>,
+    kind: &ValidationErrorKind,
+) -> bool {
     if !matches!(kind, ValidationErrorKind::Type { .. }) {
         return false;
     }
-    let Some(platform) = platform else { return false };
-    let Some(parent) = at.pointer.rsplit_once('/').map(|(p, _)| p) else { return false };
+    let Some(platform) = platform else {
+        return false;
+    };
+    let Some(parent) = at.pointer.rsplit_once('/').map(|(p, _)| p) else {
+        return false;
+    };
     if parent != settings_pointer(entity) {
         return false;
     }
-    let Some(property) = PROPERTIES.get(platform, &last_key(&at.pointer)) else { return false };
-    Yaml11Boolean::applies(property, at.node) || UnquotedVersion::applies(&last_key(&at.pointer), property, at.node)
+    let Some(property) = PROPERTIES.get(platform, &last_key(&at.pointer)) else {
+        return false;
+    };
+    Yaml11Boolean::applies(property, at.node)
+        || UnquotedVersion::applies(&last_key(&at.pointer), property, at.node)
 }
 
 fn label(kind: &ValidationErrorKind) -> &'static str {
     match kind {
         ValidationErrorKind::Type { .. } => "wrong type",
-        ValidationErrorKind::Enum { .. } | ValidationErrorKind::Constant { .. } => "not an allowed value",
+        ValidationErrorKind::Enum { .. } | ValidationErrorKind::Constant { .. } => {
+            "not an allowed value"
+        }
         ValidationErrorKind::Pattern { .. } => "malformed",
         ValidationErrorKind::Minimum { .. } | ValidationErrorKind::Maximum { .. } => "out of range",
         _ => "invalid value",
@@ -174,14 +234,31 @@ fn show(node: &Node) -> String {
 fn type_names(kind: &TypeKind) -> String {
     let names: Vec<String> = match kind {
         TypeKind::Single(t) => vec![t.to_string()],
-        TypeKind::Multiple(set) => set.iter().map(|t| t.to_string()).filter(|t| t != "null").collect(),
+        TypeKind::Multiple(set) => set
+            .iter()
+            .map(|t| t.to_string())
+            .filter(|t| t != "null")
+            .collect(),
     };
-    let names: Vec<String> = names.into_iter().map(|n| if n == "object" { "mapping".to_owned() } else { n }).collect();
+    let names: Vec<String> = names
+        .into_iter()
+        .map(|n| {
+            if n == "object" {
+                "mapping".to_owned()
+            } else {
+                n
+            }
+        })
+        .collect();
     names.join(" or ")
 }
 
 fn describe(kind: &ValidationErrorKind, name: &str, node: &Node) -> (String, Option<String>) {
-    let subject = if name.is_empty() { "the document".to_owned() } else { format!("`{name}`") };
+    let subject = if name.is_empty() {
+        "the document".to_owned()
+    } else {
+        format!("`{name}`")
+    };
     match kind {
         ValidationErrorKind::Type { kind } => {
             (format!("{subject} must be {}, not {} {}", with_article(&type_names(kind)), node.type_name(), show(node)), None)
@@ -232,7 +309,11 @@ fn allowed_keys(schema: &Json, schema_path: &str) -> Vec<String> {
     for token in parents {
         let token = token.replace("~1", "/").replace("~0", "~");
         if token == "$ref" {
-            let Some(target) = node.get("$ref").and_then(Json::as_str).and_then(|r| r.strip_prefix('#')) else {
+            let Some(target) = node
+                .get("$ref")
+                .and_then(Json::as_str)
+                .and_then(|r| r.strip_prefix('#'))
+            else {
                 return Vec::new();
             };
             match schema.pointer(target) {
@@ -257,5 +338,8 @@ fn allowed_keys(schema: &Json, schema_path: &str) -> Vec<String> {
 }
 
 fn keys_of(node: &Json) -> Vec<String> {
-    node.get("properties").and_then(Json::as_object).map(|m| m.keys().cloned().collect()).unwrap_or_default()
+    node.get("properties")
+        .and_then(Json::as_object)
+        .map(|m| m.keys().cloned().collect())
+        .unwrap_or_default()
 }

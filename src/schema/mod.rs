@@ -18,13 +18,34 @@ use crate::model::{Entity, Kind, Platform};
 
 /// The committed schema files, by file stem.
 pub static EMBEDDED: &[(&str, &str)] = &[
-    ("organization", include_str!("../../schemas/organization.schema.json")),
-    ("mobile-app-policy", include_str!("../../schemas/mobile-app-policy.schema.json")),
-    ("entra-tenant", include_str!("../../schemas/entra-tenant.schema.json")),
-    ("app-protection-policy", include_str!("../../schemas/app-protection-policy.schema.json")),
-    ("app-configuration-policy", include_str!("../../schemas/app-configuration-policy.schema.json")),
-    ("graph-androidManagedAppProtection", include_str!("../../schemas/graph-androidManagedAppProtection.schema.json")),
-    ("graph-iosManagedAppProtection", include_str!("../../schemas/graph-iosManagedAppProtection.schema.json")),
+    (
+        "organization",
+        include_str!("../../schemas/organization.schema.json"),
+    ),
+    (
+        "mobile-app-policy",
+        include_str!("../../schemas/mobile-app-policy.schema.json"),
+    ),
+    (
+        "entra-tenant",
+        include_str!("../../schemas/entra-tenant.schema.json"),
+    ),
+    (
+        "app-protection-policy",
+        include_str!("../../schemas/app-protection-policy.schema.json"),
+    ),
+    (
+        "app-configuration-policy",
+        include_str!("../../schemas/app-configuration-policy.schema.json"),
+    ),
+    (
+        "graph-androidManagedAppProtection",
+        include_str!("../../schemas/graph-androidManagedAppProtection.schema.json"),
+    ),
+    (
+        "graph-iosManagedAppProtection",
+        include_str!("../../schemas/graph-iosManagedAppProtection.schema.json"),
+    ),
 ];
 
 /// The embedded schema text for a kind name (`AppProtectionPolicy`), file stem
@@ -32,9 +53,17 @@ pub static EMBEDDED: &[(&str, &str)] = &[
 pub fn text(name: &str) -> Option<&'static str> {
     let stem = Kind::from_name(name)
         .map(|k| k.schema_stem().to_owned())
-        .or_else(|| Platform::ALL.into_iter().find(|p| p.graph_type() == name).map(generate::export_stem))
+        .or_else(|| {
+            Platform::ALL
+                .into_iter()
+                .find(|p| p.graph_type() == name)
+                .map(generate::export_stem)
+        })
         .unwrap_or_else(|| name.to_owned());
-    EMBEDDED.iter().find(|(s, _)| *s == stem).map(|(_, text)| *text)
+    EMBEDDED
+        .iter()
+        .find(|(s, _)| *s == stem)
+        .map(|(_, text)| *text)
 }
 
 /// Names `mamlint schema` accepts.
@@ -56,8 +85,15 @@ static COMPILED: LazyLock<Vec<Compiled>> = LazyLock::new(|| {
         .map(|(stem, text)| {
             let schema: serde_json::Value = serde_json::from_str(text).unwrap_or_default();
             // Embedded schemas are tested to compile; a failure would disable only this check.
-            let validator = jsonschema::options().with_draft(Draft::Draft202012).build(&schema).ok();
-            Compiled { stem, schema, validator }
+            let validator = jsonschema::options()
+                .with_draft(Draft::Draft202012)
+                .build(&schema)
+                .ok();
+            Compiled {
+                stem,
+                schema,
+                validator,
+            }
         })
         .collect()
 });
@@ -72,8 +108,12 @@ pub fn check(entity: &Entity<'_>, platform: Option<Platform>, out: &mut Vec<Diag
     } else {
         entity.kind.schema_stem().to_owned()
     };
-    let Some(compiled) = COMPILED.iter().find(|c| c.stem == stem) else { return };
-    let Some(validator) = &compiled.validator else { return };
+    let Some(compiled) = COMPILED.iter().find(|c| c.stem == stem) else {
+        return;
+    };
+    let Some(validator) = &compiled.validator else {
+        return;
+    };
     let instance = entity.root.to_json();
     let mut found = Vec::new();
     for error in validator.iter_errors(&instance) {
@@ -106,15 +146,37 @@ mod tests {
             );
         }
         for compiled in COMPILED.iter() {
-            assert!(compiled.validator.is_some(), "{} does not compile", compiled.stem);
+            assert!(
+                compiled.validator.is_some(),
+                "{} does not compile",
+                compiled.stem
+            );
         }
     }
 
     #[test]
     fn duration_pattern_agrees_with_the_parser() {
         let schema = serde_json::json!({"type": "string", "pattern": patterns::DURATION});
-        let validator = jsonschema::options().with_draft(Draft::Draft202012).build(&schema).unwrap();
-        for text in ["PT12H", "P90D", "PT0S", "P1DT2H", "-PT17.1357909S", "P2W", "", "P", "PT", "12H", "P1H", "PT1D", "PT1M1H", "P.5D"] {
+        let validator = jsonschema::options()
+            .with_draft(Draft::Draft202012)
+            .build(&schema)
+            .unwrap();
+        for text in [
+            "PT12H",
+            "P90D",
+            "PT0S",
+            "P1DT2H",
+            "-PT17.1357909S",
+            "P2W",
+            "",
+            "P",
+            "PT",
+            "12H",
+            "P1H",
+            "PT1D",
+            "PT1M1H",
+            "P.5D",
+        ] {
             let by_schema = validator.is_valid(&serde_json::json!(text));
             let by_parser = crate::model::duration::parse_seconds(text).is_some();
             assert_eq!(by_schema, by_parser, "{text:?}");

@@ -2,7 +2,8 @@
 //! generator writes these patterns into `schemas/`, and the error mapper recognises them, so
 //! a malformed GUID reads "expected a GUID", not a regular expression.
 
-pub const GUID: &str = "^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$";
+pub const GUID: &str =
+    "^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$";
 
 pub const DOMAIN: &str = "^([a-zA-Z0-9]([a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?\\.)+[a-zA-Z]{2,63}$";
 
@@ -23,7 +24,10 @@ pub fn describe(pattern: &str) -> String {
         DURATION => "an ISO 8601 duration such as `PT30M`, `PT12H` or `P90D`".to_owned(),
         other => match other.strip_prefix("^(").and_then(|p| p.split(')').next()) {
             Some(alternatives) if other.contains("\\s*,\\s*") => {
-                format!("a comma-separated list of {}", alternatives.replace('|', ", "))
+                format!(
+                    "a comma-separated list of {}",
+                    alternatives.replace('|', ", ")
+                )
             }
             _ => format!("text matching `{other}`"),
         },

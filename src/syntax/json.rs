@@ -58,10 +58,22 @@ pub fn parse(text: &str) -> ParsedFile {
 fn convert(value: Ast<'_>, budget: &mut usize) -> Option<Node> {
     *budget = budget.checked_sub(1)?;
     let node = match value {
-        Ast::StringLit(s) => Node::new(Value::String(s.value.into_owned()), span(s.range), Style::Json),
+        Ast::StringLit(s) => Node::new(
+            Value::String(s.value.into_owned()),
+            span(s.range),
+            Style::Json,
+        ),
         Ast::NumberLit(n) => {
-            let value = n.value.parse::<i64>().map(Value::Int).or_else(|_| n.value.parse::<f64>().map(Value::Float));
-            Node::new(value.unwrap_or_else(|_| Value::String(n.value.to_owned())), span(n.range), Style::Json)
+            let value = n
+                .value
+                .parse::<i64>()
+                .map(Value::Int)
+                .or_else(|_| n.value.parse::<f64>().map(Value::Float));
+            Node::new(
+                value.unwrap_or_else(|_| Value::String(n.value.to_owned())),
+                span(n.range),
+                Style::Json,
+            )
         }
         Ast::BooleanLit(b) => Node::new(Value::Bool(b.value), span(b.range), Style::Json),
         Ast::NullKeyword(n) => Node::new(Value::Null, span(n.range), Style::Json),
@@ -81,7 +93,11 @@ fn convert(value: Ast<'_>, budget: &mut usize) -> Option<Node> {
                     ObjectPropName::String(s) => (s.value.into_owned(), span(s.range)),
                     ObjectPropName::Word(w) => (w.value.to_owned(), span(w.range)),
                 };
-                members.push(Member { key, key_span, value: convert(prop.value, budget)? });
+                members.push(Member {
+                    key,
+                    key_span,
+                    value: convert(prop.value, budget)?,
+                });
             }
             Node::new(Value::Object(members), range, Style::Json)
         }
@@ -112,7 +128,13 @@ mod tests {
 
     #[test]
     fn strict_mode_rejects_extensions_and_trailing_garbage() {
-        for bad in [r#"{"a": 1,}"#, "{\"a\": 1 // c\n}", "{'a': 1}", "{\"a\": 1}`", "[1] [2]"] {
+        for bad in [
+            r#"{"a": 1,}"#,
+            "{\"a\": 1 // c\n}",
+            "{'a': 1}",
+            "{\"a\": 1}`",
+            "[1] [2]",
+        ] {
             let parsed = parse(bad);
             assert!(parsed.error.is_some(), "{bad} should not parse");
         }

@@ -74,7 +74,10 @@ pub fn load(path: &str, bytes: &[u8]) -> LoadedFile {
         source: SourceFile::new(path, String::new(), Encoding::Utf8),
         format: Format::detect(path, ""),
         parsed: ParsedFile {
-            error: Some(ParseError { span: Span::empty(0), message: format!("{message} (at byte {at})") }),
+            error: Some(ParseError {
+                span: Span::empty(0),
+                message: format!("{message} (at byte {at})"),
+            }),
             ..ParsedFile::default()
         },
     };
@@ -102,7 +105,11 @@ pub fn load(path: &str, bytes: &[u8]) -> LoadedFile {
         Format::Json => json::parse(&text),
         Format::Yaml => yaml::parse(&text),
     };
-    LoadedFile { source: SourceFile::new(path, text, encoding), format, parsed }
+    LoadedFile {
+        source: SourceFile::new(path, text, encoding),
+        format,
+        parsed,
+    }
 }
 
 /// Whether raw bytes mention mamlint manifests or Graph app protection policies. Files found by
@@ -114,9 +121,19 @@ pub fn looks_like_policy(bytes: &[u8]) -> bool {
     if MARKERS.iter().any(|m| utf8.contains(m)) {
         return true;
     }
-    let units = |le: bool| bytes.chunks_exact(2).map(move |p| if le { u16::from_le_bytes([p[0], p[1]]) } else { u16::from_be_bytes([p[0], p[1]]) });
+    let units = |le: bool| {
+        bytes.chunks_exact(2).map(move |p| {
+            if le {
+                u16::from_le_bytes([p[0], p[1]])
+            } else {
+                u16::from_be_bytes([p[0], p[1]])
+            }
+        })
+    };
     [true, false].into_iter().any(|le| {
-        let text: String = char::decode_utf16(units(le)).map(|c| c.unwrap_or('\u{FFFD}')).collect();
+        let text: String = char::decode_utf16(units(le))
+            .map(|c| c.unwrap_or('\u{FFFD}'))
+            .collect();
         MARKERS.iter().any(|m| text.contains(m))
     })
 }

@@ -27,7 +27,10 @@ pub enum Style {
 
 impl Style {
     pub fn is_quoted(self) -> bool {
-        matches!(self, Style::SingleQuoted | Style::DoubleQuoted | Style::Json)
+        matches!(
+            self,
+            Style::SingleQuoted | Style::DoubleQuoted | Style::Json
+        )
     }
 }
 

@@ -39,7 +39,10 @@ impl Span {
 
     /// The smallest span that covers both.
     pub fn cover(self, other: Span) -> Span {
-        Span { start: self.start.min(other.start), end: self.end.max(other.end) }
+        Span {
+            start: self.start.min(other.start),
+            end: self.end.max(other.end),
+        }
     }
 }
 
@@ -67,11 +70,17 @@ impl fmt::Display for Encoding {
 /// Why a file's bytes could not be turned into text.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
 pub enum DecodeError {
-    #[error("the file is not valid UTF-8 (invalid byte sequence at byte {offset}); save it as UTF-8 or as UTF-16 with a byte order mark")]
+    #[error(
+        "the file is not valid UTF-8 (invalid byte sequence at byte {offset}); save it as UTF-8 or as UTF-16 with a byte order mark"
+    )]
     InvalidUtf8 { offset: usize },
-    #[error("the file looks binary (NUL byte at byte {offset}); policy files are UTF-8 or UTF-16 text")]
+    #[error(
+        "the file looks binary (NUL byte at byte {offset}); policy files are UTF-8 or UTF-16 text"
+    )]
     Binary { offset: usize },
-    #[error("the file is not valid {encoding} (unpaired surrogate or odd length near byte {offset})")]
+    #[error(
+        "the file is not valid {encoding} (unpaired surrogate or odd length near byte {offset})"
+    )]
     InvalidUtf16 { encoding: Encoding, offset: usize },
 }
 
@@ -101,15 +110,19 @@ pub fn decode(bytes: &[u8]) -> Result<(String, Encoding), DecodeError> {
 }
 
 fn decode_utf8(bytes: &[u8], skipped: usize) -> Result<String, DecodeError> {
-    let text = std::str::from_utf8(bytes)
-        .map_err(|e| DecodeError::InvalidUtf8 { offset: skipped + e.valid_up_to() })?;
+    let text = std::str::from_utf8(bytes).map_err(|e| DecodeError::InvalidUtf8 {
+        offset: skipped + e.valid_up_to(),
+    })?;
     reject_nul(text, skipped)?;
     Ok(text.to_owned())
 }
 
 fn decode_utf16(bytes: &[u8], encoding: Encoding) -> Result<String, DecodeError> {
     if bytes.len() % 2 != 0 {
-        return Err(DecodeError::InvalidUtf16 { encoding, offset: bytes.len() + 1 });
+        return Err(DecodeError::InvalidUtf16 {
+            encoding,
+            offset: bytes.len() + 1,
+        });
     }
     let units = bytes.chunks_exact(2).map(|pair| match encoding {
         Encoding::Utf16Be => u16::from_be_bytes([pair[0], pair[1]]),
@@ -119,7 +132,12 @@ fn decode_utf16(bytes: &[u8], encoding: Encoding) -> Result<String, DecodeError>
     for (index, decoded) in char::decode_utf16(units).enumerate() {
         match decoded {
             Ok(c) => text.push(c),
-            Err(_) => return Err(DecodeError::InvalidUtf16 { encoding, offset: 2 + index * 2 }),
+            Err(_) => {
+                return Err(DecodeError::InvalidUtf16 {
+                    encoding,
+                    offset: 2 + index * 2,
+                });
+            }
         }
     }
     reject_nul(&text, 2)?;
@@ -128,7 +146,9 @@ fn decode_utf16(bytes: &[u8], encoding: Encoding) -> Result<String, DecodeError>
 
 fn reject_nul(text: &str, skipped: usize) -> Result<(), DecodeError> {
     match text.find('\0') {
-        Some(offset) => Err(DecodeError::Binary { offset: skipped + offset }),
+        Some(offset) => Err(DecodeError::Binary {
+            offset: skipped + offset,
+        }),
         None => Ok(()),
     }
 }
@@ -160,7 +180,12 @@ impl SourceFile {
                 .filter(|&(_, b)| b == b'\n')
                 .map(|(i, _)| u32::try_from(i + 1).unwrap_or(u32::MAX)),
         );
-        SourceFile { path: path.into(), text, encoding, line_starts }
+        SourceFile {
+            path: path.into(),
+            text,
+            encoding,
+            line_starts,
+        }
     }
 
     /// Clamps an offset into the text and onto a character boundary.
@@ -180,7 +205,10 @@ impl SourceFile {
             Err(i) => i - 1,
         };
         let start = self.line_starts[line] as usize;
-        LineCol { line: line + 1, column: self.text[start..offset].chars().count() + 1 }
+        LineCol {
+            line: line + 1,
+            column: self.text[start..offset].chars().count() + 1,
+        }
     }
 
     /// The text of a 1-based line, without its line break.
@@ -188,13 +216,18 @@ impl SourceFile {
         let Some(&start) = self.line_starts.get(line.wrapping_sub(1)) else {
             return "";
         };
-        let end = self.line_starts.get(line).map_or(self.text.len(), |&e| e as usize);
+        let end = self
+            .line_starts
+            .get(line)
+            .map_or(self.text.len(), |&e| e as usize);
         self.text[start as usize..end].trim_end_matches(['\n', '\r'])
     }
 
     /// Byte offset of the start of a 1-based line.
     pub fn line_start(&self, line: usize) -> usize {
-        self.line_starts.get(line.wrapping_sub(1)).map_or(self.text.len(), |&s| s as usize)
+        self.line_starts
+            .get(line.wrapping_sub(1))
+            .map_or(self.text.len(), |&s| s as usize)
     }
 
     pub fn line_count(&self) -> usize {
@@ -212,14 +245,21 @@ impl SourceFile {
             Encoding::Utf8 => offset,
             Encoding::Utf8Bom => offset + 3,
             Encoding::Utf16Le | Encoding::Utf16Be => {
-                2 + 2 * self.text[..offset].chars().map(char::len_utf16).sum::<usize>()
+                2 + 2 * self.text[..offset]
+                    .chars()
+                    .map(char::len_utf16)
+                    .sum::<usize>()
             }
         }
     }
 
     /// The line break the file uses, for edits that insert lines.
     pub fn line_break(&self) -> &'static str {
-        if self.text.contains("\r\n") { "\r\n" } else { "\n" }
+        if self.text.contains("\r\n") {
+            "\r\n"
+        } else {
+            "\n"
+        }
     }
 }
 
@@ -247,16 +287,31 @@ mod tests {
         for unit in "a: 1".encode_utf16() {
             bytes.extend(unit.to_be_bytes());
         }
-        assert_eq!(decode(&bytes).unwrap(), ("a: 1".to_owned(), Encoding::Utf16Be));
-        assert_eq!(decode(b"\xEF\xBB\xBFa: 1").unwrap(), ("a: 1".to_owned(), Encoding::Utf8Bom));
+        assert_eq!(
+            decode(&bytes).unwrap(),
+            ("a: 1".to_owned(), Encoding::Utf16Be)
+        );
+        assert_eq!(
+            decode(b"\xEF\xBB\xBFa: 1").unwrap(),
+            ("a: 1".to_owned(), Encoding::Utf8Bom)
+        );
     }
 
     #[test]
     fn rejects_invalid_utf8_and_binary() {
-        assert_eq!(decode(b"a: \xFF"), Err(DecodeError::InvalidUtf8 { offset: 3 }));
+        assert_eq!(
+            decode(b"a: \xFF"),
+            Err(DecodeError::InvalidUtf8 { offset: 3 })
+        );
         assert_eq!(decode(b"ab\0cd"), Err(DecodeError::Binary { offset: 2 }));
-        assert!(matches!(decode(&[0xFF, 0xFE, 0x00]), Err(DecodeError::InvalidUtf16 { .. })));
-        assert!(matches!(decode(&[0xFF, 0xFE, 0x00, 0xD8]), Err(DecodeError::InvalidUtf16 { .. })));
+        assert!(matches!(
+            decode(&[0xFF, 0xFE, 0x00]),
+            Err(DecodeError::InvalidUtf16 { .. })
+        ));
+        assert!(matches!(
+            decode(&[0xFF, 0xFE, 0x00, 0xD8]),
+            Err(DecodeError::InvalidUtf16 { .. })
+        ));
     }
 
     #[test]
@@ -267,6 +322,10 @@ mod tests {
         let u = file.text.find('ü').unwrap();
         assert_eq!(file.line_col(u), LineCol { line: 2, column: 6 });
         assert_eq!(file.line_text(1), "é: 1");
-        assert_eq!(file.line_col(u + 1), LineCol { line: 2, column: 6 }, "clamped to a char boundary");
+        assert_eq!(
+            file.line_col(u + 1),
+            LineCol { line: 2, column: 6 },
+            "clamped to a char boundary"
+        );
     }
 }

@@ -16,8 +16,19 @@ use super::source::Span;
 use super::{MAX_NODES, ParseError, ParsedFile};
 
 enum Frame {
-    Seq { start: usize, items: Vec<Node>, style: Style, anchor: usize },
-    Map { start: usize, members: Vec<Member>, key: Option<(String, Span)>, style: Style, anchor: usize },
+    Seq {
+        start: usize,
+        items: Vec<Node>,
+        style: Style,
+        anchor: usize,
+    },
+    Map {
+        start: usize,
+        members: Vec<Member>,
+        key: Option<(String, Span)>,
+        style: Style,
+        anchor: usize,
+    },
 }
 
 struct Builder<'s> {
@@ -41,7 +52,11 @@ pub fn parse(text: &str) -> ParsedFile {
         nodes: 0,
     };
     let error = builder.run().err();
-    ParsedFile { documents: builder.documents, comments: builder.comments, error }
+    ParsedFile {
+        documents: builder.documents,
+        comments: builder.comments,
+        error,
+    }
 }
 
 fn offsets(span: &granit_parser::Span, text: &str) -> (usize, usize) {
@@ -49,7 +64,10 @@ fn offsets(span: &granit_parser::Span, text: &str) -> (usize, usize) {
     // than trusting the char index if that ever changes.
     let start = span.start.byte_offset().unwrap_or(text.len());
     let end = span.end.byte_offset().unwrap_or(start);
-    (start.min(text.len()), end.clamp(start.min(text.len()), text.len()))
+    (
+        start.min(text.len()),
+        end.clamp(start.min(text.len()), text.len()),
+    )
 }
 
 impl Builder<'_> {
@@ -57,13 +75,23 @@ impl Builder<'_> {
         let mut parser = Parser::new_from_str(self.text);
         for next in &mut parser {
             let (event, span) = next.map_err(|e| {
-                let at = e.marker().byte_offset().unwrap_or(self.text.len()).min(self.text.len());
-                ParseError { span: Span::empty(at), message: format!("invalid YAML: {}", e.info()) }
+                let at = e
+                    .marker()
+                    .byte_offset()
+                    .unwrap_or(self.text.len())
+                    .min(self.text.len());
+                ParseError {
+                    span: Span::empty(at),
+                    message: format!("invalid YAML: {}", e.info()),
+                }
             })?;
             let (start, end) = offsets(&span, self.text);
             match event {
                 Event::Comment(text, _) => {
-                    self.comments.push(Comment { text: text.into_owned(), span: Span::new(start, end) });
+                    self.comments.push(Comment {
+                        text: text.into_owned(),
+                        span: Span::new(start, end),
+                    });
                 }
                 Event::DocumentStart(..) => {
                     self.stack.clear();
@@ -80,7 +108,12 @@ impl Builder<'_> {
                     self.finish(node, anchor)?;
                 }
                 Event::SequenceStart(style, anchor, _) => {
-                    self.stack.push(Frame::Seq { start, items: Vec::new(), style: collection_style(style), anchor });
+                    self.stack.push(Frame::Seq {
+                        start,
+                        items: Vec::new(),
+                        style: collection_style(style),
+                        anchor,
+                    });
                 }
                 Event::MappingStart(style, anchor, _) => {
                     self.stack.push(Frame::Map {
@@ -92,26 +125,50 @@ impl Builder<'_> {
                     });
                 }
                 Event::SequenceEnd => {
-                    if let Some(Frame::Seq { start: s, items, style, anchor }) = self.stack.pop() {
+                    if let Some(Frame::Seq {
+                        start: s,
+                        items,
+                        style,
+                        anchor,
+                    }) = self.stack.pop()
+                    {
                         let last = items.last().map_or(s, |n| n.span.end as usize);
                         let close = if style == Style::Flow { end } else { last };
                         self.count(1, s)?;
-                        self.finish(Node::new(Value::Array(items), Span::new(s, close.max(last)), style), anchor)?;
+                        self.finish(
+                            Node::new(Value::Array(items), Span::new(s, close.max(last)), style),
+                            anchor,
+                        )?;
                     }
                 }
                 Event::MappingEnd => {
-                    if let Some(Frame::Map { start: s, members, style, anchor, .. }) = self.stack.pop() {
+                    if let Some(Frame::Map {
+                        start: s,
+                        members,
+                        style,
+                        anchor,
+                        ..
+                    }) = self.stack.pop()
+                    {
                         let members = merge_keys(members);
-                        let last = members.last().map_or(s, |m| m.value.span.end.max(m.key_span.end) as usize);
+                        let last = members
+                            .last()
+                            .map_or(s, |m| m.value.span.end.max(m.key_span.end) as usize);
                         let close = if style == Style::Flow { end } else { last };
                         self.count(1, s)?;
-                        self.finish(Node::new(Value::Object(members), Span::new(s, close.max(last)), style), anchor)?;
+                        self.finish(
+                            Node::new(Value::Object(members), Span::new(s, close.max(last)), style),
+                            anchor,
+                        )?;
                     }
                 }
                 Event::Alias(id) => {
                     let size = self.anchors.get(&id).map(count_nodes);
                     let Some(size) = size else {
-                        return Err(ParseError { span: Span::new(start, end), message: "invalid YAML: unknown alias".into() });
+                        return Err(ParseError {
+                            span: Span::new(start, end),
+                            message: "invalid YAML: unknown alias".into(),
+                        });
                     };
                     // Check the budget before copying, so a bomb never allocates its expansion.
                     self.count(size, start)?;
@@ -158,7 +215,11 @@ impl Builder<'_> {
             Some(Frame::Seq { items, .. }) => items.push(node),
             Some(Frame::Map { members, key, .. }) => match key.take() {
                 None => *key = Some((key_text(&node, self.text), node.span)),
-                Some((k, key_span)) => members.push(Member { key: k, key_span, value: node }),
+                Some((k, key_span)) => members.push(Member {
+                    key: k,
+                    key_span,
+                    value: node,
+                }),
             },
         }
         Ok(())
@@ -192,11 +253,15 @@ fn count_nodes(node: &Node) -> usize {
 /// Applies YAML merge keys (`<<: *base`): members of the merged mappings that the mapping does
 /// not define itself are added, keeping their own spans.
 fn merge_keys(members: Vec<Member>) -> Vec<Member> {
-    if !members.iter().any(|m| m.key == "<<" && m.value.style != Style::Json) {
+    if !members
+        .iter()
+        .any(|m| m.key == "<<" && m.value.style != Style::Json)
+    {
         return members;
     }
-    let (merges, mut own): (Vec<Member>, Vec<Member>) =
-        members.into_iter().partition(|m| m.key == "<<" && matches!(m.value.value, Value::Object(_) | Value::Array(_)));
+    let (merges, mut own): (Vec<Member>, Vec<Member>) = members.into_iter().partition(|m| {
+        m.key == "<<" && matches!(m.value.value, Value::Object(_) | Value::Array(_))
+    });
     let mut inherited = Vec::new();
     for merge in &merges {
         let sources: Vec<&Node> = match &merge.value.value {
@@ -205,7 +270,10 @@ fn merge_keys(members: Vec<Member>) -> Vec<Member> {
         };
         for source in sources {
             for m in source.as_object().unwrap_or(&[]) {
-                let defined = own.iter().chain(inherited.iter()).any(|o: &Member| o.key == m.key);
+                let defined = own
+                    .iter()
+                    .chain(inherited.iter())
+                    .any(|o: &Member| o.key == m.key);
                 if !defined {
                     inherited.push(m.clone());
                 }
@@ -238,7 +306,9 @@ pub fn resolve_plain(text: &str) -> Value {
         "" | "~" | "null" | "Null" | "NULL" => return Value::Null,
         "true" | "True" | "TRUE" => return Value::Bool(true),
         "false" | "False" | "FALSE" => return Value::Bool(false),
-        ".inf" | ".Inf" | ".INF" | "+.inf" | "+.Inf" | "+.INF" => return Value::Float(f64::INFINITY),
+        ".inf" | ".Inf" | ".INF" | "+.inf" | "+.Inf" | "+.INF" => {
+            return Value::Float(f64::INFINITY);
+        }
         "-.inf" | "-.Inf" | "-.INF" => return Value::Float(f64::NEG_INFINITY),
         ".nan" | ".NaN" | ".NAN" => return Value::Float(f64::NAN),
         _ => {}
@@ -261,7 +331,9 @@ pub fn resolve_plain(text: &str) -> Value {
     if !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit()) {
         return match text.parse::<i64>() {
             Ok(i) => Value::Int(i),
-            Err(_) => text.parse::<f64>().map_or_else(|_| Value::String(text.to_owned()), Value::Float),
+            Err(_) => text
+                .parse::<f64>()
+                .map_or_else(|_| Value::String(text.to_owned()), Value::Float),
         };
     }
     if is_core_float(digits) {
@@ -313,7 +385,10 @@ mod tests {
         assert_eq!(resolve_plain("1e3"), Value::Float(1000.0));
         assert_eq!(resolve_plain("PT12H"), Value::String("PT12H".into()));
         assert_eq!(resolve_plain("~"), Value::Null);
-        assert_eq!(resolve_plain("2024-01-01"), Value::String("2024-01-01".into()));
+        assert_eq!(
+            resolve_plain("2024-01-01"),
+            Value::String("2024-01-01".into())
+        );
         assert_eq!(resolve_plain("99999999999999999999"), Value::Float(1e20));
     }
 
@@ -354,7 +429,10 @@ mod tests {
         let mut text = String::from("a0: &a0 [x, x, x, x, x, x, x, x, x, x]\n");
         for i in 1..12 {
             let prev = format!("*a{}", i - 1);
-            text.push_str(&format!("a{i}: &a{i} [{}]\n", vec![prev.as_str(); 10].join(", ")));
+            text.push_str(&format!(
+                "a{i}: &a{i} [{}]\n",
+                vec![prev.as_str(); 10].join(", ")
+            ));
         }
         let parsed = parse(&text);
         assert!(parsed.error.unwrap().message.contains("billion laughs"));
@@ -364,6 +442,10 @@ mod tests {
     fn syntax_error_has_location() {
         let parsed = parse("a: [1, 2\nb: 3\n");
         let error = parsed.error.unwrap();
-        assert!(error.message.starts_with("invalid YAML"), "{}", error.message);
+        assert!(
+            error.message.starts_with("invalid YAML"),
+            "{}",
+            error.message
+        );
     }
 }
