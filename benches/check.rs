@@ -1,1 +1,148 @@
-fn main() {}
+//! Micro-benchmarks of the checking pipeline, per document.
+//!
+//! - `load/*`: `mamlint::syntax::load` alone (decode + parse into the spanned tree).
+//! - `lint_run/*`: a full `mamlint::lint::run` (load, classify, schema validation, every rule,
+//!   sorting) on in-memory inputs; the report is not rendered.
+//!
+//! Throughput is in elements, one element per file, so criterion's `thrpt` line reads as
+//! files per second and `time` divided by the element count is the time per file.
+//!
+//! Run with `cargo bench --bench check`; the whole suite takes well under two minutes.
+//! Filter with e.g. `cargo bench --bench check -- load/`.
+
+use std::hint::black_box;
+use std::time::Duration;
+
+use criterion::{BatchSize, Criterion, Throughput, criterion_group, criterion_main};
+use mamlint::lint::{self, Input, Settings};
+
+/// A realistic ~40-line YAML AppProtectionPolicy manifest.
+const YAML_POLICY: (&str, &[u8]) = (
+    "examples/clean/policies/acme-ios.yaml",
+    include_bytes!("../examples/clean/policies/acme-ios.yaml"),
+);
+
+/// A Graph export of an iOS app protection policy (UTF-8 JSON, `$expand=apps,assignments`).
+const GRAPH_EXPORT: (&str, &[u8]) = (
+    "examples/clean/policies/labs-export/ios.json",
+    include_bytes!("../examples/clean/policies/labs-export/ios.json"),
+);
+
+/// The same kind of export for Android, saved as UTF-16 LE with a BOM (as PowerShell writes).
+const GRAPH_EXPORT_UTF16: (&str, &[u8]) = (
+    "examples/clean/policies/labs-export/android.json",
+    include_bytes!("../examples/clean/policies/labs-export/android.json"),
+);
+
+/// Every file of `examples/clean`: a small, complete, clean workspace.
+const CLEAN_EXAMPLE: [(&str, &[u8]); 8] = [
+    (
+        "examples/clean/entra-tenants.yaml",
+        include_bytes!("../examples/clean/entra-tenants.yaml"),
+    ),
+    (
+        "examples/clean/mobile-app-policy.yaml",
+        include_bytes!("../examples/clean/mobile-app-policy.yaml"),
+    ),
+    (
+        "examples/clean/organization.yaml",
+        include_bytes!("../examples/clean/organization.yaml"),
+    ),
+    (
+        "examples/clean/policies/acme-android.yaml",
+        include_bytes!("../examples/clean/policies/acme-android.yaml"),
+    ),
+    YAML_POLICY,
+    (
+        "examples/clean/policies/edge-tunnel.yaml",
+        include_bytes!("../examples/clean/policies/edge-tunnel.yaml"),
+    ),
+    GRAPH_EXPORT_UTF16,
+    GRAPH_EXPORT,
+];
+
+fn inputs(files: &[(&str, &[u8])]) -> Vec<Input> {
+    files
+        .iter()
+        .map(|(path, bytes)| Input::memory(*path, *bytes))
+        .collect()
+}
+
+/// Checks once, outside any measurement, that the inputs load and check as expected, so a
+/// benchmark never silently measures the error path.
+fn sanity_check(name: &str, files: &[(&str, &[u8])]) {
+    for (path, bytes) in files {
+        let loaded = mamlint::syntax::load(path, bytes);
+        assert!(
+            loaded.parsed.error.is_none(),
+            "{path} does not load: {:?}",
+            loaded.parsed.error
+        );
+        assert!(
+            !loaded.parsed.documents.is_empty(),
+            "{path} holds no document"
+        );
+    }
+    let outcome = lint::run(inputs(files), &Settings::default());
+    assert_eq!(
+        outcome.files.len(),
+        files.len(),
+        "{name}: every input should be checked"
+    );
+    if !outcome.diagnostics.is_empty() {
+        // Not fatal: rules change; the timing is still meaningful, but say so.
+        eprintln!(
+            "note: {name}: {} finding(s) on inputs expected to be clean",
+            outcome.diagnostics.len()
+        );
+    }
+}
+
+fn bench_load(c: &mut Criterion) {
+    let mut group = c.benchmark_group("load");
+    group
+        .sample_size(50)
+        .warm_up_time(Duration::from_millis(500))
+        .measurement_time(Duration::from_secs(3));
+    for (name, (path, bytes)) in [
+        ("yaml_policy_manifest", YAML_POLICY),
+        ("graph_json_export", GRAPH_EXPORT),
+        ("graph_json_export_utf16", GRAPH_EXPORT_UTF16),
+    ] {
+        group.throughput(Throughput::Elements(1));
+        group.bench_function(name, |b| {
+            b.iter(|| mamlint::syntax::load(black_box(path), black_box(bytes)));
+        });
+    }
+    group.finish();
+}
+
+fn bench_lint_run(c: &mut Criterion) {
+    let settings = Settings::default();
+    let mut group = c.benchmark_group("lint_run");
+    group
+        .sample_size(30)
+        .warm_up_time(Duration::from_secs(1))
+        .measurement_time(Duration::from_secs(4));
+    let cases: [(&str, &[(&str, &[u8])]); 3] = [
+        ("yaml_policy_manifest", &[YAML_POLICY]),
+        ("graph_json_export", &[GRAPH_EXPORT]),
+        ("clean_example_8_files", &CLEAN_EXAMPLE),
+    ];
+    for (name, files) in cases {
+        sanity_check(name, files);
+        let count = u64::try_from(files.len()).unwrap_or(u64::MAX);
+        group.throughput(Throughput::Elements(count));
+        group.bench_function(name, |b| {
+            b.iter_batched(
+                || inputs(files),
+                |inputs| lint::run(black_box(inputs), &settings),
+                BatchSize::SmallInput,
+            );
+        });
+    }
+    group.finish();
+}
+
+criterion_group!(benches, bench_load, bench_lint_run);
+criterion_main!(benches);

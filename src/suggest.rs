@@ -18,15 +18,23 @@ pub fn distance(a: &str, b: &str) -> usize {
 }
 
 /// The candidate closest to `word`, when the distance is small relative to its length (at
-/// most a third of the longer string, and at least one edit allowed).
+/// most a third of the longer string, and at least one edit allowed); failing that, the
+/// shortest candidate that starts with `word` (`oneDrive` → `oneDriveForBusiness`).
 pub fn closest<'c>(word: &str, candidates: impl IntoIterator<Item = &'c str>) -> Option<&'c str> {
-    candidates
-        .into_iter()
-        .map(|c| (distance(word, c), c))
-        .filter(|&(d, c)| d > 0 || c != word)
+    let candidates: Vec<&str> = candidates.into_iter().filter(|c| *c != word).collect();
+    let by_distance = candidates
+        .iter()
+        .map(|&c| (distance(word, c), c))
         .filter(|&(d, c)| d <= (word.chars().count().max(c.chars().count()) / 3).max(1))
         .min_by_key(|&(d, _)| d)
-        .map(|(_, c)| c)
+        .map(|(_, c)| c);
+    let lower = word.to_ascii_lowercase();
+    by_distance.or_else(|| {
+        candidates
+            .into_iter()
+            .filter(|c| word.len() >= 3 && c.to_ascii_lowercase().starts_with(&lower))
+            .min_by_key(|c| c.len())
+    })
 }
 
 #[cfg(test)]
@@ -43,5 +51,6 @@ mod tests {
         assert_eq!(closest("PINREQUIRED", ["pinRequired"]), Some("pinRequired"));
         assert_eq!(closest("andriod", ["android", "ios"]), Some("android"));
         assert_eq!(closest("zzz", ["android", "ios"]), None);
+        assert_eq!(closest("oneDrive", ["sharePoint", "oneDriveForBusiness"]), Some("oneDriveForBusiness"));
     }
 }

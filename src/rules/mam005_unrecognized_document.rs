@@ -122,9 +122,9 @@ impl Rule for UnrecognizedDocument {
                 Some(d) => (
                     head_span(&d.root, &loaded.source.text),
                     Some(d.index),
-                    "no mamlint manifest or Graph app protection policy in this file",
+                    describe_unrecognized(&d.root),
                 ),
-                None => (Span::empty(0), None, "the file holds no document"),
+                None => (Span::empty(0), None, "the file holds no document".to_owned()),
             };
         let pointer = document.map(|_| String::new());
         out.push(
@@ -136,4 +136,19 @@ impl Rule for UnrecognizedDocument {
                 )),
         );
     }
+}
+
+/// What an unrecognized document looks like, when it is something Graph users commonly save.
+fn describe_unrecognized(root: &Node) -> String {
+    if let Some(error) = root.get("error") {
+        let code = error.get("code").and_then(Node::as_str).unwrap_or("unknown");
+        return format!("this is a Graph error response (`{code}`), not an app protection policy");
+    }
+    let is_app = |n: &Node| n.get("mobileAppIdentifier").is_some();
+    if root.as_array().is_some_and(|items| !items.is_empty() && items.iter().all(is_app)) {
+        return "this is a list of Graph managedMobileApp objects, not an app protection policy; \
+                list apps under a policy's `apps`"
+            .to_owned();
+    }
+    "no mamlint manifest or Graph app protection policy in this file".to_owned()
 }

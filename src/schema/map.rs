@@ -74,10 +74,15 @@ pub(super) fn report(
     }
 }
 
-/// The key of the last pointer token, for messages.
+/// The key of the last pointer token, for messages; a list item is named by its list and
+/// index, `domains[0]`.
 fn last_key(pointer: &str) -> String {
-    let token = pointer.rsplit('/').next().unwrap_or_default();
-    token.replace("~1", "/").replace("~0", "~")
+    let mut tokens = pointer.rsplit('/').map(|t| t.replace("~1", "/").replace("~0", "~"));
+    let last = tokens.next().unwrap_or_default();
+    match (last.parse::<usize>(), tokens.next()) {
+        (Ok(index), Some(parent)) if !parent.is_empty() => format!("{parent}[{index}]"),
+        _ => last,
+    }
 }
 
 /// Where to point for a problem with a whole object: the key that holds it, or its first key
@@ -144,13 +149,7 @@ fn unknown_key(
                 platform.other().label(),
                 platform.label()
             ),
-            Some(format!(
-                "remove it, or move it to an {} policy{}",
-                platform.other().label(),
-                suggestion
-                    .map(|s| format!(" (did you mean `{s}`?)"))
-                    .unwrap_or_default()
-            )),
+            Some(format!("remove it, or move it to an {} policy", platform.other().label())),
         ),
         Some(platform) => (
             format!(
@@ -203,11 +202,11 @@ fn leave_to_other_rules(
     if parent != settings_pointer(entity) {
         return false;
     }
-    let Some(property) = PROPERTIES.get(platform, &last_key(&at.pointer)) else {
+    let key = at.pointer.rsplit('/').next().unwrap_or_default();
+    let Some(property) = PROPERTIES.get(platform, key) else {
         return false;
     };
-    Yaml11Boolean::applies(property, at.node)
-        || UnquotedVersion::applies(&last_key(&at.pointer), property, at.node)
+    Yaml11Boolean::applies(property, at.node) || UnquotedVersion::applies(key, property, at.node)
 }
 
 fn label(kind: &ValidationErrorKind) -> &'static str {
