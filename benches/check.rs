@@ -16,26 +16,29 @@ use std::time::Duration;
 use criterion::{BatchSize, Criterion, Throughput, criterion_group, criterion_main};
 use mamlint::lint::{self, Input, Settings};
 
+/// A file of a benchmark: its path (which decides YAML or JSON) and its bytes.
+type File = (&'static str, &'static [u8]);
+
 /// A realistic ~40-line YAML AppProtectionPolicy manifest.
-const YAML_POLICY: (&str, &[u8]) = (
+const YAML_POLICY: File = (
     "examples/clean/policies/acme-ios.yaml",
     include_bytes!("../examples/clean/policies/acme-ios.yaml"),
 );
 
 /// A Graph export of an iOS app protection policy (UTF-8 JSON, `$expand=apps,assignments`).
-const GRAPH_EXPORT: (&str, &[u8]) = (
+const GRAPH_EXPORT: File = (
     "examples/clean/policies/labs-export/ios.json",
     include_bytes!("../examples/clean/policies/labs-export/ios.json"),
 );
 
 /// The same kind of export for Android, saved as UTF-16 LE with a BOM (as PowerShell writes).
-const GRAPH_EXPORT_UTF16: (&str, &[u8]) = (
+const GRAPH_EXPORT_UTF16: File = (
     "examples/clean/policies/labs-export/android.json",
     include_bytes!("../examples/clean/policies/labs-export/android.json"),
 );
 
 /// Every file of `examples/clean`: a small, complete, clean workspace.
-const CLEAN_EXAMPLE: [(&str, &[u8]); 8] = [
+const CLEAN_EXAMPLE: [File; 8] = [
     (
         "examples/clean/entra-tenants.yaml",
         include_bytes!("../examples/clean/entra-tenants.yaml"),
@@ -61,7 +64,7 @@ const CLEAN_EXAMPLE: [(&str, &[u8]); 8] = [
     GRAPH_EXPORT,
 ];
 
-fn inputs(files: &[(&str, &[u8])]) -> Vec<Input> {
+fn inputs(files: &[File]) -> Vec<Input> {
     files
         .iter()
         .map(|(path, bytes)| Input::memory(*path, *bytes))
@@ -70,7 +73,7 @@ fn inputs(files: &[(&str, &[u8])]) -> Vec<Input> {
 
 /// Checks once, outside any measurement, that the inputs load and check as expected, so a
 /// benchmark never silently measures the error path.
-fn sanity_check(name: &str, files: &[(&str, &[u8])]) {
+fn sanity_check(name: &str, files: &[File]) {
     for (path, bytes) in files {
         let loaded = mamlint::syntax::load(path, bytes);
         assert!(
@@ -124,7 +127,7 @@ fn bench_lint_run(c: &mut Criterion) {
         .sample_size(30)
         .warm_up_time(Duration::from_secs(1))
         .measurement_time(Duration::from_secs(4));
-    let cases: [(&str, &[(&str, &[u8])]); 3] = [
+    let cases: [(&str, &[File]); 3] = [
         ("yaml_policy_manifest", &[YAML_POLICY]),
         ("graph_json_export", &[GRAPH_EXPORT]),
         ("clean_example_8_files", &CLEAN_EXAMPLE),

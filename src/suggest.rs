@@ -51,6 +51,9 @@ mod tests {
         assert_eq!(closest("PINREQUIRED", ["pinRequired"]), Some("pinRequired"));
         assert_eq!(closest("andriod", ["android", "ios"]), Some("android"));
         assert_eq!(closest("zzz", ["android", "ios"]), None);
-        assert_eq!(closest("oneDrive", ["sharePoint", "oneDriveForBusiness"]), Some("oneDriveForBusiness"));
+        assert_eq!(
+            closest("oneDrive", ["sharePoint", "oneDriveForBusiness"]),
+            Some("oneDriveForBusiness")
+        );
     }
 }

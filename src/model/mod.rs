@@ -176,17 +176,17 @@ pub fn classify(root: &Node, path: &str) -> Classified {
     if root.as_object().is_none() {
         return Classified::Unrecognized;
     }
-    if let Some(api) = root.get("apiVersion").and_then(Node::as_str) {
-        if api.starts_with("mamlint/") {
-            let kind = root
-                .get("kind")
-                .and_then(Node::as_str)
-                .and_then(Kind::from_name);
-            return match (api == API_VERSION, kind) {
-                (true, Some(kind)) => Classified::Manifest(kind),
-                _ => Classified::UnknownManifest,
-            };
-        }
+    if let Some(api) = root.get("apiVersion").and_then(Node::as_str)
+        && api.starts_with("mamlint/")
+    {
+        let kind = root
+            .get("kind")
+            .and_then(Node::as_str)
+            .and_then(Kind::from_name);
+        return match (api == API_VERSION, kind) {
+            (true, Some(kind)) => Classified::Manifest(kind),
+            _ => Classified::UnknownManifest,
+        };
     }
     if let Some(odata) = root.get("@odata.type").and_then(Node::as_str) {
         return match Platform::from_odata_type(odata) {

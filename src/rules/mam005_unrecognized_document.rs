@@ -124,7 +124,11 @@ impl Rule for UnrecognizedDocument {
                     Some(d.index),
                     describe_unrecognized(&d.root),
                 ),
-                None => (Span::empty(0), None, "the file holds no document".to_owned()),
+                None => (
+                    Span::empty(0),
+                    None,
+                    "the file holds no document".to_owned(),
+                ),
             };
         let pointer = document.map(|_| String::new());
         out.push(
@@ -141,11 +145,17 @@ impl Rule for UnrecognizedDocument {
 /// What an unrecognized document looks like, when it is something Graph users commonly save.
 fn describe_unrecognized(root: &Node) -> String {
     if let Some(error) = root.get("error") {
-        let code = error.get("code").and_then(Node::as_str).unwrap_or("unknown");
+        let code = error
+            .get("code")
+            .and_then(Node::as_str)
+            .unwrap_or("unknown");
         return format!("this is a Graph error response (`{code}`), not an app protection policy");
     }
     let is_app = |n: &Node| n.get("mobileAppIdentifier").is_some();
-    if root.as_array().is_some_and(|items| !items.is_empty() && items.iter().all(is_app)) {
+    if root
+        .as_array()
+        .is_some_and(|items| !items.is_empty() && items.iter().all(is_app))
+    {
         return "this is a list of Graph managedMobileApp objects, not an app protection policy; \
                 list apps under a policy's `apps`"
             .to_owned();

@@ -90,10 +90,10 @@ impl Rule for ClaimedDomainWithoutTenant {
         }
         let mut orgs: Vec<&Entity<'_>> = Vec::new();
         for policy in ws.intune_policies() {
-            if let Some(org) = ws.organization_of(policy) {
-                if !orgs.iter().any(|o| std::ptr::eq(*o, org)) {
-                    orgs.push(org);
-                }
+            if let Some(org) = ws.organization_of(policy)
+                && !orgs.iter().any(|o| std::ptr::eq(*o, org))
+            {
+                orgs.push(org);
             }
         }
         let tenant_names: Vec<String> = ws

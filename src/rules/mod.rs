@@ -209,51 +209,6 @@ pub fn catalogue_markdown() -> String {
     out
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn codes_are_unique_ordered_and_documented() {
-        let metas: Vec<&RuleMeta> = RULES.iter().map(|r| r.meta()).collect();
-        for pair in metas.windows(2) {
-            assert!(
-                pair[0].code < pair[1].code,
-                "{} before {}",
-                pair[0].code,
-                pair[1].code
-            );
-        }
-        for meta in metas {
-            for heading in [
-                "What it checks",
-                "Why it matters",
-                "Example",
-                "Fix",
-                "Source",
-            ] {
-                assert!(
-                    meta.section(heading).is_some_and(|s| !s.is_empty()),
-                    "{} lacks ## {heading}",
-                    meta.code
-                );
-            }
-            assert!(
-                meta.name
-                    .chars()
-                    .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
-            );
-        }
-    }
-
-    #[test]
-    fn finds_by_code_or_name() {
-        assert_eq!(find("mam102").map(|m| m.name), Some("platform-mismatch"));
-        assert_eq!(find("no-assignments").map(|m| m.code), Some("MAM402"));
-        assert!(find("MAM999").is_none());
-    }
-}
-
 /// The replacement text for a scalar, written in the same quoting style as the original.
 pub(crate) fn requote(node: &crate::syntax::Node, text: &str) -> String {
     use crate::syntax::Style;
@@ -298,5 +253,50 @@ pub(crate) fn spec_key_location(
     match root.member("spec").or_else(|| root.members().next()) {
         Some((member, pointer)) => entity.key_location(member, &pointer),
         None => entity.location(&root),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn codes_are_unique_ordered_and_documented() {
+        let metas: Vec<&RuleMeta> = RULES.iter().map(|r| r.meta()).collect();
+        for pair in metas.windows(2) {
+            assert!(
+                pair[0].code < pair[1].code,
+                "{} before {}",
+                pair[0].code,
+                pair[1].code
+            );
+        }
+        for meta in metas {
+            for heading in [
+                "What it checks",
+                "Why it matters",
+                "Example",
+                "Fix",
+                "Source",
+            ] {
+                assert!(
+                    meta.section(heading).is_some_and(|s| !s.is_empty()),
+                    "{} lacks ## {heading}",
+                    meta.code
+                );
+            }
+            assert!(
+                meta.name
+                    .chars()
+                    .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+            );
+        }
+    }
+
+    #[test]
+    fn finds_by_code_or_name() {
+        assert_eq!(find("mam102").map(|m| m.name), Some("platform-mismatch"));
+        assert_eq!(find("no-assignments").map(|m| m.code), Some("MAM402"));
+        assert!(find("MAM999").is_none());
     }
 }

@@ -77,7 +77,9 @@ pub(super) fn report(
 /// The key of the last pointer token, for messages; a list item is named by its list and
 /// index, `domains[0]`.
 fn last_key(pointer: &str) -> String {
-    let mut tokens = pointer.rsplit('/').map(|t| t.replace("~1", "/").replace("~0", "~"));
+    let mut tokens = pointer
+        .rsplit('/')
+        .map(|t| t.replace("~1", "/").replace("~0", "~"));
     let last = tokens.next().unwrap_or_default();
     match (last.parse::<usize>(), tokens.next()) {
         (Ok(index), Some(parent)) if !parent.is_empty() => format!("{parent}[{index}]"),
@@ -88,12 +90,12 @@ fn last_key(pointer: &str) -> String {
 /// Where to point for a problem with a whole object: the key that holds it, or its first key
 /// when it is the document itself, so the label stays on one line.
 fn holder_location(entity: &Entity<'_>, at: &At<'_>) -> Location {
-    if let Some((parent_pointer, key)) = at.pointer.rsplit_once('/') {
-        if let Some(parent) = entity.find(parent_pointer) {
-            let key = key.replace("~1", "/").replace("~0", "~");
-            if let Some((member, pointer)) = parent.member(&key) {
-                return entity.key_location(member, &pointer);
-            }
+    if let Some((parent_pointer, key)) = at.pointer.rsplit_once('/')
+        && let Some(parent) = entity.find(parent_pointer)
+    {
+        let key = key.replace("~1", "/").replace("~0", "~");
+        if let Some((member, pointer)) = parent.member(&key) {
+            return entity.key_location(member, &pointer);
         }
     }
     match at.node.as_object().and_then(|m| m.first()) {
@@ -149,7 +151,10 @@ fn unknown_key(
                 platform.other().label(),
                 platform.label()
             ),
-            Some(format!("remove it, or move it to an {} policy", platform.other().label())),
+            Some(format!(
+                "remove it, or move it to an {} policy",
+                platform.other().label()
+            )),
         ),
         Some(platform) => (
             format!(

@@ -118,7 +118,7 @@ fn decode_utf8(bytes: &[u8], skipped: usize) -> Result<String, DecodeError> {
 }
 
 fn decode_utf16(bytes: &[u8], encoding: Encoding) -> Result<String, DecodeError> {
-    if bytes.len() % 2 != 0 {
+    if !bytes.len().is_multiple_of(2) {
         return Err(DecodeError::InvalidUtf16 {
             encoding,
             offset: bytes.len() + 1,

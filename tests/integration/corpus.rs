@@ -4,20 +4,44 @@
 
 use crate::support::{fixture, lint_paths, mamlint, render, summary};
 
-/// `(file, [(code, line, column)])`, each file named explicitly as a user would.
-const EXPECTED: &[(&str, &[(&str, usize, usize)])] = &[
+/// `(code, line, column)` of one expected diagnostic.
+type Expected = (&'static str, usize, usize);
+
+/// `(file, [expected])`, each file named explicitly as a user would.
+const EXPECTED: &[(&str, &[Expected])] = &[
     // Microsoft's framework templates: Graph beta bodies with `@odata.type` as the last key,
     // read-only keys, nulls and beta-only settings; CRLF in the level-1 Android file. All clean.
-    ("frameworks/level-1-enterprise-basic-data-protection-Android.json", &[]),
-    ("frameworks/level-1-enterprise-basic-data-protection-iOS.json", &[]),
-    ("frameworks/level-2-enterprise-enhanced-data-protection-Android.json", &[]),
-    ("frameworks/level-2-enterprise-enhanced-data-protection-iOS.json", &[]),
-    ("frameworks/level-3-enterprise-high-data-protection-Android.json", &[]),
-    ("frameworks/level-3-enterprise-high-data-protection-iOS.json", &[]),
+    (
+        "frameworks/level-1-enterprise-basic-data-protection-Android.json",
+        &[],
+    ),
+    (
+        "frameworks/level-1-enterprise-basic-data-protection-iOS.json",
+        &[],
+    ),
+    (
+        "frameworks/level-2-enterprise-enhanced-data-protection-Android.json",
+        &[],
+    ),
+    (
+        "frameworks/level-2-enterprise-enhanced-data-protection-iOS.json",
+        &[],
+    ),
+    (
+        "frameworks/level-3-enterprise-high-data-protection-Android.json",
+        &[],
+    ),
+    (
+        "frameworks/level-3-enterprise-high-data-protection-iOS.json",
+        &[],
+    ),
     // A Graph GET response with read-only keys (id, version "\"1\"", createdDateTime): clean.
     ("terraform-provider-microsoft365/minimal_response.json", &[]),
     // A Graph error body, not a policy: named explicitly, it is reported as such.
-    ("terraform-provider-microsoft365/error_response.json", &[("MAM005", 2, 2)]),
+    (
+        "terraform-provider-microsoft365/error_response.json",
+        &[("MAM005", 2, 2)],
+    ),
     // UTF-16LE + CRLF arrays of managedMobileApp objects, not policies.
     ("GraphAPIConfig/Apps/Android.json", &[("MAM005", 1, 1)]),
     ("GraphAPIConfig/Apps/iOS.json", &[("MAM005", 1, 1)]),
@@ -32,8 +56,14 @@ const EXPECTED: &[(&str, &[(&str, usize, usize)])] = &[
         &[("MAM006", 2, 3), ("MAM006", 3, 3), ("MAM006", 4, 3)],
     ),
     // Microsoft365DSC permission manifests: JSON, but not policies.
-    ("Microsoft365DSC/MSFT_IntuneAppProtectionPolicyAndroid/settings.json", &[("MAM005", 2, 5)]),
-    ("Microsoft365DSC/MSFT_IntuneAppProtectionPolicyiOS/settings.json", &[("MAM005", 2, 5)]),
+    (
+        "Microsoft365DSC/MSFT_IntuneAppProtectionPolicyAndroid/settings.json",
+        &[("MAM005", 2, 5)],
+    ),
+    (
+        "Microsoft365DSC/MSFT_IntuneAppProtectionPolicyiOS/settings.json",
+        &[("MAM005", 2, 5)],
+    ),
 ];
 
 #[test]
@@ -41,16 +71,27 @@ fn each_corpus_file_has_exactly_the_expected_diagnostics() {
     for (file, expected) in EXPECTED {
         let path = fixture(&format!("corpus/{file}"));
         let outcome = lint_paths(&[path.as_path()]);
-        let found: Vec<(String, usize, usize)> = summary(&outcome).into_iter().map(|(c, l, col, _)| (c, l, col)).collect();
-        let expected: Vec<(String, usize, usize)> = expected.iter().map(|(c, l, col)| ((*c).to_owned(), *l, *col)).collect();
+        let found: Vec<(String, usize, usize)> = summary(&outcome)
+            .into_iter()
+            .map(|(c, l, col, _)| (c, l, col))
+            .collect();
+        let expected: Vec<(String, usize, usize)> = expected
+            .iter()
+            .map(|(c, l, col)| ((*c).to_owned(), *l, *col))
+            .collect();
         assert_eq!(found, expected, "{file}:\n{}", render(&outcome));
     }
 }
 
 #[test]
 fn corpus_custom_keys_are_named_in_the_message() {
-    let path = fixture("corpus/GraphAPIConfig/Policies/ENV-P/REF-02;ENV-P;VER-02; App Protection for iOS.json");
-    let messages: Vec<String> = summary(&lint_paths(&[path.as_path()])).into_iter().map(|(.., m)| m).collect();
+    let path = fixture(
+        "corpus/GraphAPIConfig/Policies/ENV-P/REF-02;ENV-P;VER-02; App Protection for iOS.json",
+    );
+    let messages: Vec<String> = summary(&lint_paths(&[path.as_path()]))
+        .into_iter()
+        .map(|(.., m)| m)
+        .collect();
     assert_eq!(
         messages,
         [
@@ -71,13 +112,20 @@ fn every_corpus_json_file_is_covered() {
             if path.is_dir() {
                 stack.push(path);
             } else if path.extension().is_some_and(|e| e == "json") {
-                let relative = path.strip_prefix(fixture("corpus")).unwrap().to_string_lossy().into_owned();
+                let relative = path
+                    .strip_prefix(fixture("corpus"))
+                    .unwrap()
+                    .to_string_lossy()
+                    .into_owned();
                 files.push(relative);
             }
         }
     }
     for file in files {
-        assert!(EXPECTED.iter().any(|(f, _)| *f == file), "{file} has no expected diagnostics in corpus.rs");
+        assert!(
+            EXPECTED.iter().any(|(f, _)| *f == file),
+            "{file} has no expected diagnostics in corpus.rs"
+        );
     }
 }
 
@@ -85,14 +133,31 @@ fn every_corpus_json_file_is_covered() {
 fn walking_the_corpus_skips_what_is_not_a_policy() {
     // A directory walk reports only policy files: the app lists, error body and DSC manifests
     // are skipped (and listed with --verbose), so a repository can be checked as a whole.
-    let output = mamlint().args(["check", "tests/fixtures/corpus", "--format", "json", "--verbose"]).output().unwrap();
+    let output = mamlint()
+        .args([
+            "check",
+            "tests/fixtures/corpus",
+            "--format",
+            "json",
+            "--verbose",
+        ])
+        .output()
+        .unwrap();
     assert_eq!(output.status.code(), Some(0));
     let report: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
-    let codes: Vec<&str> = report["diagnostics"].as_array().unwrap().iter().filter_map(|d| d["code"].as_str()).collect();
+    let codes: Vec<&str> = report["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|d| d["code"].as_str())
+        .collect();
     assert_eq!(codes, ["MAM006"; 6]);
     assert_eq!(report["summary"]["files"], 9);
     let stderr = String::from_utf8_lossy(&output.stderr);
-    assert!(stderr.contains("skipped tests/fixtures/corpus/GraphAPIConfig/Apps/iOS.json"), "{stderr}");
+    assert!(
+        stderr.contains("skipped tests/fixtures/corpus/GraphAPIConfig/Apps/iOS.json"),
+        "{stderr}"
+    );
 }
 
 #[test]
@@ -104,7 +169,11 @@ fn shared_reference_files_if_present_raise_no_parse_errors() {
         return;
     }
     for dir in ["frameworks", "corpus"] {
-        let output = mamlint().args(["check", "--format", "json"]).arg(shared.join(dir)).output().unwrap();
+        let output = mamlint()
+            .args(["check", "--format", "json"])
+            .arg(shared.join(dir))
+            .output()
+            .unwrap();
         let report: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
         for d in report["diagnostics"].as_array().unwrap() {
             assert_ne!(d["severity"], "error", "{d}");

@@ -15,12 +15,28 @@ fn yaml_block(section: &str) -> Option<String> {
 #[test]
 fn examples_trigger_and_fixes_do_not() {
     for meta in RULES.iter().map(|r| r.meta()) {
-        let example = meta.section("Example").and_then(|s| yaml_block(&s)).unwrap_or_else(|| panic!("{}: no example", meta.code));
+        let example = meta
+            .section("Example")
+            .and_then(|s| yaml_block(&s))
+            .unwrap_or_else(|| panic!("{}: no example", meta.code));
         let outcome = lint_text("example.yaml", &example);
-        assert!(codes(&outcome).contains(&meta.code), "{} example does not trigger it:\n{example}\n{}", meta.code, render(&outcome));
+        assert!(
+            codes(&outcome).contains(&meta.code),
+            "{} example does not trigger it:\n{example}\n{}",
+            meta.code,
+            render(&outcome)
+        );
 
-        let fix = meta.section("Fix").and_then(|s| yaml_block(&s)).unwrap_or_else(|| panic!("{}: no fix example", meta.code));
+        let fix = meta
+            .section("Fix")
+            .and_then(|s| yaml_block(&s))
+            .unwrap_or_else(|| panic!("{}: no fix example", meta.code));
         let outcome = lint_text("fixed.yaml", &fix);
-        assert!(!codes(&outcome).contains(&meta.code), "{} fix still triggers it:\n{fix}\n{}", meta.code, render(&outcome));
+        assert!(
+            !codes(&outcome).contains(&meta.code),
+            "{} fix still triggers it:\n{fix}\n{}",
+            meta.code,
+            render(&outcome)
+        );
     }
 }

@@ -1,5 +1,8 @@
 //! mamlint's integration tests: one binary, one module per area.
 
+// Test helpers may unwrap: a failure there is a failing test, with its message.
+#![allow(clippy::unwrap_used)]
+
 mod bad_input;
 mod catalogue;
 mod cli;

@@ -7,8 +7,15 @@ use proptest::prelude::*;
 
 fn check_span(text: &str, span: Span) -> Result<(), TestCaseError> {
     prop_assert!(span.start <= span.end, "{span:?}");
-    prop_assert!((span.end as usize) <= text.len(), "{span:?} beyond {}", text.len());
-    prop_assert!(text.is_char_boundary(span.start as usize) && text.is_char_boundary(span.end as usize), "{span:?}");
+    prop_assert!(
+        (span.end as usize) <= text.len(),
+        "{span:?} beyond {}",
+        text.len()
+    );
+    prop_assert!(
+        text.is_char_boundary(span.start as usize) && text.is_char_boundary(span.end as usize),
+        "{span:?}"
+    );
     Ok(())
 }
 
@@ -38,12 +45,18 @@ fn check_file(path: &str, bytes: &[u8]) -> Result<(), TestCaseError> {
     if let Some(error) = &loaded.parsed.error {
         check_span(text, error.span)?;
     }
-    let outcome = run(vec![Input::memory(path, bytes.to_vec())], &Default::default());
+    let outcome = run(
+        vec![Input::memory(path, bytes.to_vec())],
+        &Default::default(),
+    );
     for d in &outcome.diagnostics {
         let file = &outcome.files[d.location.file].loaded.source.text;
         check_span(file, d.location.span)?;
         for related in &d.related {
-            check_span(&outcome.files[related.location.file].loaded.source.text, related.location.span)?;
+            check_span(
+                &outcome.files[related.location.file].loaded.source.text,
+                related.location.span,
+            )?;
         }
     }
     Ok(())

@@ -9,7 +9,11 @@ use mamlint::rules::RULES;
 use crate::support::{codes, fixture, lint_paths, render};
 
 fn code_of(path: &Path) -> String {
-    let dir = path.parent().and_then(Path::file_name).and_then(|n| n.to_str()).unwrap_or_default();
+    let dir = path
+        .parent()
+        .and_then(Path::file_name)
+        .and_then(|n| n.to_str())
+        .unwrap_or_default();
     dir.split('-').next().unwrap_or_default().to_owned()
 }
 
@@ -32,7 +36,12 @@ fn invalid_fixtures_trigger_their_rule() {
 fn valid_fixtures_are_clean() {
     insta::glob!("../fixtures/rules", "*/valid*", |path| {
         let outcome = lint_paths(&[path]);
-        assert!(outcome.diagnostics.is_empty(), "{} is not clean:\n{}", path.display(), render(&outcome));
+        assert!(
+            outcome.diagnostics.is_empty(),
+            "{} is not clean:\n{}",
+            path.display(),
+            render(&outcome)
+        );
     });
 }
 
@@ -44,7 +53,15 @@ fn every_rule_has_fixtures() {
             .unwrap_or_else(|e| panic!("{}: {e}", dir.display()))
             .filter_map(|e| e.ok()?.file_name().into_string().ok())
             .collect();
-        assert!(names.iter().any(|n| n.starts_with("invalid")), "{} has no invalid fixture", meta.code);
-        assert!(names.iter().any(|n| n.starts_with("valid")), "{} has no valid fixture", meta.code);
+        assert!(
+            names.iter().any(|n| n.starts_with("invalid")),
+            "{} has no invalid fixture",
+            meta.code
+        );
+        assert!(
+            names.iter().any(|n| n.starts_with("valid")),
+            "{} has no valid fixture",
+            meta.code
+        );
     }
 }

@@ -16,7 +16,10 @@ pub(crate) fn fixture(path: &str) -> PathBuf {
 
 /// Lints in-memory files, named as given.
 pub(crate) fn lint_texts(files: &[(&str, &str)]) -> Outcome {
-    let inputs = files.iter().map(|(path, text)| Input::memory(*path, text.as_bytes().to_vec())).collect();
+    let inputs = files
+        .iter()
+        .map(|(path, text)| Input::memory(*path, text.as_bytes().to_vec()))
+        .collect();
     lint::run(inputs, &Settings::default())
 }
 
@@ -29,7 +32,11 @@ pub(crate) fn lint_paths(paths: &[&Path]) -> Outcome {
     let inputs = paths
         .iter()
         .map(|p| {
-            let relative = p.strip_prefix(root()).unwrap_or(p).to_string_lossy().into_owned();
+            let relative = p
+                .strip_prefix(root())
+                .unwrap_or(p)
+                .to_string_lossy()
+                .into_owned();
             let bytes = std::fs::read(p).unwrap_or_else(|e| panic!("{}: {e}", p.display()));
             Input::memory(relative, bytes)
         })
@@ -40,7 +47,16 @@ pub(crate) fn lint_paths(paths: &[&Path]) -> Outcome {
 /// The plain human rendering, as a user sees it without colour.
 pub(crate) fn render(outcome: &Outcome) -> String {
     let mut out = Vec::new();
-    report::write(Format::Human, outcome, HumanOptions { color: false, quiet: false }, &mut out).unwrap();
+    report::write(
+        Format::Human,
+        outcome,
+        HumanOptions {
+            color: false,
+            quiet: false,
+        },
+        &mut out,
+    )
+    .unwrap();
     String::from_utf8(out).unwrap()
 }
 
@@ -64,6 +80,8 @@ pub(crate) fn summary(outcome: &Outcome) -> Vec<(String, usize, usize, String)> 
 /// The built `mamlint` binary, without colour variables from the environment.
 pub(crate) fn mamlint() -> assert_cmd::Command {
     let mut cmd = assert_cmd::Command::cargo_bin("mamlint").unwrap();
-    cmd.current_dir(root()).env_remove("NO_COLOR").env_remove("CLICOLOR_FORCE");
+    cmd.current_dir(root())
+        .env_remove("NO_COLOR")
+        .env_remove("CLICOLOR_FORCE");
     cmd
 }
