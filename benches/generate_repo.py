@@ -298,7 +298,7 @@ class Gen:
             ]
         # Trim optional settings so policies vary between 20 and 30 settings.
         keep = r.randint(20, 30)
-        protected = {"pinRequired", "periodOfflineBeforeAccessCheck", "periodOfflineBeforeWipeIsEnforced",
+        protected = {"pinRequired", "periodOnlineBeforeAccessCheck", "periodOfflineBeforeAccessCheck", "periodOfflineBeforeWipeIsEnforced",
                      "minimumRequiredOsVersion", "connectToVpnOnLaunch", "allowedInboundDataTransferSources"}
         while len(s) > keep:
             idx = r.randrange(len(s))
@@ -379,7 +379,7 @@ class Gen:
     def graph_exports(self, count: int, tenants: list[str]) -> None:
         for i in range(count):
             platform = "ios" if i % 2 == 0 else "android"
-            tenant = tenants[i % len(tenants)]
+            tenant = tenants[(i // 2) % len(tenants)]
             month = f"2026-{1 + (i // 40) % 12:02d}"
             policy_id = f"T_{self.guid()}"
             collection = f"{GRAPH_TYPE[platform]}s"
