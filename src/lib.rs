@@ -13,13 +13,17 @@
 //! [`lint`] drives the stages for a set of paths; the CLI in [`cli`] only parses arguments,
 //! calls it, and picks a reporter.
 
+pub mod baseline;
 pub mod cli;
+pub mod config;
 pub mod diagnostic;
+pub mod fingerprint;
 pub mod lint;
 pub mod model;
 pub mod report;
 pub mod rules;
 pub mod schema;
 pub mod suggest;
+pub mod suppress;
 pub mod syntax;
 pub mod walk;

@@ -1,13 +1,15 @@
-//! The linter: reads files, builds the workspace, runs every rule, and returns sorted
-//! diagnostics. This is where the stages of the data flow meet; the CLI and tests call
-//! [`run`] and hand the [`Outcome`] to a reporter.
+//! The linter: reads files, builds the workspace, runs every rule, then selects, re-levels
+//! and suppresses findings as configured. This is where the stages of the data flow meet; the
+//! CLI, the tests and the benchmarks call [`run`] and hand the [`Outcome`] to a reporter.
 
 use rayon::prelude::*;
 
-use crate::diagnostic::{Diagnostic, Severity};
-use crate::model::{Workspace, WorkspaceFile, classify_file};
+use crate::config::{ApiVersion, Config};
+use crate::diagnostic::{Diagnostic, FileId, Severity};
+use crate::model::{Role, Workspace, WorkspaceFile, classify_file};
 use crate::rules::{Context, RULES, RuleMeta};
-use crate::syntax;
+use crate::suppress;
+use crate::syntax::{self, Encoding, Format, LoadedFile, ParsedFile, SourceFile};
 use crate::walk::Candidate;
 
 /// Where a file's bytes come from.
@@ -24,6 +26,7 @@ pub enum Bytes {
 pub struct Input {
     pub candidate: Candidate,
     pub bytes: Bytes,
+    pub role: Role,
 }
 
 impl Input {
@@ -31,6 +34,19 @@ impl Input {
         Input {
             candidate,
             bytes: Bytes::Disk,
+            role: Role::Checked,
+        }
+    }
+
+    /// A context document (configuration `context`): loaded, not reported on its own.
+    pub fn context(path: String) -> Self {
+        Input {
+            candidate: Candidate {
+                path,
+                explicit: false,
+            },
+            bytes: Bytes::Disk,
+            role: Role::Context,
         }
     }
 
@@ -41,6 +57,7 @@ impl Input {
                 explicit: true,
             },
             bytes: Bytes::Memory(bytes.into()),
+            role: Role::Checked,
         }
     }
 }
@@ -53,7 +70,8 @@ pub struct Selection {
 }
 
 impl Selection {
-    fn matches(pattern: &str, meta: &RuleMeta) -> bool {
+    /// Whether a pattern (code, prefix, name or `ALL`) names this rule.
+    pub fn matches(pattern: &str, meta: &RuleMeta) -> bool {
         let pattern = pattern.trim();
         meta.name.eq_ignore_ascii_case(pattern)
             || (!pattern.is_empty()
@@ -62,6 +80,11 @@ impl Selection {
                     .to_ascii_uppercase()
                     .starts_with(&pattern.to_ascii_uppercase()))
             || pattern.eq_ignore_ascii_case("ALL")
+    }
+
+    /// Whether a pattern names any rule.
+    pub fn is_known_pattern(pattern: &str) -> bool {
+        RULES.iter().any(|r| Self::matches(pattern, r.meta()))
     }
 
     pub fn enabled(&self, meta: &RuleMeta) -> bool {
@@ -75,19 +98,48 @@ impl Selection {
             .iter()
             .chain(&self.ignore)
             .map(String::as_str)
-            .filter(|p| !RULES.iter().any(|r| Self::matches(p, r.meta())))
+            .filter(|p| !Self::is_known_pattern(p))
             .collect()
     }
 }
 
 #[derive(Clone, Debug, Default)]
 pub struct Settings {
+    /// From the command line; when empty, the configuration's `[rules]` apply.
     pub selection: Selection,
+    pub config: Option<Config>,
+}
+
+impl Settings {
+    /// The selection in force: command-line patterns replace the configuration's.
+    fn effective_selection(&self) -> Selection {
+        let config = self.config.as_ref();
+        Selection {
+            select: if self.selection.select.is_empty() {
+                config.map(|c| c.select.clone()).unwrap_or_default()
+            } else {
+                self.selection.select.clone()
+            },
+            ignore: if self.selection.ignore.is_empty() {
+                config.map(|c| c.ignore.clone()).unwrap_or_default()
+            } else {
+                self.selection.ignore.clone()
+            },
+        }
+    }
+
+    pub fn api_version(&self) -> ApiVersion {
+        self.config
+            .as_ref()
+            .map(|c| c.api_version)
+            .unwrap_or_default()
+    }
 }
 
 /// Everything a run found.
 pub struct Outcome {
-    /// Checked files, sorted by path; diagnostics refer to them by index.
+    /// Every file of the run, sorted by path (checked, context and configuration files);
+    /// diagnostics refer to them by index.
     pub files: Vec<WorkspaceFile>,
     pub diagnostics: Vec<Diagnostic>,
     /// Files found by walking that hold nothing mamlint checks, with the reason.
@@ -99,9 +151,13 @@ pub struct Outcome {
 }
 
 impl Outcome {
+    /// The files whose findings are reported.
+    pub fn checked_files(&self) -> impl Iterator<Item = &WorkspaceFile> {
+        self.files.iter().filter(|f| f.role == Role::Checked)
+    }
+
     pub fn documents(&self) -> usize {
-        self.files
-            .iter()
+        self.checked_files()
             .map(|f| f.loaded.parsed.documents.len())
             .sum()
     }
@@ -117,6 +173,13 @@ impl Outcome {
     pub fn fails(&self, level: Severity) -> bool {
         self.diagnostics.iter().any(|d| d.severity >= level)
     }
+
+    /// Whether the configuration itself has mistakes (exit code 2).
+    pub fn has_config_errors(&self) -> bool {
+        self.diagnostics
+            .iter()
+            .any(|d| d.rule.code == crate::rules::InvalidConfiguration::META.code)
+    }
 }
 
 enum Loaded {
@@ -126,7 +189,11 @@ enum Loaded {
 }
 
 fn load(input: Input) -> Loaded {
-    let Input { candidate, bytes } = input;
+    let Input {
+        candidate,
+        bytes,
+        role,
+    } = input;
     let bytes = match bytes {
         Bytes::Memory(bytes) => bytes,
         Bytes::Disk => match read_limited(&candidate.path) {
@@ -139,6 +206,7 @@ fn load(input: Input) -> Loaded {
     let file = WorkspaceFile {
         looks_like_policy: loaded.parsed.error.is_some() && syntax::looks_like_policy(&bytes),
         explicit: candidate.explicit,
+        role,
         loaded,
         classes,
     };
@@ -168,11 +236,36 @@ fn read_limited(path: &str) -> std::io::Result<Vec<u8>> {
     Ok(bytes)
 }
 
+/// The configuration files of a run, as files that findings can point into.
+fn config_files(config: Option<&Config>) -> Vec<WorkspaceFile> {
+    config
+        .map(|c| c.sources.as_slice())
+        .unwrap_or_default()
+        .iter()
+        .map(|source| WorkspaceFile {
+            loaded: LoadedFile {
+                source: SourceFile::new(source.path.clone(), source.text.clone(), Encoding::Utf8),
+                format: Format::Toml,
+                parsed: ParsedFile::default(),
+            },
+            role: Role::Config,
+            explicit: false,
+            looks_like_policy: false,
+            classes: Vec::new(),
+        })
+        .collect()
+}
+
 /// Checks the inputs. Files are read, parsed and checked in parallel; the result is the same
 /// whatever the thread count.
 pub fn run(inputs: Vec<Input>, settings: &Settings) -> Outcome {
+    let config = settings.config.as_ref();
+    let inputs: Vec<Input> = inputs
+        .into_iter()
+        .filter(|i| config.is_none_or(|c| !c.is_excluded(&i.candidate.path)))
+        .collect();
     let loaded: Vec<Loaded> = inputs.into_par_iter().map(load).collect();
-    let mut files = Vec::new();
+    let mut files = config_files(config);
     let mut skipped = Vec::new();
     let mut read_errors = Vec::new();
     for item in loaded {
@@ -182,7 +275,15 @@ pub fn run(inputs: Vec<Input>, settings: &Settings) -> Outcome {
             Loaded::Unreadable(message) => read_errors.push(message),
         }
     }
-    files.sort_by(|a, b| a.loaded.source.path.cmp(&b.loaded.source.path));
+    // A file both checked and given as context is checked.
+    files.sort_by(|a, b| {
+        a.loaded
+            .source
+            .path
+            .cmp(&b.loaded.source.path)
+            .then(a.role.cmp(&b.role))
+    });
+    files.dedup_by(|later, earlier| later.loaded.source.path == earlier.loaded.source.path);
     let notes = files
         .iter()
         .flat_map(|f| {
@@ -211,8 +312,22 @@ pub fn run(inputs: Vec<Input>, settings: &Settings) -> Outcome {
 
 fn check(files: &[WorkspaceFile], settings: &Settings) -> Vec<Diagnostic> {
     let workspace = Workspace::new(files);
+    let config = settings.config.as_ref();
+    let config_files: Vec<FileId> = config
+        .map(|c| c.sources.as_slice())
+        .unwrap_or_default()
+        .iter()
+        .filter_map(|s| {
+            files
+                .iter()
+                .position(|f| f.role == Role::Config && f.loaded.source.path == s.path)
+        })
+        .collect();
     let cx = Context {
         workspace: &workspace,
+        api_version: settings.api_version(),
+        config,
+        config_files: &config_files,
     };
     let rules: Vec<_> = RULES.to_vec();
     let mut diagnostics: Vec<Diagnostic> = (0..files.len())
@@ -237,7 +352,47 @@ fn check(files: &[WorkspaceFile], settings: &Settings) -> Vec<Diagnostic> {
         rule.check_workspace(&cx, &mut out);
         out
     }));
-    diagnostics.retain(|d| settings.selection.enabled(d.rule));
+
+    // Context documents are there for cross-document rules: report a finding only when it
+    // touches a checked file (or is about the configuration).
+    let reported = |file: FileId| files.get(file).is_some_and(|f| f.role != Role::Context);
+    diagnostics.retain(|d| {
+        reported(d.location.file)
+            || d.related.iter().any(|r| {
+                files
+                    .get(r.location.file)
+                    .is_some_and(|f| f.role == Role::Checked)
+            })
+    });
+
+    // Selection is the user's explicit choice and applies to every rule, except that a broken
+    // configuration is always reported.
+    let always = |d: &Diagnostic| d.rule.code == crate::rules::InvalidConfiguration::META.code;
+    let selection = settings.effective_selection();
+    diagnostics.retain(|d| always(d) || selection.enabled(d.rule));
+    if let Some(config) = config {
+        diagnostics.retain(|d| {
+            let path = &files[d.location.file].loaded.source.path;
+            always(d)
+                || !config
+                    .ignored_for(path)
+                    .iter()
+                    .any(|p| Selection::matches(p, d.rule))
+        });
+        for d in &mut diagnostics {
+            if let Some((_, level)) = config
+                .severity
+                .iter()
+                .rev()
+                .find(|(p, _)| Selection::matches(p, d.rule))
+            {
+                d.severity = *level;
+            }
+        }
+    }
+    let mut diagnostics = suppress::apply(files, &cx, &selection, diagnostics);
+    // The findings about suppressions are selected like any other.
+    diagnostics.retain(|d| always(d) || selection.enabled(d.rule));
     diagnostics.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
     diagnostics.dedup_by(|a, b| a.sort_key() == b.sort_key());
     diagnostics

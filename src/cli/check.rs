@@ -1,34 +1,45 @@
 //! `mamlint check`.
 
 use std::io::{IsTerminal, Read, Write};
+use std::path::{Path, PathBuf};
 
 use anyhow::Context as _;
 use clap::Args;
 
 use super::exit;
+use crate::baseline::Baseline;
+use crate::config::{self, Config};
 use crate::diagnostic::Severity;
-use crate::lint::{self, Input, Selection, Settings};
+use crate::lint::{self, Input, Outcome, Selection, Settings};
 use crate::report::{self, Format, HumanOptions};
 use crate::walk;
 
 #[derive(Debug, Args)]
 #[command(rename_all = "kebab-case")]
 pub struct CheckArgs {
-    /// Files and directories to check; `-` reads standard input. Directories are walked
-    /// respecting .gitignore, picking up *.yaml, *.yml and *.json.
+    /// Files and directories to check (default: `include` from mamlint.toml, else the current
+    /// directory); `-` reads standard input. Directories are walked respecting .gitignore,
+    /// picking up *.yaml, *.yml and *.json.
     #[arg(value_name = "PATH")]
     pub paths: Vec<String>,
 
-    /// Output format.
-    #[arg(long, value_enum, default_value_t = Format::Human, help_heading = "Output")]
-    pub format: Format,
+    /// Output format, repeatable: FORMAT writes to standard output, FORMAT=FILE to a file, so
+    /// one run can serve the log and an upload (`--format human --format sarif=results.sarif`).
+    /// Formats: human, json, sarif, github, junit.
+    #[arg(long, value_name = "FORMAT[=FILE]", help_heading = "Output")]
+    pub format: Vec<String>,
 
-    /// Exit with 1 when a finding is at or above this severity.
-    #[arg(long, value_enum, default_value_t = Severity::Error, help_heading = "Output")]
-    pub fail_level: Severity,
+    /// Exit with 1 when a finding is at or above this severity (default: `fail-level` from
+    /// mamlint.toml, else error).
+    #[arg(long, value_enum, help_heading = "Output")]
+    pub fail_level: Option<Severity>,
+
+    /// Exit with 0 even when there are findings (usage and read errors still exit with 2).
+    #[arg(long, help_heading = "Output")]
+    pub exit_zero: bool,
 
     /// Report only these rules: codes, code prefixes (MAM3) or names; repeatable or
-    /// comma-separated.
+    /// comma-separated. Replaces `[rules] select` of mamlint.toml.
     #[arg(
         long,
         value_delimiter = ',',
@@ -37,7 +48,7 @@ pub struct CheckArgs {
     )]
     pub select: Vec<String>,
 
-    /// Do not report these rules: codes, code prefixes or names.
+    /// Do not report these rules: codes, code prefixes or names. Replaces `[rules] ignore`.
     #[arg(
         long,
         value_delimiter = ',',
@@ -46,11 +57,37 @@ pub struct CheckArgs {
     )]
     pub ignore: Vec<String>,
 
+    /// Use this configuration file instead of the closest mamlint.toml.
+    #[arg(long, value_name = "FILE", help_heading = "Configuration")]
+    pub config: Option<PathBuf>,
+
+    /// Ignore every mamlint.toml.
+    #[arg(long, conflicts_with = "config", help_heading = "Configuration")]
+    pub no_config: bool,
+
+    /// Report only findings that this baseline does not record.
+    #[arg(long, value_name = "FILE", help_heading = "Baseline")]
+    pub baseline: Option<PathBuf>,
+
+    /// Record today's findings in FILE (a new baseline) and exit with 0.
+    #[arg(
+        long,
+        value_name = "FILE",
+        conflicts_with = "baseline",
+        help_heading = "Baseline"
+    )]
+    pub write_baseline: Option<PathBuf>,
+
+    /// With --baseline: remove the entries that no longer match from the baseline file.
+    #[arg(long, requires = "baseline", help_heading = "Baseline")]
+    pub prune_baseline: bool,
+
     /// File name to use for standard input (decides YAML or JSON and framework templates).
     #[arg(long, value_name = "NAME", help_heading = "Input")]
     pub stdin_filename: Option<String>,
 
-    /// Also list skipped files and how documents were recognized, on standard error.
+    /// Also list skipped files, how documents were recognized and stale baseline entries, on
+    /// standard error.
     #[arg(short, long, help_heading = "Output")]
     pub verbose: bool,
 
@@ -63,7 +100,70 @@ pub struct CheckArgs {
     pub no_color: bool,
 }
 
+/// One requested output.
+#[derive(Debug)]
+struct Output {
+    format: Format,
+    file: Option<PathBuf>,
+}
+
+fn parse_outputs(specs: &[String]) -> Result<Vec<Output>, String> {
+    let specs: Vec<&str> = if specs.is_empty() {
+        vec!["human"]
+    } else {
+        specs.iter().map(String::as_str).collect()
+    };
+    let mut outputs = Vec::new();
+    for spec in specs {
+        let (name, file) = match spec.split_once('=') {
+            Some((name, file)) if !file.is_empty() => (name, Some(PathBuf::from(file))),
+            Some(_) => return Err(format!("`--format {spec}` names no file after `=`")),
+            None => (spec, None),
+        };
+        let format = <Format as clap::ValueEnum>::from_str(name, true).map_err(|_| {
+            format!("unknown format `{name}`; formats: human, json, sarif, github, junit")
+        })?;
+        outputs.push(Output { format, file });
+    }
+    if outputs.iter().filter(|o| o.file.is_none()).count() > 1 {
+        return Err(
+            "only one --format can write to standard output; give the others a file (FORMAT=FILE)"
+                .to_owned(),
+        );
+    }
+    Ok(outputs)
+}
+
+fn load_config(args: &CheckArgs) -> anyhow::Result<Option<Config>> {
+    if args.no_config {
+        return Ok(None);
+    }
+    let path = match &args.config {
+        Some(path) => Some(path.clone()),
+        None => {
+            config::discover(&std::env::current_dir().context("reading the working directory")?)
+        }
+    };
+    path.map(|p| Config::load(&p).with_context(|| format!("reading configuration {}", p.display())))
+        .transpose()
+}
+
+fn display(path: &Path) -> String {
+    let cwd = std::env::current_dir().unwrap_or_default();
+    path.strip_prefix(&cwd)
+        .unwrap_or(path)
+        .to_string_lossy()
+        .into_owned()
+}
+
 pub(super) fn run(args: CheckArgs) -> anyhow::Result<u8> {
+    let outputs = match parse_outputs(&args.format) {
+        Ok(outputs) => outputs,
+        Err(message) => {
+            eprintln!("error: {message}");
+            return Ok(exit::ERROR);
+        }
+    };
     let selection = Selection {
         select: args.select.clone(),
         ignore: args.ignore.clone(),
@@ -76,14 +176,21 @@ pub(super) fn run(args: CheckArgs) -> anyhow::Result<u8> {
         );
         return Ok(exit::ERROR);
     }
-    let paths = if args.paths.is_empty() {
-        vec![".".to_owned()]
-    } else {
+    let config = load_config(&args)?;
+
+    let paths: Vec<String> = if !args.paths.is_empty() {
         args.paths.clone()
+    } else if let Some(include) = config
+        .as_ref()
+        .map(|c| &c.include)
+        .filter(|i| !i.is_empty())
+    {
+        include.iter().map(|p| display(p)).collect()
+    } else {
+        vec![".".to_owned()]
     };
     let mut inputs = Vec::new();
     let mut read_errors = Vec::new();
-    let file_paths: Vec<String> = paths.iter().filter(|p| *p != "-").cloned().collect();
     if paths.iter().any(|p| p == "-") {
         let mut bytes = Vec::new();
         std::io::stdin()
@@ -96,14 +203,85 @@ pub(super) fn run(args: CheckArgs) -> anyhow::Result<u8> {
             bytes,
         ));
     }
+    let file_paths: Vec<String> = paths.iter().filter(|p| *p != "-").cloned().collect();
     let (candidates, walk_errors) = walk::discover(&file_paths);
     read_errors.extend(walk_errors);
     inputs.extend(candidates.into_iter().map(Input::disk));
+    if let Some(config) = &config {
+        let context: Vec<String> = config.context.iter().map(|p| display(p)).collect();
+        let (candidates, errors) = walk::discover(&context);
+        read_errors.extend(errors);
+        inputs.extend(candidates.into_iter().map(|c| Input::context(c.path)));
+    }
 
-    let mut outcome = lint::run(inputs, &Settings { selection });
+    let fail_level = args
+        .fail_level
+        .or(config.as_ref().and_then(|c| c.fail_level))
+        .unwrap_or(Severity::Error);
+    let mut outcome = lint::run(inputs, &Settings { selection, config });
     read_errors.append(&mut outcome.read_errors);
 
     let stderr = &mut std::io::stderr().lock();
+    if let Some(path) = &args.write_baseline {
+        let baseline = Baseline::record(&outcome.files, &outcome.diagnostics);
+        baseline
+            .write(path)
+            .with_context(|| format!("writing baseline {}", path.display()))?;
+        writeln!(
+            stderr,
+            "Recorded {} findings in the baseline {}.",
+            baseline.findings.len(),
+            path.display()
+        )?;
+        return Ok(if read_errors.is_empty() && !outcome.has_config_errors() {
+            exit::CLEAN
+        } else {
+            exit::ERROR
+        });
+    }
+    if let Some(path) = &args.baseline {
+        let baseline = Baseline::read(path)?;
+        let before = outcome.diagnostics.len();
+        let stale = baseline.filter(&outcome.files, &mut outcome.diagnostics);
+        let hidden = before - outcome.diagnostics.len();
+        if !stale.is_empty() {
+            if args.prune_baseline {
+                baseline
+                    .pruned(&stale)
+                    .write(path)
+                    .with_context(|| format!("writing baseline {}", path.display()))?;
+                writeln!(
+                    stderr,
+                    "Pruned {} baseline entries that no longer match from {}.",
+                    stale.len(),
+                    path.display()
+                )?;
+            } else {
+                writeln!(
+                    stderr,
+                    "{} baseline entries no longer match a finding; remove them with --prune-baseline.",
+                    stale.len()
+                )?;
+            }
+            for entry in stale
+                .iter()
+                .filter(|_| args.verbose || !args.prune_baseline)
+            {
+                writeln!(
+                    stderr,
+                    "  stale: {} {} {}{} {}",
+                    entry.code, entry.file, entry.document, entry.pointer, entry.message
+                )?;
+            }
+        }
+        if hidden > 0 && !args.quiet {
+            writeln!(
+                stderr,
+                "{hidden} findings recorded in the baseline are not shown."
+            )?;
+        }
+    }
+
     if args.verbose {
         for (path, reason) in &outcome.skipped {
             writeln!(stderr, "skipped {path}: {reason}")?;
@@ -115,28 +293,62 @@ pub(super) fn run(args: CheckArgs) -> anyhow::Result<u8> {
     for error in &read_errors {
         writeln!(stderr, "error: cannot read {error}")?;
     }
+    write_outputs(&outputs, &outcome, &args, stderr)?;
 
-    let stdout = std::io::stdout();
-    let color = !args.no_color
-        && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
-        && stdout.is_terminal();
-    let mut out = stdout.lock();
-    report::write(
-        args.format,
-        &outcome,
-        HumanOptions {
-            color,
-            quiet: args.quiet,
-        },
-        &mut out,
-    )?;
-    out.flush()?;
-
-    Ok(if !read_errors.is_empty() {
+    Ok(if !read_errors.is_empty() || outcome.has_config_errors() {
         exit::ERROR
-    } else if outcome.fails(args.fail_level) {
+    } else if outcome.fails(fail_level) && !args.exit_zero {
         exit::FINDINGS
     } else {
         exit::CLEAN
     })
+}
+
+fn write_outputs(
+    outputs: &[Output],
+    outcome: &Outcome,
+    args: &CheckArgs,
+    stderr: &mut dyn Write,
+) -> anyhow::Result<()> {
+    let stdout = std::io::stdout();
+    let color_allowed = !args.no_color && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
+    for output in outputs {
+        match &output.file {
+            Some(path) => {
+                let mut file = std::fs::File::create(path)
+                    .with_context(|| format!("creating {}", path.display()))?;
+                report::write(
+                    output.format,
+                    outcome,
+                    HumanOptions {
+                        color: false,
+                        quiet: args.quiet,
+                    },
+                    &mut file,
+                )?;
+            }
+            None => {
+                let color = color_allowed && stdout.is_terminal();
+                let mut out = stdout.lock();
+                report::write(
+                    output.format,
+                    outcome,
+                    HumanOptions {
+                        color,
+                        quiet: args.quiet,
+                    },
+                    &mut out,
+                )?;
+                out.flush()?;
+            }
+        }
+    }
+    // Machine formats keep standard output to themselves; the summary goes to standard error.
+    let human_on_stdout = outputs
+        .iter()
+        .any(|o| o.format == Format::Human && o.file.is_none());
+    if !human_on_stdout && !args.quiet {
+        writeln!(stderr, "{}", report::human::summary(outcome))?;
+    }
+    Ok(())
 }

@@ -16,7 +16,7 @@ pub mod workspace;
 use std::fmt;
 
 pub use entity::{AppRef, At, Entity, Origin};
-pub use workspace::{DocumentClass, Resolution, Workspace, WorkspaceFile, classify_file};
+pub use workspace::{DocumentClass, Resolution, Role, Workspace, WorkspaceFile, classify_file};
 
 use crate::syntax::Node;
 

@@ -11,10 +11,23 @@ use crate::syntax::LoadedFile;
 /// What a document was found to be.
 pub type DocumentClass = Classified;
 
+/// Why a file is part of a run.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Role {
+    /// Named or found under a PATH: its findings are reported.
+    Checked,
+    /// Loaded from the configuration's `context` for cross-document rules; its findings are
+    /// reported only when they also point into a checked file.
+    Context,
+    /// A `mamlint.toml`, for findings about the configuration itself.
+    Config,
+}
+
 /// A file of the run as the linter saw it.
 #[derive(Debug)]
 pub struct WorkspaceFile {
     pub loaded: LoadedFile,
+    pub role: Role,
     /// Named on the command line (or standard input) rather than found by walking.
     pub explicit: bool,
     /// The raw bytes mention mamlint or Graph app protection (see `syntax::looks_like_policy`).

@@ -29,7 +29,7 @@ pub fn write(outcome: &Outcome, options: HumanOptions, out: &mut dyn Write) -> i
 
 /// The summary line: counts by severity, files and documents.
 pub fn summary(outcome: &Outcome) -> String {
-    let files = plural(outcome.files.len(), "file");
+    let files = plural(outcome.checked_files().count(), "file");
     let documents = plural(outcome.documents(), "document");
     if outcome.diagnostics.is_empty() {
         return format!("All checks passed: {documents} in {files}.");

@@ -33,7 +33,7 @@ pub fn to_value(outcome: &Outcome) -> Value {
         "tool": {"name": "mamlint", "version": env!("CARGO_PKG_VERSION")},
         "diagnostics": outcome.diagnostics.iter().map(|d| diagnostic(outcome, d)).collect::<Vec<_>>(),
         "summary": {
-            "files": outcome.files.len(),
+            "files": outcome.checked_files().count(),
             "documents": outcome.documents(),
             "errors": outcome.count(Severity::Error),
             "warnings": outcome.count(Severity::Warning),

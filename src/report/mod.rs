@@ -1,8 +1,11 @@
 //! `report`: one file per output format. Reporters render an [`Outcome`] and never decide
 //! anything; what is found, and in which order, is settled in `lint`.
 
+pub mod github;
 pub mod human;
 pub mod json;
+pub mod junit;
+pub mod sarif;
 
 use std::io::{self, Write};
 
@@ -18,6 +21,12 @@ pub enum Format {
     Human,
     /// One JSON object (mamlint spec §6).
     Json,
+    /// SARIF 2.1.0, for GitHub code scanning.
+    Sarif,
+    /// GitHub Actions workflow commands (annotations).
+    Github,
+    /// JUnit XML, for GitLab, Jenkins, Azure DevOps.
+    Junit,
 }
 
 /// Options that apply to the human format.
@@ -37,6 +46,9 @@ pub fn write(
     match format {
         Format::Human => human::write(outcome, options, out),
         Format::Json => json::write(outcome, out),
+        Format::Sarif => sarif::write(outcome, out),
+        Format::Github => github::write(outcome, out),
+        Format::Junit => junit::write(outcome, out),
     }
 }
 

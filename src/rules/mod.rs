@@ -24,6 +24,11 @@ pub mod mam006_unknown_property;
 pub mod mam007_invalid_value;
 pub mod mam008_dangling_reference;
 pub mod mam009_duplicate_name;
+pub mod mam010_beta_only_property;
+pub mod mam011_suppression_without_reason;
+pub mod mam012_unused_suppression;
+pub mod mam013_expired_suppression;
+pub mod mam014_invalid_configuration;
 pub mod mam101_unknown_atlassian_app_id;
 pub mod mam102_platform_mismatch;
 pub mod mam103_entra_app_id_mismatch;
@@ -47,6 +52,10 @@ pub use mam004_unquoted_version::UnquotedVersion;
 pub use mam005_unrecognized_document::UnrecognizedDocument;
 pub use mam006_unknown_property::UnknownProperty;
 pub use mam007_invalid_value::InvalidValue;
+pub use mam011_suppression_without_reason::SuppressionWithoutReason;
+pub use mam012_unused_suppression::UnusedSuppression;
+pub use mam013_expired_suppression::ExpiredSuppression;
+pub use mam014_invalid_configuration::InvalidConfiguration;
 
 /// What a rule is, independent of any finding.
 #[derive(Debug, PartialEq, Eq)]
@@ -113,6 +122,11 @@ pub(crate) use declare_rule;
 /// What rules can see.
 pub struct Context<'w, 'a> {
     pub workspace: &'w Workspace<'a>,
+    /// The Graph API version settings are checked against (MAM010).
+    pub api_version: crate::config::ApiVersion,
+    pub config: Option<&'w crate::config::Config>,
+    /// The file of each configuration source, by index in `config.sources`.
+    pub config_files: &'w [FileId],
 }
 
 pub trait Rule: Sync {
@@ -146,6 +160,11 @@ pub static RULES: &[&dyn Rule] = &[
     &mam007_invalid_value::InvalidValue,
     &mam008_dangling_reference::DanglingReference,
     &mam009_duplicate_name::DuplicateName,
+    &mam010_beta_only_property::BetaOnlyProperty,
+    &mam011_suppression_without_reason::SuppressionWithoutReason,
+    &mam012_unused_suppression::UnusedSuppression,
+    &mam013_expired_suppression::ExpiredSuppression,
+    &mam014_invalid_configuration::InvalidConfiguration,
     &mam101_unknown_atlassian_app_id::UnknownAtlassianAppId,
     &mam102_platform_mismatch::PlatformMismatch,
     &mam103_entra_app_id_mismatch::EntraAppIdMismatch,

@@ -33,7 +33,64 @@ pub fn all() -> Vec<(String, Value)> {
     for platform in Platform::ALL {
         out.push((export_stem(platform), graph_export(platform)));
     }
+    out.push((CONFIG_STEM.to_owned(), config()));
     out
+}
+
+/// File stem of the schema of `mamlint.toml`.
+pub const CONFIG_STEM: &str = "mamlint-config";
+
+/// The schema of `mamlint.toml` (for editors such as Taplo / Even Better TOML).
+fn config() -> Value {
+    let codes: Vec<&str> = crate::rules::RULES.iter().map(|r| r.meta().code).collect();
+    let severity = json!({"enum": ["error", "warning", "info"]});
+    let rule_list = json!({
+        "type": "array",
+        "items": {"type": "string", "description": format!("A rule code ({}), a code prefix such as MAM3, a rule name, or ALL.", codes.join(", "))}
+    });
+    json!({
+        "$schema": DRAFT,
+        "$id": schema_id(CONFIG_STEM),
+        "title": "mamlint.toml",
+        "description": "mamlint's project configuration, found from the working directory upward.",
+        "type": "object",
+        "properties": {
+            "extend": {"type": "string", "description": "Another mamlint.toml to inherit from, relative to this file; this file's values win."},
+            "graph-api-version": {"enum": ["beta", "v1.0"], "default": "beta", "description": "The Graph API version policies are deployed through; with v1.0, beta-only settings are reported (MAM010)."},
+            "fail-level": severity,
+            "include": {"type": "array", "items": {"type": "string"}, "description": "Paths checked when `mamlint check` is given none, relative to this file."},
+            "exclude": {"type": "array", "items": {"type": "string"}, "description": "Globs of files never checked, relative to this file."},
+            "context": {"type": "array", "items": {"type": "string"}, "description": "Files or directories always loaded for cross-document rules (an Organization or EntraTenant kept elsewhere); their own findings are not reported."},
+            "rules": {
+                "type": "object",
+                "properties": {
+                    "select": rule_list,
+                    "ignore": rule_list,
+                    "severity": {"type": "object", "additionalProperties": severity, "description": "Per-rule severity overrides, by code, prefix or name."}
+                },
+                "additionalProperties": false
+            },
+            "per-path-ignores": {"type": "object", "additionalProperties": rule_list, "description": "Globs of files mapped to the rules they do not report."},
+            "suppress": {
+                "type": "array",
+                "description": "Suppressions for files without comments (JSON), with a reason and an optional expiry.",
+                "items": {
+                    "type": "object",
+                    "required": ["code"],
+                    "properties": {
+                        "path": {"type": "string", "description": "Glob of the files, relative to this file."},
+                        "document": {"type": "string", "description": "metadata.name, or displayName of a Graph export."},
+                        "pointer": {"type": "string", "description": "JSON Pointer of the value; findings at or below it match."},
+                        "code": {"anyOf": [{"type": "string"}, {"type": "array", "items": {"type": "string"}}]},
+                        "reason": {"type": "string"},
+                        "expires": {"type": "string", "format": "date", "description": "YYYY-MM-DD (a TOML date or string); after it, the suppression stops applying (MAM013)."}
+                    },
+                    "additionalProperties": false
+                }
+            }
+        },
+        "additionalProperties": false
+    })
 }
 
 /// Pretty JSON with a trailing newline, as committed.

@@ -46,6 +46,10 @@ pub static EMBEDDED: &[(&str, &str)] = &[
         "graph-iosManagedAppProtection",
         include_str!("../../schemas/graph-iosManagedAppProtection.schema.json"),
     ),
+    (
+        "mamlint-config",
+        include_str!("../../schemas/mamlint-config.schema.json"),
+    ),
 ];
 
 /// The embedded schema text for a kind name (`AppProtectionPolicy`), file stem
@@ -59,7 +63,10 @@ pub fn text(name: &str) -> Option<&'static str> {
                 .find(|p| p.graph_type() == name)
                 .map(generate::export_stem)
         })
-        .unwrap_or_else(|| name.to_owned());
+        .unwrap_or_else(|| match name {
+            "MamlintConfig" | "mamlint.toml" => generate::CONFIG_STEM.to_owned(),
+            other => other.to_owned(),
+        });
     EMBEDDED
         .iter()
         .find(|(s, _)| *s == stem)
@@ -70,6 +77,7 @@ pub fn text(name: &str) -> Option<&'static str> {
 pub fn names() -> Vec<String> {
     let mut names: Vec<String> = Kind::ALL.iter().map(|k| k.name().to_owned()).collect();
     names.extend(Platform::ALL.iter().map(|p| p.graph_type().to_owned()));
+    names.push("MamlintConfig".to_owned());
     names
 }
 

@@ -40,6 +40,8 @@ pub struct ParsedFile {
 pub enum Format {
     Yaml,
     Json,
+    /// mamlint's own configuration; never parsed into documents here.
+    Toml,
 }
 
 impl Format {
@@ -48,6 +50,8 @@ impl Format {
         let lower = path.to_ascii_lowercase();
         if lower.ends_with(".json") {
             Format::Json
+        } else if lower.ends_with(".toml") {
+            Format::Toml
         } else if lower.ends_with(".yaml") || lower.ends_with(".yml") {
             Format::Yaml
         } else if text.trim_start().starts_with(['{', '[']) {
@@ -104,6 +108,7 @@ pub fn load(path: &str, bytes: &[u8]) -> LoadedFile {
     let parsed = match format {
         Format::Json => json::parse(&text),
         Format::Yaml => yaml::parse(&text),
+        Format::Toml => ParsedFile::default(),
     };
     LoadedFile {
         source: SourceFile::new(path, text, encoding),

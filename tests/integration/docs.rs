@@ -5,11 +5,34 @@ use mamlint::rules::RULES;
 
 use crate::support::{codes, lint_text, render};
 
-/// The first ```yaml block of a documentation section.
-fn yaml_block(section: &str) -> Option<String> {
-    let start = section.find("```yaml\n")? + "```yaml\n".len();
+/// The first block of a language in a documentation section.
+fn block(section: &str, language: &str) -> Option<String> {
+    let fence = format!("```{language}\n");
+    let start = section.find(&fence)? + fence.len();
     let end = section[start..].find("```")? + start;
     Some(section[start..end].to_owned())
+}
+
+/// Lints a documentation example: its YAML, with its TOML block (if any) as `mamlint.toml`.
+fn lint_example(section: &str) -> mamlint::lint::Outcome {
+    let yaml = block(section, "yaml").expect("a yaml block");
+    let Some(toml) = block(section, "toml") else {
+        return lint_text("example.yaml", &yaml);
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let config_path = dir.path().join("mamlint.toml");
+    std::fs::write(&config_path, toml).unwrap();
+    let policy = dir.path().join("example.yaml");
+    std::fs::write(&policy, &yaml).unwrap();
+    let config = mamlint::config::Config::load(&config_path).unwrap();
+    let input = mamlint::lint::Input::memory(policy.to_string_lossy(), yaml.into_bytes());
+    mamlint::lint::run(
+        vec![input],
+        &mamlint::lint::Settings {
+            config: Some(config),
+            ..Default::default()
+        },
+    )
 }
 
 #[test]
@@ -17,9 +40,8 @@ fn examples_trigger_and_fixes_do_not() {
     for meta in RULES.iter().map(|r| r.meta()) {
         let example = meta
             .section("Example")
-            .and_then(|s| yaml_block(&s))
             .unwrap_or_else(|| panic!("{}: no example", meta.code));
-        let outcome = lint_text("example.yaml", &example);
+        let outcome = lint_example(&example);
         assert!(
             codes(&outcome).contains(&meta.code),
             "{} example does not trigger it:\n{example}\n{}",
@@ -29,9 +51,8 @@ fn examples_trigger_and_fixes_do_not() {
 
         let fix = meta
             .section("Fix")
-            .and_then(|s| yaml_block(&s))
             .unwrap_or_else(|| panic!("{}: no fix example", meta.code));
-        let outcome = lint_text("fixed.yaml", &fix);
+        let outcome = lint_example(&fix);
         assert!(
             !codes(&outcome).contains(&meta.code),
             "{} fix still triggers it:\n{fix}\n{}",

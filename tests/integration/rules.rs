@@ -1,12 +1,13 @@
 //! Per-rule fixtures (biome style): `tests/fixtures/rules/<CODE>-<name>/invalid*` must trigger
 //! the rule, and the rendered output is snapshotted (code, location, message, labels, help);
-//! `valid*` must produce no diagnostic at all.
+//! `valid*` must produce no diagnostic at all. A fixture `X.yaml` with an `X.toml` beside it
+//! is checked with that file as its `mamlint.toml`.
 
 use std::path::Path;
 
 use mamlint::rules::RULES;
 
-use crate::support::{codes, fixture, lint_paths, render};
+use crate::support::{codes, fixture, lint_fixture, render};
 
 fn code_of(path: &Path) -> String {
     let dir = path
@@ -19,8 +20,8 @@ fn code_of(path: &Path) -> String {
 
 #[test]
 fn invalid_fixtures_trigger_their_rule() {
-    insta::glob!("../fixtures/rules", "*/invalid*", |path| {
-        let outcome = lint_paths(&[path]);
+    insta::glob!("../fixtures/rules", "*/invalid*.{yaml,json}", |path| {
+        let outcome = lint_fixture(path);
         let code = code_of(path);
         assert!(
             codes(&outcome).contains(&code.as_str()),
@@ -34,8 +35,8 @@ fn invalid_fixtures_trigger_their_rule() {
 
 #[test]
 fn valid_fixtures_are_clean() {
-    insta::glob!("../fixtures/rules", "*/valid*", |path| {
-        let outcome = lint_paths(&[path]);
+    insta::glob!("../fixtures/rules", "*/valid*.{yaml,json}", |path| {
+        let outcome = lint_fixture(path);
         assert!(
             outcome.diagnostics.is_empty(),
             "{} is not clean:\n{}",

@@ -27,6 +27,27 @@ pub(crate) fn lint_text(path: &str, text: &str) -> Outcome {
     lint_texts(&[(path, text)])
 }
 
+/// Lints one fixture file, with the configuration `<stem>.toml` beside it if there is one.
+pub(crate) fn lint_fixture(path: &Path) -> Outcome {
+    let config_path = path.with_extension("toml");
+    let config = config_path
+        .is_file()
+        .then(|| mamlint::config::Config::load(&config_path).unwrap());
+    let relative = path
+        .strip_prefix(root())
+        .unwrap_or(path)
+        .to_string_lossy()
+        .into_owned();
+    let input = Input::memory(relative, std::fs::read(path).unwrap());
+    lint::run(
+        vec![input],
+        &Settings {
+            config,
+            ..Settings::default()
+        },
+    )
+}
+
 /// Lints files on disk, reported with paths relative to the repository root.
 pub(crate) fn lint_paths(paths: &[&Path]) -> Outcome {
     let inputs = paths

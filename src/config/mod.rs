@@ -1,0 +1,567 @@
+//! `mamlint.toml`: project configuration, found from the working directory upward.
+//!
+//! Sits beside the data flow: it decides which files are checked (include, exclude), which
+//! documents are always loaded as context, how findings are selected, re-levelled and
+//! suppressed, and which Graph API version settings are checked against. Mistakes in the file
+//! are findings (MAM014) pointing at the line in `mamlint.toml`, never a crash.
+//!
+//! ```toml
+//! extend = "../shared/mamlint.toml"   # inherit, then override
+//! graph-api-version = "v1.0"          # "beta" (default) or "v1.0"
+//! fail-level = "warning"
+//! include = ["policies"]              # checked when no PATH is given
+//! exclude = ["policies/drafts/**"]    # never checked
+//! context = ["../org/organization.yaml", "tenants"]   # always loaded, not reported
+//!
+//! [rules]
+//! select = ["MAM"]
+//! ignore = ["MAM404"]
+//! severity = { MAM402 = "error" }
+//!
+//! [per-path-ignores]
+//! "exports/**" = ["MAM006"]
+//!
+//! [[suppress]]                        # for JSON, which has no comments
+//! path = "exports/*.json"
+//! document = "Atlassian apps (iOS)"
+//! pointer = "/pinRequired"
+//! code = "MAM406"
+//! reason = "PIN replaced by device passcode until the Q1 rollout"
+//! expires = 2027-03-31
+//! ```
+
+pub mod date;
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use globset::{Glob, GlobMatcher};
+use serde::Deserialize;
+use toml::Spanned;
+
+pub use date::Date;
+
+use crate::diagnostic::Severity;
+use crate::syntax::Span;
+
+pub const FILE_NAME: &str = "mamlint.toml";
+
+/// The Graph API version policies are deployed through.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum ApiVersion {
+    #[default]
+    Beta,
+    V1,
+}
+
+/// A mistake in a configuration file, at its place.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ConfigError {
+    pub span: Span,
+    pub message: String,
+    pub help: Option<String>,
+}
+
+/// One configuration file as read.
+#[derive(Clone, Debug)]
+pub struct ConfigSource {
+    /// The path for messages, relative to the working directory when possible.
+    pub path: String,
+    pub text: String,
+    pub errors: Vec<ConfigError>,
+}
+
+/// A `[[suppress]]` entry.
+#[derive(Clone, Debug)]
+pub struct Suppression {
+    /// Index of the file in [`Config::sources`] and the span of the entry's `code`.
+    pub source: usize,
+    pub span: Span,
+    pub path: Option<GlobMatcher>,
+    pub document: Option<String>,
+    pub pointer: Option<String>,
+    pub codes: Vec<String>,
+    pub reason: Option<String>,
+    pub expires: Option<Date>,
+}
+
+/// `[per-path-ignores]`: files matching a glob do not report these rules.
+#[derive(Clone, Debug)]
+pub struct PathIgnore {
+    pub glob: GlobMatcher,
+    pub patterns: Vec<String>,
+}
+
+/// The resolved configuration: the closest file, merged over what it extends.
+#[derive(Clone, Debug, Default)]
+pub struct Config {
+    /// Every file read, the closest first.
+    pub sources: Vec<ConfigSource>,
+    pub select: Vec<String>,
+    pub ignore: Vec<String>,
+    pub severity: Vec<(String, Severity)>,
+    pub fail_level: Option<Severity>,
+    pub api_version: ApiVersion,
+    /// Absolute paths checked when no PATH is given.
+    pub include: Vec<PathBuf>,
+    pub exclude: Vec<GlobMatcher>,
+    /// Absolute paths of files and directories always loaded.
+    pub context: Vec<PathBuf>,
+    pub per_path_ignores: Vec<PathIgnore>,
+    pub suppressions: Vec<Suppression>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(rename_all = "kebab-case", deny_unknown_fields)]
+struct RawConfig {
+    extend: Option<Spanned<String>>,
+    graph_api_version: Option<Spanned<String>>,
+    fail_level: Option<Spanned<String>>,
+    include: Option<Vec<Spanned<String>>>,
+    exclude: Option<Vec<Spanned<String>>>,
+    context: Option<Vec<Spanned<String>>>,
+    rules: Option<RawRules>,
+    per_path_ignores: Option<BTreeMap<Spanned<String>, Vec<Spanned<String>>>>,
+    suppress: Option<Vec<RawSuppression>>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawRules {
+    select: Option<Vec<Spanned<String>>>,
+    ignore: Option<Vec<Spanned<String>>>,
+    severity: Option<BTreeMap<Spanned<String>, Spanned<String>>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawSuppression {
+    path: Option<Spanned<String>>,
+    document: Option<Spanned<String>>,
+    pointer: Option<Spanned<String>>,
+    code: Spanned<toml::Value>,
+    reason: Option<Spanned<String>>,
+    expires: Option<Spanned<toml::Value>>,
+}
+
+/// The closest `mamlint.toml` at or above `start`.
+pub fn discover(start: &Path) -> Option<PathBuf> {
+    start
+        .ancestors()
+        .map(|dir| dir.join(FILE_NAME))
+        .find(|candidate| candidate.is_file())
+}
+
+fn span_of<T>(spanned: &Spanned<T>) -> Span {
+    let range = spanned.span();
+    Span::new(range.start, range.end)
+}
+
+fn display_path(path: &Path) -> String {
+    let cwd = std::env::current_dir().unwrap_or_default();
+    path.strip_prefix(&cwd)
+        .unwrap_or(path)
+        .to_string_lossy()
+        .into_owned()
+}
+
+fn severity(text: &str) -> Option<Severity> {
+    match text {
+        "error" => Some(Severity::Error),
+        "warning" => Some(Severity::Warning),
+        "info" => Some(Severity::Info),
+        _ => None,
+    }
+}
+
+impl Config {
+    /// Reads a configuration file and everything it extends. Mistakes are collected in the
+    /// sources' `errors`; only a file that cannot be read at all is an `Err`.
+    pub fn load(path: &Path) -> std::io::Result<Config> {
+        let path = std::path::absolute(path)?;
+        let mut config = Config::default();
+        let mut chain: Vec<(PathBuf, RawConfig, usize)> = Vec::new();
+        let mut next = Some(path);
+        while let Some(file) = next.take() {
+            if chain.iter().any(|(p, ..)| *p == file) {
+                let (_, raw, source) =
+                    chain.last().map_or((PathBuf::new(), None, 0), |(p, r, s)| {
+                        (p.clone(), r.extend.as_ref(), *s)
+                    });
+                if let Some(extend) = raw {
+                    config.sources[source].errors.push(ConfigError {
+                        span: span_of(extend),
+                        message: format!("`extend` makes a cycle back to {}", display_path(&file)),
+                        help: Some("remove one of the `extend` keys".to_owned()),
+                    });
+                }
+                break;
+            }
+            let text = match std::fs::read(&file) {
+                Ok(bytes) => String::from_utf8_lossy(&bytes).into_owned(),
+                Err(error) if chain.is_empty() => return Err(error),
+                Err(error) => {
+                    let (_, raw, source) =
+                        chain.last().map_or((PathBuf::new(), None, 0), |(p, r, s)| {
+                            (p.clone(), r.extend.as_ref(), *s)
+                        });
+                    if let Some(extend) = raw {
+                        config.sources[source].errors.push(ConfigError {
+                            span: span_of(extend),
+                            message: format!(
+                                "cannot read the extended file {}: {error}",
+                                display_path(&file)
+                            ),
+                            help: None,
+                        });
+                    }
+                    break;
+                }
+            };
+            let mut source = ConfigSource {
+                path: display_path(&file),
+                text,
+                errors: Vec::new(),
+            };
+            let raw = match toml::from_str::<RawConfig>(&source.text) {
+                Ok(raw) => raw,
+                Err(error) => {
+                    let span = error
+                        .span()
+                        .map_or(Span::empty(0), |r| Span::new(r.start, r.end));
+                    source.errors.push(ConfigError {
+                        span,
+                        message: error.message().trim().to_owned(),
+                        help: None,
+                    });
+                    RawConfig::default()
+                }
+            };
+            next = raw
+                .extend
+                .as_ref()
+                .map(|e| file.parent().unwrap_or(Path::new("/")).join(e.get_ref()));
+            config.sources.push(source);
+            chain.push((file, raw, config.sources.len() - 1));
+        }
+        // The furthest base first, so closer files override.
+        for (file, raw, source) in chain.into_iter().rev() {
+            let dir = file.parent().map(Path::to_path_buf).unwrap_or_default();
+            config.apply(raw, source, &dir);
+        }
+        Ok(config)
+    }
+
+    fn error(&mut self, source: usize, span: Span, message: String, help: Option<String>) {
+        if let Some(s) = self.sources.get_mut(source) {
+            s.errors.push(ConfigError {
+                span,
+                message,
+                help,
+            });
+        }
+    }
+
+    fn glob(
+        &mut self,
+        source: usize,
+        dir: &Path,
+        pattern: &Spanned<String>,
+    ) -> Option<GlobMatcher> {
+        let text = pattern.get_ref();
+        let absolute = if Path::new(text).is_absolute() {
+            text.clone()
+        } else {
+            format!(
+                "{}/{}",
+                globset::escape(&dir.to_string_lossy()),
+                text.trim_start_matches("./")
+            )
+        };
+        match Glob::new(&absolute) {
+            Ok(glob) => Some(glob.compile_matcher()),
+            Err(error) => {
+                self.error(
+                    source,
+                    span_of(pattern),
+                    format!("invalid glob `{text}`: {}", error.kind()),
+                    None,
+                );
+                None
+            }
+        }
+    }
+
+    fn rule_patterns(&mut self, source: usize, patterns: &[Spanned<String>]) -> Vec<String> {
+        let mut out = Vec::new();
+        for pattern in patterns {
+            if crate::lint::Selection::is_known_pattern(pattern.get_ref()) {
+                out.push(pattern.get_ref().clone());
+            } else {
+                let help = crate::suggest::closest(
+                    pattern.get_ref(),
+                    crate::rules::RULES
+                        .iter()
+                        .flat_map(|r| [r.meta().code, r.meta().name]),
+                )
+                .map(|s| format!("did you mean `{s}`?"));
+                self.error(
+                    source,
+                    span_of(pattern),
+                    format!("no rule matches `{}`", pattern.get_ref()),
+                    help,
+                );
+            }
+        }
+        out
+    }
+
+    fn apply(&mut self, raw: RawConfig, source: usize, dir: &Path) {
+        if let Some(version) = raw.graph_api_version {
+            match version.get_ref().as_str() {
+                "beta" => self.api_version = ApiVersion::Beta,
+                "v1.0" => self.api_version = ApiVersion::V1,
+                other => self.error(
+                    source,
+                    span_of(&version),
+                    format!("unknown Graph API version `{other}`"),
+                    Some("use \"beta\" or \"v1.0\"".to_owned()),
+                ),
+            }
+        }
+        if let Some(level) = raw.fail_level {
+            match severity(level.get_ref()) {
+                Some(level) => self.fail_level = Some(level),
+                None => self.error(
+                    source,
+                    span_of(&level),
+                    format!("unknown fail level `{}`", level.get_ref()),
+                    Some("use \"error\", \"warning\" or \"info\"".to_owned()),
+                ),
+            }
+        }
+        if let Some(include) = raw.include {
+            self.include = include.iter().map(|p| dir.join(p.get_ref())).collect();
+        }
+        for pattern in raw.exclude.unwrap_or_default() {
+            if let Some(glob) = self.glob(source, dir, &pattern) {
+                self.exclude.push(glob);
+            }
+        }
+        for path in raw.context.unwrap_or_default() {
+            let absolute = dir.join(path.get_ref());
+            if absolute.exists() {
+                self.context.push(absolute);
+            } else {
+                self.error(
+                    source,
+                    span_of(&path),
+                    format!("context path `{}` does not exist", path.get_ref()),
+                    None,
+                );
+            }
+        }
+        if let Some(rules) = raw.rules {
+            if let Some(select) = rules.select {
+                self.select = self.rule_patterns(source, &select);
+            }
+            if let Some(ignore) = rules.ignore {
+                self.ignore = self.rule_patterns(source, &ignore);
+            }
+            for (code, level) in rules.severity.unwrap_or_default() {
+                let known = self.rule_patterns(source, std::slice::from_ref(&code));
+                match severity(level.get_ref()) {
+                    Some(level) => self.severity.extend(known.into_iter().map(|c| (c, level))),
+                    None => self.error(
+                        source,
+                        span_of(&level),
+                        format!("unknown severity `{}`", level.get_ref()),
+                        Some("use \"error\", \"warning\" or \"info\"".to_owned()),
+                    ),
+                }
+            }
+        }
+        for (pattern, codes) in raw.per_path_ignores.unwrap_or_default() {
+            let patterns = self.rule_patterns(source, &codes);
+            if let Some(glob) = self.glob(source, dir, &pattern) {
+                self.per_path_ignores.push(PathIgnore { glob, patterns });
+            }
+        }
+        for entry in raw.suppress.unwrap_or_default() {
+            self.add_suppression(entry, source, dir);
+        }
+    }
+
+    fn add_suppression(&mut self, entry: RawSuppression, source: usize, dir: &Path) {
+        let span = span_of(&entry.code);
+        let codes: Vec<Spanned<String>> = match entry.code.get_ref() {
+            toml::Value::String(code) => vec![Spanned::new(entry.code.span(), code.clone())],
+            toml::Value::Array(items) => items
+                .iter()
+                .filter_map(|v| {
+                    v.as_str()
+                        .map(|c| Spanned::new(entry.code.span(), c.to_owned()))
+                })
+                .collect(),
+            _ => Vec::new(),
+        };
+        if codes.is_empty() {
+            self.error(
+                source,
+                span,
+                "`code` must be a rule code or a list of codes".to_owned(),
+                None,
+            );
+            return;
+        }
+        let codes = self.rule_patterns(source, &codes);
+        let expires = match &entry.expires {
+            None => None,
+            Some(value) => {
+                let text = match value.get_ref() {
+                    toml::Value::String(s) => s.clone(),
+                    other => other.to_string(),
+                };
+                match Date::parse(&text) {
+                    Some(date) => Some(date),
+                    None => {
+                        self.error(
+                            source,
+                            span_of(value),
+                            format!("`expires` must be a date like 2027-03-31, not {text}"),
+                            None,
+                        );
+                        None
+                    }
+                }
+            }
+        };
+        let path = match &entry.path {
+            Some(pattern) => match self.glob(source, dir, pattern) {
+                Some(glob) => Some(glob),
+                None => return,
+            },
+            None => None,
+        };
+        self.suppressions.push(Suppression {
+            source,
+            span,
+            path,
+            document: entry.document.map(Spanned::into_inner),
+            pointer: entry.pointer.map(Spanned::into_inner),
+            codes,
+            reason: entry
+                .reason
+                .map(Spanned::into_inner)
+                .filter(|r| !r.trim().is_empty()),
+            expires,
+        });
+    }
+
+    /// Whether a file (as given on the command line or found by walking) is excluded.
+    pub fn is_excluded(&self, path: &str) -> bool {
+        let absolute = std::path::absolute(path).unwrap_or_else(|_| PathBuf::from(path));
+        self.exclude
+            .iter()
+            .any(|glob| glob.is_match(&absolute) || absolute.ancestors().any(|a| glob.is_match(a)))
+    }
+
+    /// Rule patterns that `[per-path-ignores]` turns off for a file.
+    pub fn ignored_for(&self, path: &str) -> Vec<&str> {
+        let absolute = std::path::absolute(path).unwrap_or_else(|_| PathBuf::from(path));
+        self.per_path_ignores
+            .iter()
+            .filter(|entry| entry.glob.is_match(&absolute))
+            .flat_map(|entry| entry.patterns.iter().map(String::as_str))
+            .collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn write(dir: &Path, name: &str, text: &str) -> PathBuf {
+        let path = dir.join(name);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(&path, text).unwrap();
+        path
+    }
+
+    #[test]
+    fn discovers_the_closest_file_upward() {
+        let dir = tempfile::tempdir().unwrap();
+        write(dir.path(), "mamlint.toml", "");
+        let nested = write(dir.path(), "a/b/mamlint.toml", "");
+        std::fs::create_dir_all(dir.path().join("a/b/c/d")).unwrap();
+        assert_eq!(discover(&dir.path().join("a/b/c/d")), Some(nested));
+        assert_eq!(
+            discover(&dir.path().join("a")),
+            Some(dir.path().join("mamlint.toml"))
+        );
+    }
+
+    #[test]
+    fn extend_inherits_and_the_closest_file_wins() {
+        let dir = tempfile::tempdir().unwrap();
+        write(
+            dir.path(),
+            "base.toml",
+            "graph-api-version = \"v1.0\"\nfail-level = \"warning\"\n[rules]\nignore = [\"MAM404\"]\n",
+        );
+        let child = write(
+            dir.path(),
+            "repo/mamlint.toml",
+            "extend = \"../base.toml\"\nfail-level = \"error\"\n",
+        );
+        let config = Config::load(&child).unwrap();
+        assert_eq!(config.api_version, ApiVersion::V1);
+        assert_eq!(config.fail_level, Some(Severity::Error));
+        assert_eq!(config.ignore, ["MAM404"]);
+        assert_eq!(config.sources.len(), 2);
+        assert!(config.sources.iter().all(|s| s.errors.is_empty()));
+    }
+
+    #[test]
+    fn mistakes_point_at_their_place() {
+        let dir = tempfile::tempdir().unwrap();
+        let text = "graph-api-version = \"v2\"\n[rules]\nignore = [\"MAM4O4\"]\nseverity = { MAM402 = \"fatal\" }\n";
+        let path = write(dir.path(), "mamlint.toml", text);
+        let config = Config::load(&path).unwrap();
+        let errors: Vec<(&str, &str)> = config.sources[0]
+            .errors
+            .iter()
+            .map(|e| (&text[e.span.range()], e.message.as_str()))
+            .collect();
+        assert_eq!(
+            errors,
+            [
+                ("\"v2\"", "unknown Graph API version `v2`"),
+                ("\"MAM4O4\"", "no rule matches `MAM4O4`"),
+                ("\"fatal\"", "unknown severity `fatal`"),
+            ]
+        );
+        let path = write(
+            dir.path(),
+            "bad/mamlint.toml",
+            "[rules]\nselect = [\"MAM1\"]\nfrobnicate = true\n",
+        );
+        let error = &Config::load(&path).unwrap().sources[0].errors[0];
+        assert!(
+            error.message.contains("unknown field `frobnicate`"),
+            "{}",
+            error.message
+        );
+    }
+
+    #[test]
+    fn extend_cycles_are_reported_not_followed() {
+        let dir = tempfile::tempdir().unwrap();
+        write(dir.path(), "a.toml", "extend = \"b.toml\"\n");
+        write(dir.path(), "b.toml", "extend = \"a.toml\"\n");
+        let config = Config::load(&dir.path().join("a.toml")).unwrap();
+        let errors: Vec<&ConfigError> = config.sources.iter().flat_map(|s| &s.errors).collect();
+        assert_eq!(errors.len(), 1);
+        assert!(errors[0].message.contains("cycle"));
+    }
+}

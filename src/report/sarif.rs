@@ -1,0 +1,226 @@
+//! `--format sarif`: SARIF 2.1.0 for GitHub code scanning and other SARIF consumers.
+//!
+//! One run with the full rule catalogue in `tool.driver.rules` (ids, names, descriptions,
+//! help and its URI, default levels), results with `ruleId` and `ruleIndex`, relative artifact
+//! URIs under `%SRCROOT%` (the working directory), regions in Unicode code points,
+//! related locations, fixes as byte replacements, and `partialFingerprints` that do not
+//! depend on line numbers (see [`crate::fingerprint`]).
+
+use std::io::{self, Write};
+
+use serde_json::{Value, json};
+
+use super::line_cols;
+use crate::diagnostic::{Diagnostic, Location, Severity};
+use crate::fingerprint::{fingerprints, relative_path};
+use crate::lint::Outcome;
+use crate::model::WorkspaceFile;
+use crate::rules::{RULES, RuleMeta};
+
+/// Where the rule catalogue is published.
+pub const RULES_URI: &str = "https://github.com/mamlint/mamlint/blob/main/rules/README.md";
+pub const INFORMATION_URI: &str = "https://github.com/mamlint/mamlint";
+/// The key of mamlint's fingerprint in `partialFingerprints`.
+pub const FINGERPRINT_KEY: &str = "mamlintFingerprint/v1";
+
+pub fn write(outcome: &Outcome, out: &mut dyn Write) -> io::Result<()> {
+    serde_json::to_writer_pretty(&mut *out, &to_value(outcome))?;
+    writeln!(out)
+}
+
+fn level(severity: Severity) -> &'static str {
+    match severity {
+        Severity::Error => "error",
+        Severity::Warning => "warning",
+        Severity::Info => "note",
+    }
+}
+
+/// The anchor of a rule in the generated catalogue.
+pub fn help_uri(meta: &RuleMeta) -> String {
+    format!("{RULES_URI}#{}-{}", meta.code.to_lowercase(), meta.name)
+}
+
+fn pascal_case(name: &str) -> String {
+    name.split('-')
+        .map(|word| {
+            let mut chars = word.chars();
+            chars
+                .next()
+                .map(|c| c.to_ascii_uppercase().to_string() + chars.as_str())
+                .unwrap_or_default()
+        })
+        .collect()
+}
+
+fn rule(meta: &RuleMeta) -> Value {
+    let docs = meta.documentation();
+    json!({
+        "id": meta.code,
+        "name": pascal_case(meta.name),
+        "shortDescription": {"text": meta.summary},
+        "fullDescription": {"text": meta.section("What it checks").unwrap_or_else(|| meta.summary.to_owned())},
+        "help": {"text": docs, "markdown": docs},
+        "helpUri": help_uri(meta),
+        "defaultConfiguration": {"level": level(meta.severity)},
+        "properties": {"tags": ["mamlint", meta.name], "precision": "very-high"}
+    })
+}
+
+/// Percent-encodes a relative path for a URI reference, keeping `/`.
+pub fn encode_uri_path(path: &str) -> String {
+    let mut out = String::with_capacity(path.len());
+    for byte in path.bytes() {
+        match byte {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' | b'/' => {
+                out.push(byte as char);
+            }
+            b'!' | b'$' | b'&' | b'\'' | b'(' | b')' | b'*' | b'+' | b',' | b';' | b'=' | b'@' => {
+                out.push(byte as char);
+            }
+            _ => out.push_str(&format!("%{byte:02X}")),
+        }
+    }
+    out
+}
+
+fn artifact(files: &[WorkspaceFile], file: usize) -> Value {
+    let path = files
+        .get(file)
+        .map(|f| f.loaded.source.path.as_str())
+        .unwrap_or_default();
+    json!({"uri": encode_uri_path(&relative_path(path)), "uriBaseId": "%SRCROOT%"})
+}
+
+fn region(files: &[WorkspaceFile], location: &Location) -> Value {
+    let (start, end) = line_cols(files, location);
+    // A region must cover at least one character for viewers to highlight it.
+    let end_column = if end.line == start.line {
+        end.column.max(start.column + 1)
+    } else {
+        end.column
+    };
+    let mut region = json!({
+        "startLine": start.line,
+        "startColumn": start.column,
+        "endLine": end.line.max(start.line),
+        "endColumn": end_column,
+    });
+    if let Some(file) = files.get(location.file) {
+        let snippet = file.loaded.source.slice(location.span);
+        if !snippet.is_empty() && snippet.len() <= 200 {
+            region["snippet"] = json!({"text": snippet});
+        }
+    }
+    region
+}
+
+fn physical(files: &[WorkspaceFile], location: &Location) -> Value {
+    json!({"artifactLocation": artifact(files, location.file), "region": region(files, location)})
+}
+
+fn result(files: &[WorkspaceFile], d: &Diagnostic, fingerprint: &str, rule_index: usize) -> Value {
+    let mut text = d.message.clone();
+    if let Some(help) = &d.help {
+        text.push_str(&format!("\nhelp: {help}"));
+    }
+    let mut location = json!({"physicalLocation": physical(files, &d.location)});
+    if let Some(pointer) = &d.location.pointer {
+        let document = crate::suppress::document_name(files, &d.location);
+        location["logicalLocations"] =
+            json!([{"fullyQualifiedName": format!("{document}#{pointer}"), "kind": "member"}]);
+    }
+    let mut value = json!({
+        "ruleId": d.rule.code,
+        "ruleIndex": rule_index,
+        "level": level(d.severity),
+        "message": {"text": text},
+        "locations": [location],
+        "partialFingerprints": {FINGERPRINT_KEY: fingerprint},
+    });
+    if !d.related.is_empty() {
+        value["relatedLocations"] = d
+            .related
+            .iter()
+            .enumerate()
+            .map(|(i, r)| json!({"id": i + 1, "physicalLocation": physical(files, &r.location), "message": {"text": r.message}}))
+            .collect();
+    }
+    if let Some(fix) = &d.fix {
+        let changes: Vec<Value> = fix
+            .edits
+            .iter()
+            .map(|e| {
+                let source = files.get(e.file).map(|f| &f.loaded.source);
+                let start = source.map_or(e.span.start as usize, |s| {
+                    s.disk_offset(e.span.start as usize)
+                });
+                let end =
+                    source.map_or(e.span.end as usize, |s| s.disk_offset(e.span.end as usize));
+                json!({
+                    "artifactLocation": artifact(files, e.file),
+                    "replacements": [{
+                        "deletedRegion": {"byteOffset": start, "byteLength": end - start},
+                        "insertedContent": {"text": e.replacement}
+                    }]
+                })
+            })
+            .collect();
+        value["fixes"] =
+            json!([{"description": {"text": fix.description}, "artifactChanges": changes}]);
+    }
+    value
+}
+
+pub fn to_value(outcome: &Outcome) -> Value {
+    let files = &outcome.files;
+    let prints = fingerprints(files, &outcome.diagnostics);
+    let results: Vec<Value> = outcome
+        .diagnostics
+        .iter()
+        .zip(&prints)
+        .map(|(d, print)| {
+            let index = RULES
+                .iter()
+                .position(|r| r.meta().code == d.rule.code)
+                .unwrap_or_default();
+            result(files, d, print, index)
+        })
+        .collect();
+    let root = std::env::current_dir()
+        .map(|d| format!("file://{}/", encode_uri_path(&d.to_string_lossy())))
+        .unwrap_or_default();
+    json!({
+        "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
+        "version": "2.1.0",
+        "runs": [{
+            "tool": {"driver": {
+                "name": "mamlint",
+                "version": env!("CARGO_PKG_VERSION"),
+                "semanticVersion": env!("CARGO_PKG_VERSION"),
+                "informationUri": INFORMATION_URI,
+                "rules": RULES.iter().map(|r| rule(r.meta())).collect::<Vec<_>>()
+            }},
+            "automationDetails": {"id": "mamlint/"},
+            "originalUriBaseIds": {"%SRCROOT%": {"uri": root}},
+            "columnKind": "unicodeCodePoints",
+            "results": results,
+            "invocations": [{"executionSuccessful": outcome.read_errors.is_empty()}]
+        }]
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn uri_paths_are_percent_encoded() {
+        assert_eq!(
+            encode_uri_path("Policies/ENV-P/REF-01;ENV-P;VER-02; App Protection for Android.json"),
+            "Policies/ENV-P/REF-01;ENV-P;VER-02;%20App%20Protection%20for%20Android.json"
+        );
+        assert_eq!(encode_uri_path("é#?.yaml"), "%C3%A9%23%3F.yaml");
+        assert_eq!(pascal_case("platform-mismatch"), "PlatformMismatch");
+    }
+}

@@ -1,0 +1,414 @@
+//! Suppressions: findings a team has decided to accept, each with a reason.
+//!
+//! Runs after the rules, before reporting. Inline suppressions are YAML comments
+//! (`# mamlint: ignore[MAM402] reason` at the end of the finding's line or on the line above;
+//! `# mamlint: ignore-file[MAM406] reason` for the whole file); JSON files are suppressed from
+//! `mamlint.toml` (`[[suppress]]` by path glob, document, JSON Pointer and code, with an
+//! optional expiry date). Suppressions report on themselves: MAM011 without a reason, MAM012
+//! when they match nothing, MAM013 once expired. MAM001 cannot be suppressed, nor can the
+//! findings about suppressions and configuration.
+
+use crate::config::{Date, Suppression};
+use crate::diagnostic::{Diagnostic, FileId, Location};
+use crate::lint::Selection;
+use crate::model::{Role, WorkspaceFile};
+use crate::rules::{
+    Context, ExpiredSuppression, InvalidConfiguration, ParseError, RuleMeta,
+    SuppressionWithoutReason, UnusedSuppression,
+};
+use crate::syntax::Span;
+
+/// Findings no suppression can hide.
+pub fn is_unsuppressable(rule: &RuleMeta) -> bool {
+    [
+        ParseError::META.code,
+        SuppressionWithoutReason::META.code,
+        UnusedSuppression::META.code,
+        ExpiredSuppression::META.code,
+        InvalidConfiguration::META.code,
+    ]
+    .contains(&rule.code)
+}
+
+/// A parsed `# mamlint:` comment.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Directive {
+    Ignore {
+        whole_file: bool,
+        codes: Vec<String>,
+        reason: Option<String>,
+    },
+    /// Starts with `mamlint:` but is not a valid suppression.
+    Malformed,
+}
+
+/// Parses the text of a comment (after `#`). `None` for comments that are not for mamlint.
+pub fn parse_directive(comment: &str) -> Option<Directive> {
+    let rest = comment.trim_start().strip_prefix("mamlint:")?.trim_start();
+    let (whole_file, rest) = if let Some(rest) = rest.strip_prefix("ignore-file[") {
+        (true, rest)
+    } else if let Some(rest) = rest.strip_prefix("ignore[") {
+        (false, rest)
+    } else {
+        return Some(Directive::Malformed);
+    };
+    let Some((codes, reason)) = rest.split_once(']') else {
+        return Some(Directive::Malformed);
+    };
+    let codes: Vec<String> = codes
+        .split(',')
+        .map(|c| c.trim().to_owned())
+        .filter(|c| !c.is_empty())
+        .collect();
+    if codes.is_empty() {
+        return Some(Directive::Malformed);
+    }
+    let reason = Some(reason.trim().to_owned()).filter(|r| !r.is_empty());
+    Some(Directive::Ignore {
+        whole_file,
+        codes,
+        reason,
+    })
+}
+
+struct Inline {
+    file: FileId,
+    span: Span,
+    /// Lines (1-based) whose findings it covers; empty for the whole file.
+    lines: Vec<usize>,
+    whole_file: bool,
+    codes: Vec<String>,
+    reason: Option<String>,
+    used: bool,
+}
+
+fn inline_suppressions(files: &[WorkspaceFile], out: &mut Vec<Diagnostic>) -> Vec<Inline> {
+    let mut found = Vec::new();
+    for (file, wf) in files
+        .iter()
+        .enumerate()
+        .filter(|(_, f)| f.role == Role::Checked)
+    {
+        let source = &wf.loaded.source;
+        for comment in &wf.loaded.parsed.comments {
+            let Some(directive) = parse_directive(&comment.text) else {
+                continue;
+            };
+            let location = Location {
+                file,
+                span: comment.span,
+                document: None,
+                pointer: None,
+            };
+            match directive {
+                Directive::Malformed => out.push(
+                    Diagnostic::new(&UnusedSuppression::META, location, "this `# mamlint:` comment is not a suppression")
+                        .label("not understood")
+                        .help("write `# mamlint: ignore[CODE] reason` or `# mamlint: ignore-file[CODE] reason`"),
+                ),
+                Directive::Ignore { whole_file, codes, reason } => {
+                    let line = source.line_col(comment.span.start as usize).line;
+                    let before = &source.text[source.line_start(line)..comment.span.start as usize];
+                    let lines = if before.trim().is_empty() { vec![line, line + 1] } else { vec![line] };
+                    found.push(Inline { file, span: comment.span, lines, whole_file, codes, reason, used: false });
+                }
+            }
+        }
+    }
+    found
+}
+
+/// The name of the document a finding is in: `metadata.name`, a Graph export's
+/// `displayName`, or `#N` for the N-th document.
+pub fn document_name(files: &[WorkspaceFile], location: &Location) -> String {
+    let Some(index) = location.document else {
+        return String::new();
+    };
+    let Some(document) = files
+        .get(location.file)
+        .and_then(|f| f.loaded.parsed.documents.get(index))
+    else {
+        return format!("#{index}");
+    };
+    let pointer = location.pointer.as_deref().unwrap_or_default();
+    // In a Graph list response, the policy is the `value` item the pointer is in.
+    let root = match pointer
+        .strip_prefix("/value/")
+        .and_then(|rest| rest.split('/').next())
+    {
+        Some(i) => document
+            .root
+            .pointer(&format!("/value/{i}"))
+            .unwrap_or(&document.root),
+        None => &document.root,
+    };
+    root.get("metadata")
+        .and_then(|m| m.get("name"))
+        .or_else(|| root.get("displayName"))
+        .and_then(crate::syntax::Node::as_str)
+        .map_or_else(|| format!("#{index}"), str::to_owned)
+}
+
+fn pointer_matches(prefix: &str, pointer: &str) -> bool {
+    pointer == prefix || pointer.starts_with(&format!("{}/", prefix.trim_end_matches('/')))
+}
+
+fn config_matches(entry: &Suppression, files: &[WorkspaceFile], d: &Diagnostic) -> bool {
+    let path = &files[d.location.file].loaded.source.path;
+    let absolute = std::path::absolute(path).unwrap_or_else(|_| path.into());
+    entry.path.as_ref().is_none_or(|g| g.is_match(&absolute))
+        && entry
+            .document
+            .as_ref()
+            .is_none_or(|name| *name == document_name(files, &d.location))
+        && entry
+            .pointer
+            .as_ref()
+            .is_none_or(|p| pointer_matches(p, d.location.pointer.as_deref().unwrap_or_default()))
+        && entry.codes.iter().any(|c| Selection::matches(c, d.rule))
+}
+
+/// Whether a configured suppression could have matched something in this run: its file (or
+/// document) was checked. A partial run, such as a pre-commit hook on changed files, does not
+/// report suppressions for the files it did not see.
+fn config_relevant(entry: &Suppression, files: &[WorkspaceFile]) -> bool {
+    let checked = files.iter().filter(|f| f.role == Role::Checked);
+    match (&entry.path, &entry.document) {
+        (Some(glob), _) => checked.into_iter().any(|f| {
+            let absolute = std::path::absolute(&f.loaded.source.path).unwrap_or_default();
+            glob.is_match(absolute)
+        }),
+        (None, Some(name)) => checked.into_iter().any(|f| {
+            f.loaded.parsed.documents.iter().enumerate().any(|(i, _)| {
+                let location = Location {
+                    file: 0,
+                    span: Span::default(),
+                    document: Some(i),
+                    pointer: None,
+                };
+                document_name(std::slice::from_ref(f), &location) == *name
+            })
+        }),
+        (None, None) => checked.into_iter().next().is_some(),
+    }
+}
+
+fn names_enabled(codes: &[String], selection: &Selection) -> bool {
+    crate::rules::RULES
+        .iter()
+        .map(|r| r.meta())
+        .any(|m| selection.enabled(m) && codes.iter().any(|c| Selection::matches(c, m)))
+}
+
+/// Applies every suppression to the findings, and adds the findings about suppressions.
+pub fn apply(
+    files: &[WorkspaceFile],
+    cx: &Context<'_, '_>,
+    selection: &Selection,
+    diagnostics: Vec<Diagnostic>,
+) -> Vec<Diagnostic> {
+    let mut extra = Vec::new();
+    let mut inline = inline_suppressions(files, &mut extra);
+    let today = Date::today();
+    let configured: Vec<&Suppression> = cx
+        .config
+        .map(|c| c.suppressions.iter().collect())
+        .unwrap_or_default();
+    let mut config_used = vec![false; configured.len()];
+    let mut kept = Vec::with_capacity(diagnostics.len());
+    'diagnostics: for d in diagnostics {
+        if is_unsuppressable(d.rule) {
+            kept.push(d);
+            continue;
+        }
+        let line = files.get(d.location.file).map_or(0, |f| {
+            f.loaded
+                .source
+                .line_col(d.location.span.start as usize)
+                .line
+        });
+        for s in inline.iter_mut() {
+            let covers = s.file == d.location.file && (s.whole_file || s.lines.contains(&line));
+            if covers && s.codes.iter().any(|c| Selection::matches(c, d.rule)) {
+                s.used = true;
+                continue 'diagnostics;
+            }
+        }
+        for (i, entry) in configured.iter().enumerate() {
+            if entry.expires.is_some_and(|e| e < today) {
+                continue;
+            }
+            if config_matches(entry, files, &d) {
+                config_used[i] = true;
+                continue 'diagnostics;
+            }
+        }
+        kept.push(d);
+    }
+
+    for s in &inline {
+        let location = Location {
+            file: s.file,
+            span: s.span,
+            document: None,
+            pointer: None,
+        };
+        report_suppression(
+            &s.codes,
+            s.reason.as_deref(),
+            s.used,
+            true,
+            selection,
+            location,
+            &mut extra,
+        );
+    }
+    for (i, entry) in configured.iter().enumerate() {
+        let Some(&file) = cx.config_files.get(entry.source) else {
+            continue;
+        };
+        let location = Location {
+            file,
+            span: entry.span,
+            document: None,
+            pointer: None,
+        };
+        if let Some(expired) = entry.expires.filter(|e| *e < today) {
+            if config_relevant(entry, files) {
+                extra.push(
+                    Diagnostic::new(
+                        &ExpiredSuppression::META,
+                        location,
+                        format!("this suppression of {} expired on {expired} and no longer applies", entry.codes.join(", ")),
+                    )
+                    .label("expired")
+                    .help("fix what it suppressed and remove the entry, or set a later `expires` with a reason"),
+                );
+            }
+            continue;
+        }
+        let relevant = config_relevant(entry, files);
+        report_suppression(
+            &entry.codes,
+            entry.reason.as_deref(),
+            config_used[i],
+            relevant,
+            selection,
+            location,
+            &mut extra,
+        );
+    }
+    kept.extend(extra);
+    kept
+}
+
+fn report_suppression(
+    codes: &[String],
+    reason: Option<&str>,
+    used: bool,
+    relevant: bool,
+    selection: &Selection,
+    location: Location,
+    out: &mut Vec<Diagnostic>,
+) {
+    let listed = codes.join(", ");
+    let is_parse_error = |c: &String| c.eq_ignore_ascii_case(ParseError::META.code);
+    let suppressible: Vec<String> = codes
+        .iter()
+        .filter(|c| !is_parse_error(c))
+        .cloned()
+        .collect();
+    if codes.iter().any(is_parse_error) {
+        out.push(
+            Diagnostic::new(
+                &UnusedSuppression::META,
+                location.clone(),
+                "MAM001 cannot be suppressed",
+            )
+            .label("a file that cannot be read is not checked")
+            .help("fix the syntax or encoding of the file instead"),
+        );
+    }
+    let unknown: Vec<&String> = codes
+        .iter()
+        .filter(|c| !Selection::is_known_pattern(c))
+        .collect();
+    if !unknown.is_empty() {
+        let names = unknown
+            .iter()
+            .map(|c| format!("`{c}`"))
+            .collect::<Vec<_>>()
+            .join(", ");
+        out.push(
+            Diagnostic::new(
+                &UnusedSuppression::META,
+                location.clone(),
+                format!("this suppression names no rule: {names}"),
+            )
+            .label("unknown rule")
+            .help("`mamlint rule --all` lists the rules"),
+        );
+    } else if !used && relevant && names_enabled(&suppressible, selection) {
+        out.push(
+            Diagnostic::new(
+                &UnusedSuppression::META,
+                location.clone(),
+                format!("this suppression of {listed} matches no finding"),
+            )
+            .label("unused")
+            .help("remove it: what it suppressed is gone"),
+        );
+    }
+    if reason.is_none() {
+        out.push(
+            Diagnostic::new(
+                &SuppressionWithoutReason::META,
+                location,
+                format!("this suppression of {listed} gives no reason"),
+            )
+            .label("no reason")
+            .help("say why the finding is accepted, after the brackets or in `reason`"),
+        );
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_directives() {
+        assert_eq!(
+            parse_directive(" mamlint: ignore[MAM402, MAM406] staged rollout"),
+            Some(Directive::Ignore {
+                whole_file: false,
+                codes: vec!["MAM402".into(), "MAM406".into()],
+                reason: Some("staged rollout".into())
+            })
+        );
+        assert_eq!(
+            parse_directive("mamlint: ignore-file[MAM006]"),
+            Some(Directive::Ignore {
+                whole_file: true,
+                codes: vec!["MAM006".into()],
+                reason: None
+            })
+        );
+        assert_eq!(
+            parse_directive(" mamlint: disable MAM402"),
+            Some(Directive::Malformed)
+        );
+        assert_eq!(
+            parse_directive(" mamlint: ignore[] why"),
+            Some(Directive::Malformed)
+        );
+        assert_eq!(parse_directive(" an ordinary comment"), None);
+    }
+
+    #[test]
+    fn pointers_match_by_prefix_on_token_boundaries() {
+        assert!(pointer_matches("/spec/apps", "/spec/apps/1"));
+        assert!(pointer_matches("/spec/apps", "/spec/apps"));
+        assert!(!pointer_matches("/spec/app", "/spec/apps/1"));
+    }
+}
