@@ -45,9 +45,9 @@ found="$(find "$repo" -type f | wc -l | tr -d ' ')"
 # reference (alone, no EntraTenant is loaded, so the reference could not resolve).
 single_dir="$work/single"
 mkdir -p "$single_dir"
-first_policy="$(find "$repo/intune/app-protection" -name '*-ios-*.yaml' | sort | head -n 1)"
+first_policy="$(find "$repo/intune/app-protection" -name '*-ios-*.yaml' | LC_ALL=C sort | sed -n 1p)"
 grep -v '^  tenant:' "$first_policy" >"$single_dir/policy.yaml"
-first_export="$(find "$repo/intune/exports" -name 'ios-*.json' | sort | head -n 1)"
+first_export="$(find "$repo/intune/exports" -name 'ios-*.json' | LC_ALL=C sort | sed -n 1p)"
 cp "$first_export" "$single_dir/export.json"
 
 # Is the generated repository clean? (Not fatal: the timings are still reported.)

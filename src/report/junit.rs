@@ -81,8 +81,7 @@ pub fn write(outcome: &Outcome, out: &mut dyn Write) -> io::Result<()> {
             }
             writeln!(
                 out,
-                r#"    <testcase name="{name}" classname="{path}" file="{path}" line="{}" time="0">"#,
-                start.line
+                r#"    <testcase name="{name}" classname="{path}" time="0">"#
             )?;
             writeln!(
                 out,

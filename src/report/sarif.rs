@@ -115,8 +115,25 @@ fn region(files: &[WorkspaceFile], location: &Location) -> Value {
     region
 }
 
+/// The whole lines around a region, so viewers can show it in context.
+fn context_region(files: &[WorkspaceFile], location: &Location) -> Option<Value> {
+    let source = &files.get(location.file)?.loaded.source;
+    let (start, end) = line_cols(files, location);
+    let text: Vec<&str> = (start.line..=end.line.max(start.line))
+        .map(|l| source.line_text(l))
+        .collect();
+    let text = text.join("\n");
+    (!text.is_empty() && text.len() <= 2000).then(|| {
+        json!({"startLine": start.line, "endLine": end.line.max(start.line), "snippet": {"text": text}})
+    })
+}
+
 fn physical(files: &[WorkspaceFile], location: &Location) -> Value {
-    json!({"artifactLocation": artifact(files, location.file), "region": region(files, location)})
+    let mut physical = json!({"artifactLocation": artifact(files, location.file), "region": region(files, location)});
+    if let Some(context) = context_region(files, location) {
+        physical["contextRegion"] = context;
+    }
+    physical
 }
 
 fn result(files: &[WorkspaceFile], d: &Diagnostic, fingerprint: &str, rule_index: usize) -> Value {
