@@ -216,7 +216,7 @@ pub fn apply(
         .unwrap_or_default();
     let mut config_used = vec![false; configured.len()];
     let mut kept = Vec::with_capacity(diagnostics.len());
-    'diagnostics: for d in diagnostics {
+    for d in diagnostics {
         if is_unsuppressable(d.rule) {
             kept.push(d);
             continue;
@@ -227,21 +227,23 @@ pub fn apply(
                 .line_col(d.location.span.start as usize)
                 .line
         });
+        // Every suppression that covers a finding counts as used, not only the first.
+        let mut suppressed = false;
         for s in inline.iter_mut() {
             let covers = s.file == d.location.file && (s.whole_file || s.lines.contains(&line));
             if covers && s.codes.iter().any(|c| Selection::matches(c, d.rule)) {
                 s.used = true;
-                continue 'diagnostics;
+                suppressed = true;
             }
         }
         for (i, entry) in configured.iter().enumerate() {
-            if entry.expires.is_some_and(|e| e < today) {
-                continue;
-            }
-            if config_matches(entry, files, &d) {
+            if !entry.expires.is_some_and(|e| e < today) && config_matches(entry, files, &d) {
                 config_used[i] = true;
-                continue 'diagnostics;
+                suppressed = true;
             }
+        }
+        if suppressed {
+            continue;
         }
         kept.push(d);
     }

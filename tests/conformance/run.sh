@@ -153,6 +153,10 @@ fi
 
 echo "== pre-commit try-repo"
 export PRE_COMMIT_HOME="$tools/pre-commit-home"
+# The `language: rust` hook runs `cargo install --path` on this repository. Build it like a
+# debug build and keep its target directory, so CI spends a minute here, not ten.
+export CARGO_TARGET_DIR="$tools/hook-target"
+export CARGO_PROFILE_RELEASE_OPT_LEVEL=1 CARGO_PROFILE_RELEASE_LTO=false CARGO_PROFILE_RELEASE_CODEGEN_UNITS=16
 precommit="$tools/venv/bin/pre-commit"
 project="$work/project"
 mkdir -p "$project/org" "$project/policies"

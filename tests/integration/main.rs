@@ -5,6 +5,7 @@
 
 mod bad_input;
 mod catalogue;
+mod ci;
 mod cli;
 mod corpus;
 mod docs;
