@@ -237,7 +237,7 @@ pub fn apply(
             }
         }
         for (i, entry) in configured.iter().enumerate() {
-            if !entry.expires.is_some_and(|e| e < today) && config_matches(entry, files, &d) {
+            if entry.expires.is_none_or(|e| e >= today) && config_matches(entry, files, &d) {
                 config_used[i] = true;
                 suppressed = true;
             }
