@@ -67,9 +67,35 @@ pub struct Edit {
 pub struct Fix {
     pub description: String,
     pub edits: Vec<Edit>,
+    pub applicability: Applicability,
+}
+
+/// Whether `mamlint check --fix` applies a fix by itself.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Applicability {
+    /// Does exactly what the finding asks and nothing else.
+    Safe,
+    /// A guess (the nearest ID) or a change of behaviour beyond the finding (turning Tunnel
+    /// off for every app of a policy); needs `--unsafe-fixes`.
+    Unsafe,
+}
+
+impl Applicability {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Applicability::Safe => "safe",
+            Applicability::Unsafe => "unsafe",
+        }
+    }
 }
 
 impl Fix {
+    /// Marks the fix as needing `--unsafe-fixes`.
+    pub fn into_unsafe(mut self) -> Self {
+        self.applicability = Applicability::Unsafe;
+        self
+    }
+
     pub fn replace(
         description: impl Into<String>,
         file: FileId,
@@ -83,6 +109,7 @@ impl Fix {
                 span,
                 replacement: replacement.into(),
             }],
+            applicability: Applicability::Safe,
         }
     }
 }

@@ -18,6 +18,7 @@ pub mod cli;
 pub mod config;
 pub mod diagnostic;
 pub mod fingerprint;
+pub mod fix;
 pub mod lint;
 pub mod model;
 pub mod report;

@@ -10,6 +10,7 @@ use super::exit;
 use crate::baseline::Baseline;
 use crate::config::{self, Config};
 use crate::diagnostic::Severity;
+use crate::fix;
 use crate::lint::{self, Input, Outcome, Selection, Settings};
 use crate::report::{self, Format, HumanOptions};
 use crate::walk;
@@ -64,6 +65,20 @@ pub struct CheckArgs {
     /// Ignore every mamlint.toml.
     #[arg(long, conflicts_with = "config", help_heading = "Configuration")]
     pub no_config: bool,
+
+    /// Apply safe fixes in place (comments, key order, quoting and line endings are kept), then
+    /// report what is left.
+    #[arg(long, help_heading = "Fixes")]
+    pub fix: bool,
+
+    /// Also apply unsafe fixes: guesses such as the nearest app ID, and changes of behaviour
+    /// beyond the finding.
+    #[arg(long, help_heading = "Fixes")]
+    pub unsafe_fixes: bool,
+
+    /// Print the fixes as a unified diff instead of writing them; exit with 1 if there are any.
+    #[arg(long, conflicts_with = "fix", help_heading = "Fixes")]
+    pub diff: bool,
 
     /// Report only findings that this baseline does not record.
     #[arg(long, value_name = "FILE", help_heading = "Baseline")]
@@ -218,10 +233,47 @@ pub(super) fn run(args: CheckArgs) -> anyhow::Result<u8> {
         .fail_level
         .or(config.as_ref().and_then(|c| c.fail_level))
         .unwrap_or(Severity::Error);
-    let mut outcome = lint::run(inputs, &Settings { selection, config });
+    let settings = Settings { selection, config };
+    let stderr = &mut std::io::stderr().lock();
+    let mut outcome = if args.fix || args.diff {
+        if args.fix && paths.iter().any(|p| p == "-") {
+            eprintln!("error: --fix cannot write to standard input; use --diff");
+            return Ok(exit::ERROR);
+        }
+        let fixed = fix::run(inputs, &settings, args.unsafe_fixes);
+        if args.diff {
+            let mut out = std::io::stdout().lock();
+            for changed in &fixed.changed {
+                write!(out, "{}", fix::unified_diff(changed))?;
+            }
+            writeln!(
+                stderr,
+                "Would fix {} findings in {} files.",
+                fixed.applied,
+                fixed.changed.len()
+            )?;
+            return Ok(if fixed.changed.is_empty() {
+                exit::CLEAN
+            } else {
+                exit::FINDINGS
+            });
+        }
+        for changed in &fixed.changed {
+            std::fs::write(&changed.path, &changed.bytes)
+                .with_context(|| format!("writing {}", changed.path))?;
+        }
+        writeln!(
+            stderr,
+            "Fixed {} findings in {} files.",
+            fixed.applied,
+            fixed.changed.len()
+        )?;
+        fixed.outcome
+    } else {
+        lint::run(inputs, &settings)
+    };
     read_errors.append(&mut outcome.read_errors);
 
-    let stderr = &mut std::io::stderr().lock();
     if let Some(path) = &args.write_baseline {
         let baseline = Baseline::record(&outcome.files, &outcome.diagnostics);
         baseline

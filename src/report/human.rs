@@ -8,7 +8,7 @@ use std::io::{self, Write};
 use annotate_snippets::{AnnotationKind, Group, Level, Origin, Renderer, Snippet};
 
 use super::HumanOptions;
-use crate::diagnostic::{Diagnostic, FileId, Location, Severity};
+use crate::diagnostic::{Applicability, Diagnostic, FileId, Location, Severity};
 use crate::lint::Outcome;
 use crate::model::WorkspaceFile;
 
@@ -161,9 +161,13 @@ pub fn render(files: &[WorkspaceFile], d: &Diagnostic, renderer: &Renderer) -> S
         elements.push(Level::NOTE.message(note.as_str()).into());
     }
     if let Some(fix) = &d.fix {
+        let kind = match fix.applicability {
+            Applicability::Safe => "fix available",
+            Applicability::Unsafe => "unsafe fix available (--unsafe-fixes)",
+        };
         elements.push(
             Level::NOTE
-                .message(format!("fix available: {}", fix.description))
+                .message(format!("{kind}: {}", fix.description))
                 .into(),
         );
     }

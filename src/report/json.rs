@@ -96,7 +96,7 @@ fn diagnostic(outcome: &Outcome, d: &Diagnostic) -> Value {
             .collect();
         map.insert(
             "fix".into(),
-            json!({"description": fix.description, "edits": edits}),
+            json!({"description": fix.description, "applicability": fix.applicability.as_str(), "edits": edits}),
         );
     }
     Value::Object(map)

@@ -81,14 +81,16 @@ impl Rule for UnknownAtlassianAppId {
             )
             .label("unknown Atlassian app ID");
             diagnostic = match nearest {
-                Some(id) => diagnostic
-                    .help(format!("did you mean `{id}`?"))
-                    .fix(Fix::replace(
+                Some(id) => diagnostic.help(format!("did you mean `{id}`?")).fix(
+                    Fix::replace(
                         format!("replace with `{id}`"),
                         entity.file,
                         app.at.node.span,
                         requote(app.at.node, id),
-                    )),
+                    )
+                    // The nearest ID is a guess.
+                    .into_unsafe(),
+                ),
                 None => {
                     let ids: Vec<String> = CATALOG
                         .apps

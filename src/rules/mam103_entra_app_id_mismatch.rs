@@ -116,12 +116,20 @@ impl Rule for EntraAppIdMismatch {
                     .unwrap_or("the app");
                 diagnostic = diagnostic
                     .help(format!("{name} has application ID `{right}`"))
-                    .fix(Fix::replace(
-                        format!("replace with `{right}`"),
-                        entity.file,
-                        id_at.node.span,
-                        requote(id_at.node, right),
-                    ));
+                    .fix({
+                        let fix = Fix::replace(
+                            format!("replace with `{right}`"),
+                            entity.file,
+                            id_at.node.span,
+                            requote(id_at.node, right),
+                        );
+                        // Without `app`, the nearest ID is a guess.
+                        if app.is_some() {
+                            fix
+                        } else {
+                            fix.into_unsafe()
+                        }
+                    });
             } else {
                 let known: Vec<String> = CATALOG
                     .apps

@@ -77,12 +77,16 @@ impl Rule for AppGroupExcludesCustomApps {
             )
             .label("targets a predefined group of apps")
             .help(format!("Atlassian apps are custom apps: use `{SELECTED}`"))
-            .fix(Fix::replace(
-                format!("replace with `{SELECTED}`"),
-                entity.file,
-                at.node.span,
-                requote(at.node, SELECTED),
-            )),
+            .fix(
+                Fix::replace(
+                    format!("replace with `{SELECTED}`"),
+                    entity.file,
+                    at.node.span,
+                    requote(at.node, SELECTED),
+                )
+                // The policy stops targeting the predefined group's apps.
+                .into_unsafe(),
+            ),
         );
     }
 }

@@ -92,12 +92,16 @@ impl Rule for TunnelOnLaunchUnsupported {
                     )
                     .label("\"Start Microsoft Tunnel connection on app-launch\" is on")
                     .help("set `connectToVpnOnLaunch: false` in the policy for the Atlassian apps")
-                    .fix(Fix::replace(
-                        "set `connectToVpnOnLaunch` to `false`",
-                        entity.file,
-                        at.node.span,
-                        "false",
-                    )),
+                    .fix(
+                        Fix::replace(
+                            "set `connectToVpnOnLaunch` to `false`",
+                            entity.file,
+                            at.node.span,
+                            "false",
+                        )
+                        // Tunnel also stops for every other app of this policy.
+                        .into_unsafe(),
+                    ),
                 );
             }
             Kind::AppConfigurationPolicy => {

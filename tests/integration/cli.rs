@@ -80,6 +80,7 @@ fn json_output_is_the_spec_format() {
             "pointer": "/spec/apps/1",
             "fix": {
                 "description": "replace with `com.atlassian.confluence.app`",
+                "applicability": "safe",
                 "edits": [{"file": "policies/ios.yaml", "start": 151, "end": 188, "replacement": "com.atlassian.confluence.app"}]
             }
         })

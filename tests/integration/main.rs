@@ -10,6 +10,7 @@ mod cli;
 mod corpus;
 mod docs;
 mod examples;
+mod fix;
 mod properties;
 mod rules;
 mod support;

@@ -1,0 +1,232 @@
+//! Applying fixes (`mamlint check --fix`, `--diff`).
+//!
+//! Fixes are byte edits on the decoded text, so comments, key order, quoting style and line
+//! endings stay as they were; the result is written back in the file's own encoding (UTF-8
+//! with or without BOM, UTF-16 LE/BE). Fixes are applied in rounds, re-checking in memory
+//! after each, until nothing is left to fix: running it twice changes nothing the second time.
+//! A file that does not parse is never rewritten, and unsafe fixes need `--unsafe-fixes`.
+
+use std::collections::BTreeMap;
+
+use crate::diagnostic::{Applicability, Edit};
+use crate::lint::{self, Bytes, Input, Outcome, Settings};
+use crate::model::Role;
+use crate::syntax::{Encoding, Span};
+
+/// Rounds after which fixing stops, should fixes ever keep producing new fixable findings.
+const MAX_ROUNDS: usize = 10;
+
+/// A file whose text the fixes changed.
+#[derive(Debug)]
+pub struct Changed {
+    pub path: String,
+    pub before: String,
+    pub after: String,
+    /// The new content, encoded as the file was.
+    pub bytes: Vec<u8>,
+}
+
+/// What fixing did: the check of the fixed files, the files changed, and how many fixes.
+pub struct FixOutcome {
+    pub outcome: Outcome,
+    pub changed: Vec<Changed>,
+    pub applied: usize,
+}
+
+/// Encodes text the way a file was stored.
+pub fn encode(text: &str, encoding: Encoding) -> Vec<u8> {
+    match encoding {
+        Encoding::Utf8 => text.as_bytes().to_vec(),
+        Encoding::Utf8Bom => [&[0xEF, 0xBB, 0xBF][..], text.as_bytes()].concat(),
+        Encoding::Utf16Le => [0xFF, 0xFE]
+            .into_iter()
+            .chain(text.encode_utf16().flat_map(u16::to_le_bytes))
+            .collect(),
+        Encoding::Utf16Be => [0xFE, 0xFF]
+            .into_iter()
+            .chain(text.encode_utf16().flat_map(u16::to_be_bytes))
+            .collect(),
+    }
+}
+
+/// Applies non-overlapping edits to a text.
+pub fn apply_edits(text: &str, edits: &[&Edit]) -> String {
+    let mut edits: Vec<&&Edit> = edits.iter().collect();
+    edits.sort_by_key(|e| std::cmp::Reverse(e.span.start));
+    let mut out = text.to_owned();
+    for edit in edits {
+        let range = edit.span.range();
+        if range.end <= out.len()
+            && out.is_char_boundary(range.start)
+            && out.is_char_boundary(range.end)
+        {
+            out.replace_range(range, &edit.replacement);
+        }
+    }
+    out
+}
+
+fn overlaps(a: Span, b: Span) -> bool {
+    a.start < b.end && b.start < a.end || (a.is_empty() && b.is_empty() && a.start == b.start)
+}
+
+/// The edits one round applies, by file: fixes the settings allow, in files that parsed, not
+/// overlapping an edit already taken.
+fn plan(outcome: &Outcome, unsafe_fixes: bool) -> (BTreeMap<usize, Vec<&Edit>>, usize) {
+    let mut planned: BTreeMap<usize, Vec<&Edit>> = BTreeMap::new();
+    let mut applied = 0;
+    for d in &outcome.diagnostics {
+        let Some(fix) = &d.fix else { continue };
+        if fix.applicability == Applicability::Unsafe && !unsafe_fixes {
+            continue;
+        }
+        let fixable = |e: &Edit| {
+            outcome
+                .files
+                .get(e.file)
+                .is_some_and(|f| f.role == Role::Checked && f.loaded.parsed.error.is_none())
+        };
+        if !fix.edits.iter().all(fixable) {
+            continue;
+        }
+        let free = fix.edits.iter().all(|e| {
+            planned
+                .get(&e.file)
+                .is_none_or(|taken| !taken.iter().any(|t| overlaps(t.span, e.span)))
+        });
+        if free {
+            for edit in &fix.edits {
+                planned.entry(edit.file).or_default().push(edit);
+            }
+            applied += 1;
+        }
+    }
+    (planned, applied)
+}
+
+/// Checks, fixes and re-checks in memory until nothing is left to fix.
+pub fn run(inputs: Vec<Input>, settings: &Settings, unsafe_fixes: bool) -> FixOutcome {
+    // Read everything once; later rounds lint the fixed text from memory.
+    let mut current: Vec<Input> = inputs
+        .into_iter()
+        .map(|input| match input.bytes {
+            Bytes::Disk => match std::fs::read(&input.candidate.path) {
+                Ok(bytes) => Input {
+                    bytes: Bytes::Memory(bytes),
+                    ..input
+                },
+                Err(_) => input,
+            },
+            Bytes::Memory(_) => input,
+        })
+        .collect();
+    let mut originals: BTreeMap<String, String> = BTreeMap::new();
+    let mut latest: BTreeMap<String, (String, Encoding)> = BTreeMap::new();
+    let mut applied = 0;
+    let mut outcome = lint::run(clone_inputs(&current), settings);
+    for _ in 0..MAX_ROUNDS {
+        let (planned, count) = plan(&outcome, unsafe_fixes);
+        if planned.is_empty() {
+            break;
+        }
+        applied += count;
+        for (file, edits) in &planned {
+            let Some(wf) = outcome.files.get(*file) else {
+                continue;
+            };
+            let source = &wf.loaded.source;
+            let fixed = apply_edits(&source.text, edits);
+            originals
+                .entry(source.path.clone())
+                .or_insert_with(|| source.text.clone());
+            latest.insert(source.path.clone(), (fixed.clone(), source.encoding));
+            if let Some(input) = current.iter_mut().find(|i| i.candidate.path == source.path) {
+                input.bytes = Bytes::Memory(encode(&fixed, source.encoding));
+            }
+        }
+        outcome = lint::run(clone_inputs(&current), settings);
+    }
+    let changed = latest
+        .into_iter()
+        .filter_map(|(path, (after, encoding))| {
+            let before = originals.remove(&path)?;
+            (before != after).then(|| Changed {
+                bytes: encode(&after, encoding),
+                path,
+                before,
+                after,
+            })
+        })
+        .collect();
+    FixOutcome {
+        outcome,
+        changed,
+        applied,
+    }
+}
+
+fn clone_inputs(inputs: &[Input]) -> Vec<Input> {
+    inputs
+        .iter()
+        .map(|i| Input {
+            candidate: i.candidate.clone(),
+            bytes: match &i.bytes {
+                Bytes::Disk => Bytes::Disk,
+                Bytes::Memory(bytes) => Bytes::Memory(bytes.clone()),
+            },
+            role: i.role,
+        })
+        .collect()
+}
+
+/// A unified diff of a changed file, as `--diff` prints it.
+pub fn unified_diff(changed: &Changed) -> String {
+    similar::TextDiff::from_lines(&changed.before, &changed.after)
+        .unified_diff()
+        .context_radius(3)
+        .header(
+            &format!("a/{}", changed.path),
+            &format!("b/{}", changed.path),
+        )
+        .to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn edits_apply_from_the_end_and_keep_everything_else() {
+        let text = "a: yes # keep\r\nb: 16.10\r\n";
+        let e1 = Edit {
+            file: 0,
+            span: Span::new(3, 6),
+            replacement: "true".into(),
+        };
+        let e2 = Edit {
+            file: 0,
+            span: Span::new(18, 23),
+            replacement: "\"16.10\"".into(),
+        };
+        assert_eq!(
+            apply_edits(text, &[&e1, &e2]),
+            "a: true # keep\r\nb: \"16.10\"\r\n"
+        );
+    }
+
+    #[test]
+    fn encodings_round_trip() {
+        for encoding in [
+            Encoding::Utf8,
+            Encoding::Utf8Bom,
+            Encoding::Utf16Le,
+            Encoding::Utf16Be,
+        ] {
+            let bytes = encode("é: 1\r\n", encoding);
+            assert_eq!(
+                crate::syntax::source::decode(&bytes).unwrap(),
+                ("é: 1\r\n".to_owned(), encoding)
+            );
+        }
+    }
+}

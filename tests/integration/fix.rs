@@ -1,0 +1,190 @@
+//! `check --fix`, `--unsafe-fixes` and `--diff`.
+
+use std::path::Path;
+
+use crate::support::{mamlint, root};
+
+fn copy_broken(to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(root().join("examples/broken")).unwrap() {
+        let entry = entry.unwrap();
+        if entry.file_name() != "mamlint.toml" {
+            std::fs::copy(entry.path(), to.join(entry.file_name())).unwrap();
+        }
+    }
+}
+
+fn fixable(dir: &Path) -> Vec<String> {
+    let output = mamlint()
+        .current_dir(dir)
+        .args(["check", ".", "--format", "json"])
+        .output()
+        .unwrap();
+    let report: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    report["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|d| d.get("fix").is_some())
+        .map(|d| d["code"].as_str().unwrap().to_owned())
+        .collect()
+}
+
+fn snapshot(dir: &Path) -> Vec<(String, Vec<u8>)> {
+    let mut files: Vec<(String, Vec<u8>)> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| {
+            let e = e.unwrap();
+            (
+                e.file_name().to_string_lossy().into_owned(),
+                std::fs::read(e.path()).unwrap(),
+            )
+        })
+        .collect();
+    files.sort();
+    files
+}
+
+#[test]
+fn fix_keeps_formatting_and_is_idempotent() {
+    let dir = tempfile::tempdir().unwrap();
+    copy_broken(dir.path());
+    let before = std::fs::read_to_string(dir.path().join("ios-policies.yaml")).unwrap();
+
+    // Safe fixes only: the unsafe ones stay.
+    let output = mamlint()
+        .current_dir(dir.path())
+        .args(["check", ".", "--fix", "-q"])
+        .output()
+        .unwrap();
+    assert!(
+        String::from_utf8_lossy(&output.stderr).contains("Fixed 4 findings in 2 files."),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let mut left = fixable(dir.path());
+    left.sort();
+    assert_eq!(left, ["MAM101", "MAM104", "MAM401"]);
+
+    let output = mamlint()
+        .current_dir(dir.path())
+        .args(["check", ".", "--fix", "--unsafe-fixes", "-q"])
+        .output()
+        .unwrap();
+    assert!(String::from_utf8_lossy(&output.stderr).contains("Fixed 3 findings in 2 files."));
+    assert_eq!(
+        fixable(dir.path()),
+        Vec::<String>::new(),
+        "every fixable finding is fixed"
+    );
+
+    let after = std::fs::read_to_string(dir.path().join("ios-policies.yaml")).unwrap();
+    let changed: Vec<(&str, &str)> = before
+        .lines()
+        .zip(after.lines())
+        .filter(|(b, a)| b != a)
+        .collect();
+    assert_eq!(
+        changed,
+        [
+            (
+                "  appGroupType: allCoreMicrosoftApps          # MAM104: does not target custom apps",
+                "  appGroupType: selectedPublicApps          # MAM104: does not target custom apps"
+            ),
+            (
+                "    - com.atlassian.android.confluence.core   # MAM102; MAM011: the suppression above gives no reason",
+                "    - com.atlassian.confluence.app   # MAM102; MAM011: the suppression above gives no reason"
+            ),
+            (
+                "    - com.atlassian.confluence                # MAM101: not an Atlassian app ID",
+                "    - com.atlassian.confluence.app                # MAM101: not an Atlassian app ID"
+            ),
+            (
+                "    pinRequired: yes                          # MAM003: a string in YAML 1.2",
+                "    pinRequired: true                          # MAM003: a string in YAML 1.2"
+            ),
+            (
+                "    minimumRequiredOsVersion: 16.10           # MAM004: reads as 16.1",
+                "    minimumRequiredOsVersion: \"16.10\"           # MAM004: reads as 16.1"
+            ),
+        ]
+    );
+    assert_eq!(before.lines().count(), after.lines().count());
+    // The file that does not parse is never rewritten.
+    assert_eq!(
+        std::fs::read(dir.path().join("unreadable-policy.yaml")).unwrap(),
+        std::fs::read(root().join("examples/broken/unreadable-policy.yaml")).unwrap()
+    );
+
+    let once = snapshot(dir.path());
+    let output = mamlint()
+        .current_dir(dir.path())
+        .args(["check", ".", "--fix", "--unsafe-fixes", "-q"])
+        .output()
+        .unwrap();
+    assert!(String::from_utf8_lossy(&output.stderr).contains("Fixed 0 findings in 0 files."));
+    assert_eq!(snapshot(dir.path()), once, "a second run changes nothing");
+}
+
+#[test]
+fn fix_keeps_utf16_and_crlf() {
+    let dir = tempfile::tempdir().unwrap();
+    let text = "{\r\n  \"@odata.type\": \"#microsoft.graph.iosManagedAppProtection\",\r\n  \"displayName\": \"Ünïcödé\",\r\n  \"isAssigned\": true,\r\n  \"apps\": [\"com.atlassian.android.jira.core\"]\r\n}\r\n";
+    let encode = |t: &str| -> Vec<u8> {
+        [0xFF, 0xFE]
+            .into_iter()
+            .chain(t.encode_utf16().flat_map(u16::to_le_bytes))
+            .collect()
+    };
+    std::fs::write(dir.path().join("export.json"), encode(text)).unwrap();
+    mamlint()
+        .current_dir(dir.path())
+        .args(["check", "export.json", "--fix"])
+        .assert()
+        .code(0);
+    assert_eq!(
+        std::fs::read(dir.path().join("export.json")).unwrap(),
+        encode(&text.replace("com.atlassian.android.jira.core", "com.atlassian.jira.app"))
+    );
+}
+
+#[test]
+fn diff_prints_without_writing() {
+    let dir = tempfile::tempdir().unwrap();
+    copy_broken(dir.path());
+    let before = snapshot(dir.path());
+    let output = mamlint()
+        .current_dir(dir.path())
+        .args(["check", ".", "--diff"])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(1));
+    let diff = String::from_utf8(output.stdout).unwrap();
+    assert!(
+        diff.contains("--- a/ios-policies.yaml\n+++ b/ios-policies.yaml\n"),
+        "{diff}"
+    );
+    assert!(
+        diff.contains(
+            "\n-    pinRequired: yes                          # MAM003: a string in YAML 1.2\n"
+        ),
+        "{diff}"
+    );
+    assert!(
+        diff.contains(
+            "\n+    pinRequired: true                          # MAM003: a string in YAML 1.2\n"
+        ),
+        "{diff}"
+    );
+    assert_eq!(snapshot(dir.path()), before);
+    mamlint()
+        .args(["check", "examples/clean", "--diff"])
+        .assert()
+        .code(0)
+        .stdout("");
+    mamlint()
+        .args(["check", "-", "--fix"])
+        .write_stdin("a: 1\n")
+        .assert()
+        .code(2);
+}
