@@ -73,7 +73,8 @@ if [[ "${NO_HYPERFINE:-0}" != 1 ]] && command -v hyperfine >/dev/null 2>&1; then
     use_hyperfine=1
 fi
 
-# time_case NAME FILES CMD... -> appends "name|files|mean_ms|min_ms|stddev_ms|runs|tool"
+# time_case NAME FILES CMD... -> appends "name|files|mean_ms|min_ms|sd_ms|cpu_ms|runs|tool",
+# where cpu_ms is the mean user+system CPU time of a run.
 results=()
 time_case() {
     local name="$1" nfiles="$2"
@@ -82,40 +83,46 @@ time_case() {
     if ((use_hyperfine)); then
         local json="$work/hyperfine.json" quoted
         quoted="$(printf '%q ' "$@")"
-        # -N: no intermediate shell, so a 5 ms command is not measured as 5 ms + a shell.
+        # -N: no intermediate shell, so a 10 ms command is not measured as 10 ms + a shell.
         # -i: a finding (exit 1) must not abort the benchmark.
         hyperfine -N -i --style basic --warmup "$warmup" --runs "$runs" \
             --export-json "$json" "$quoted" >&2
         line="$(python3 - "$json" <<'PY'
 import json, sys
 r = json.load(open(sys.argv[1]))["results"][0]
-print(f"{r['mean'] * 1e3:.1f}|{r['min'] * 1e3:.1f}|{(r['stddev'] or 0) * 1e3:.1f}|{len(r['times'])}")
+ms = lambda s: f"{s * 1e3:.1f}"
+print("|".join([ms(r["mean"]), ms(r["min"]), ms(r["stddev"] or 0),
+                ms(r["user"] + r["system"]), str(len(r["times"]))]))
 PY
 )"
         results+=("$name|$nfiles|$line|hyperfine")
     else
-        local i t0 t1 ns total=0 min=0 sumsq=0
-        local -a times=()
+        local i t0 t1 TIMEFORMAT='%3U %3S'
+        local log="$work/times.txt"
+        : >"$log"
         for ((i = 0; i < warmup; i++)); do "$@" >/dev/null 2>&1 || true; done
         for ((i = 0; i < runs; i++)); do
             t0="$(date +%s%N)"
-            "$@" >/dev/null 2>&1 || true
+            { time "$@" >/dev/null 2>&1; } 2>"$work/cpu.txt" || true
             t1="$(date +%s%N)"
-            ns=$((t1 - t0))
-            times+=("$ns")
-            total=$((total + ns))
-            if ((min == 0 || ns < min)); then min=$ns; fi
+            echo "$((t1 - t0)) $(cat "$work/cpu.txt")" >>"$log"
         done
-        local mean=$((total / runs))
-        for ns in "${times[@]}"; do sumsq=$((sumsq + (ns - mean) / 1000 * ((ns - mean) / 1000))); done
-        line="$(awk -v m="$mean" -v n="$min" -v s="$sumsq" -v r="$runs" \
-            'BEGIN { printf "%.1f|%.1f|%.1f|%d", m / 1e6, n / 1e6, sqrt(s / (r > 1 ? r - 1 : 1)) / 1e3, r }')"
+        # Columns of the log: wall ns, user s, system s.
+        line="$(awk '
+            { wall[NR] = $1; sum += $1; cpu += $2 + $3; if (NR == 1 || $1 < min) min = $1 }
+            END {
+                mean = sum / NR
+                for (i = 1; i <= NR; i++) ss += (wall[i] - mean) ^ 2
+                sd = NR > 1 ? sqrt(ss / (NR - 1)) : 0
+                printf "%.1f|%.1f|%.1f|%.1f|%d", mean / 1e6, min / 1e6, sd / 1e6, cpu / NR * 1e3, NR
+            }' "$log")"
         results+=("$name|$nfiles|$line|bash loop")
         echo "    $name: mean $(cut -d'|' -f1 <<<"$line") ms over $runs runs" >&2
     fi
 }
 
-echo "==> timing ($runs runs, $warmup warm-up)" >&2
+load_before="$(cut -d' ' -f1 /proc/loadavg)"
+echo "==> timing ($runs runs, $warmup warm-up; load average $load_before)" >&2
 time_case "check repository" "$found" "$bin" check --no-color "$repo"
 time_case "check one manifest" 1 "$bin" check --no-color "$single_dir/policy.yaml"
 time_case "check one Graph export" 1 "$bin" check --no-color "$single_dir/export.json"
@@ -123,14 +130,16 @@ time_case "check one Graph export" 1 "$bin" check --no-color "$single_dir/export
 cpu="$(grep -m1 'model name' /proc/cpuinfo 2>/dev/null | cut -d: -f2- | sed 's/^ *//' || true)"
 echo
 echo "machine: $(nproc) cores, ${cpu:-unknown CPU}, $(uname -sr)"
+echo "load:    $load_before before timing, $(cut -d' ' -f1-3 /proc/loadavg) after (1/5/15 min)"
 echo "binary:  $bin"
 echo "repo:    $found files; mamlint check --fail-level info exit $status ($summary)"
 echo
-printf '%-24s %7s %11s %11s %10s %5s  %s\n' case files "mean (ms)" "min (ms)" "sd (ms)" runs tool
+printf '%-24s %7s %11s %11s %9s %11s %5s  %s\n' case files "mean (ms)" "min (ms)" "sd (ms)" "cpu (ms)" runs tool
 for r in "${results[@]}"; do
-    IFS='|' read -r name nfiles mean min sd n tool <<<"$r"
-    printf '%-24s %7s %11s %11s %10s %5s  %s\n' "$name" "$nfiles" "$mean" "$min" "$sd" "$n" "$tool"
+    IFS='|' read -r name nfiles mean min sd cputime n tool <<<"$r"
+    printf '%-24s %7s %11s %11s %9s %11s %5s  %s\n' "$name" "$nfiles" "$mean" "$min" "$sd" "$cputime" "$n" "$tool"
 done
+echo "(cpu: mean user+system CPU time per run, summed over threads)"
 echo
 IFS='|' read -r _ _ repo_mean _ <<<"${results[0]}"
 IFS='|' read -r _ _ one_mean _ <<<"${results[1]}"

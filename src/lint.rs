@@ -182,13 +182,15 @@ impl Outcome {
     }
 }
 
-enum Loaded {
+/// What reading one input gave.
+pub enum Loaded {
     Checked(WorkspaceFile),
     Skipped(String, String),
     Unreadable(String),
 }
 
-fn load(input: Input) -> Loaded {
+/// Reads, decodes, parses and classifies one input.
+pub fn load(input: Input) -> Loaded {
     let Input {
         candidate,
         bytes,
@@ -237,7 +239,7 @@ fn read_limited(path: &str) -> std::io::Result<Vec<u8>> {
 }
 
 /// The configuration files of a run, as files that findings can point into.
-fn config_files(config: Option<&Config>) -> Vec<WorkspaceFile> {
+pub fn config_files(config: Option<&Config>) -> Vec<WorkspaceFile> {
     config
         .map(|c| c.sources.as_slice())
         .unwrap_or_default()
@@ -310,7 +312,9 @@ pub fn run(inputs: Vec<Input>, settings: &Settings) -> Outcome {
     }
 }
 
-fn check(files: &[WorkspaceFile], settings: &Settings) -> Vec<Diagnostic> {
+/// Runs every rule over loaded files (sorted by path) and applies the settings. The language
+/// server calls this directly, keeping parsed files between edits.
+pub fn check(files: &[WorkspaceFile], settings: &Settings) -> Vec<Diagnostic> {
     let workspace = Workspace::new(files);
     let config = settings.config.as_ref();
     let config_files: Vec<FileId> = config

@@ -63,7 +63,8 @@ pub fn parse_directive(comment: &str) -> Option<Directive> {
     if codes.is_empty() {
         return Some(Directive::Malformed);
     }
-    let reason = Some(reason.trim().to_owned()).filter(|r| !r.is_empty());
+    // The placeholder an editor's "ignore" action writes is not a reason yet.
+    let reason = Some(reason.trim().to_owned()).filter(|r| !r.is_empty() && !r.starts_with("TODO"));
     Some(Directive::Ignore {
         whole_file,
         codes,

@@ -41,6 +41,8 @@ pub enum Command {
     Rule(rule::RuleArgs),
     /// Print the JSON Schema of a manifest kind or Graph export, or write them all.
     Schema(schema::SchemaArgs),
+    /// Run the language server on standard input and output (for editors).
+    Lsp,
 }
 
 /// Runs a parsed command line.
@@ -49,6 +51,10 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Check(args) => check::run(args)?,
         Command::Rule(args) => rule::run(args)?,
         Command::Schema(args) => schema::run(args)?,
+        Command::Lsp => {
+            crate::lsp::run_stdio()?;
+            exit::CLEAN
+        }
     };
     Ok(ExitCode::from(code))
 }

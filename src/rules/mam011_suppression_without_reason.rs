@@ -5,7 +5,8 @@ declare_rule! {
     /// A suppression that gives no reason: a YAML comment `# mamlint: ignore[CODE]` with
     /// nothing after the brackets, or a `[[suppress]]` entry in `mamlint.toml` without
     /// `reason`. The suppression still applies; this finding takes the place of the one it
-    /// hides, until a reason is written.
+    /// hides, until a reason is written. A reason that starts with `TODO` (the placeholder the
+    /// editor's "ignore" action writes) is not a reason yet.
     ///
     /// Suppressions are written `# mamlint: ignore[MAM402,MAM406] reason` at the end of the
     /// line a finding points at or on the line above it, and

@@ -200,6 +200,51 @@ impl Node {
     }
 }
 
+/// What is at a position of a document: a mapping key or a value, with its JSON Pointer.
+#[derive(Debug)]
+pub enum Hit<'a> {
+    Key(&'a Member, String),
+    Value(&'a Node, String),
+}
+
+impl Node {
+    /// The innermost key or value whose span contains `offset`. Iterative, like [`Node::walk`].
+    pub fn locate(&self, offset: u32) -> Option<Hit<'_>> {
+        let contains = |span: Span| span.start <= offset && offset <= span.end;
+        if !contains(self.span) {
+            return None;
+        }
+        let mut node = self;
+        let mut pointer = String::new();
+        loop {
+            let next = match &node.value {
+                Value::Object(members) => {
+                    if let Some(member) = members.iter().find(|m| contains(m.key_span)) {
+                        return Some(Hit::Key(member, push_pointer(&pointer, &member.key)));
+                    }
+                    members
+                        .iter()
+                        .find(|m| contains(m.value.span))
+                        .map(|m| (&m.value, push_pointer(&pointer, &m.key)))
+                }
+                Value::Array(items) => items
+                    .iter()
+                    .enumerate()
+                    .find(|(_, n)| contains(n.span))
+                    .map(|(i, n)| (n, format!("{pointer}/{i}"))),
+                _ => None,
+            };
+            match next {
+                Some((child, child_pointer)) => {
+                    node = child;
+                    pointer = child_pointer;
+                }
+                None => return Some(Hit::Value(node, pointer)),
+            }
+        }
+    }
+}
+
 /// Appends one reference token to a JSON Pointer, escaping `~` and `/`.
 pub fn push_pointer(pointer: &str, token: &str) -> String {
     let mut out = String::with_capacity(pointer.len() + token.len() + 1);

@@ -1,0 +1,629 @@
+//! `mamlint lsp`: a Language Server Protocol server over stdio.
+//!
+//! A client of the data flow like the CLI: it keeps every policy file of the workspace parsed
+//! (open buffers over disk contents), re-runs the same `lint::check` after each change, and
+//! publishes diagnostics for every file whose findings changed, open or not, because
+//! cross-document rules make one file's edit change another's findings. Changes that arrive
+//! together are applied together and checked once, so a burst of keystrokes costs one check.
+//! Requests are answered from the latest check; a panic in a handler becomes an error
+//! response, not a dead server.
+
+pub mod features;
+pub mod position;
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+
+use anyhow::Context as _;
+use lsp_server::{Connection, ErrorCode, Message, Notification, Request, Response};
+use lsp_types::{
+    CodeDescription, DiagnosticRelatedInformation, DiagnosticSeverity, DiagnosticTag, Hover,
+    Location, PublishDiagnosticsParams, Uri,
+};
+use serde_json::{Value, json};
+
+use crate::config::{self, Config};
+use crate::diagnostic::{Diagnostic, Severity};
+use crate::lint::{self, Bytes, Input, Loaded, Settings};
+use crate::model::{Role, WorkspaceFile};
+use crate::report::sarif::{encode_uri_path, help_uri};
+use crate::walk::{self, Candidate};
+
+pub use features::REASON_PLACEHOLDER;
+use position::Encoding;
+
+/// Runs the server on stdin/stdout until the client shuts it down.
+pub fn run_stdio() -> anyhow::Result<()> {
+    let (connection, io_threads) = Connection::stdio();
+    run(&connection)?;
+    drop(connection);
+    io_threads.join().context("joining the stdio threads")?;
+    Ok(())
+}
+
+/// Runs the server on a connection (stdio, or in memory for tests).
+pub fn run(connection: &Connection) -> anyhow::Result<()> {
+    let (id, params) = connection.initialize_start()?;
+    let mut server = Server::new(&params);
+    let result = json!({
+        "capabilities": {
+            "positionEncoding": match server.encoding { Encoding::Utf8 => "utf-8", Encoding::Utf16 => "utf-16" },
+            "textDocumentSync": {"openClose": true, "change": 2, "save": {"includeText": false}},
+            "hoverProvider": true,
+            "codeActionProvider": {"codeActionKinds": ["quickfix"]},
+            "completionProvider": {"triggerCharacters": [":", " ", "-"]},
+        },
+        "serverInfo": {"name": "mamlint", "version": env!("CARGO_PKG_VERSION")},
+    });
+    connection.initialize_finish(id, result)?;
+    server.register_watchers(connection, &params)?;
+    server.load_workspace();
+    server.publish(connection)?;
+    server.main_loop(connection)
+}
+
+/// An open editor buffer.
+struct Buffer {
+    text: String,
+}
+
+struct Server {
+    encoding: Encoding,
+    root: Option<PathBuf>,
+    settings: Settings,
+    /// Every file of the workspace, sorted by (absolute) path.
+    files: Vec<WorkspaceFile>,
+    buffers: HashMap<String, Buffer>,
+    /// The latest findings, with their LSP form.
+    diagnostics: Vec<(Diagnostic, lsp_types::Diagnostic)>,
+    /// What each file was last published with.
+    published: HashMap<String, Vec<lsp_types::Diagnostic>>,
+    dirty: bool,
+    next_request: i32,
+}
+
+fn uri_to_path(uri: &str) -> Option<String> {
+    let rest = uri.strip_prefix("file://")?;
+    let bytes = rest.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'%'
+            && i + 2 < bytes.len()
+            && let Ok(byte) =
+                u8::from_str_radix(std::str::from_utf8(&bytes[i + 1..i + 3]).ok()?, 16)
+        {
+            out.push(byte);
+            i += 3;
+            continue;
+        }
+        out.push(bytes[i]);
+        i += 1;
+    }
+    String::from_utf8(out).ok()
+}
+
+fn path_to_uri(path: &str) -> Option<Uri> {
+    format!("file://{}", encode_uri_path(path)).parse().ok()
+}
+
+impl Server {
+    fn new(params: &Value) -> Self {
+        let offered: Vec<&str> = params
+            .pointer("/capabilities/general/positionEncodings")
+            .and_then(Value::as_array)
+            .map(|a| a.iter().filter_map(Value::as_str).collect())
+            .unwrap_or_default();
+        let encoding = if offered.contains(&"utf-8") {
+            Encoding::Utf8
+        } else {
+            Encoding::Utf16
+        };
+        let root = params
+            .pointer("/workspaceFolders/0/uri")
+            .or_else(|| params.get("rootUri"))
+            .and_then(Value::as_str)
+            .and_then(uri_to_path)
+            .or_else(|| {
+                params
+                    .get("rootPath")
+                    .and_then(Value::as_str)
+                    .map(str::to_owned)
+            })
+            .map(PathBuf::from);
+        Server {
+            encoding,
+            root,
+            settings: Settings::default(),
+            files: Vec::new(),
+            buffers: HashMap::new(),
+            diagnostics: Vec::new(),
+            published: HashMap::new(),
+            dirty: false,
+            next_request: 0,
+        }
+    }
+
+    /// Asks the client to report changes to policy files and mamlint.toml, if it can.
+    fn register_watchers(&mut self, connection: &Connection, params: &Value) -> anyhow::Result<()> {
+        let dynamic = params
+            .pointer("/capabilities/workspace/didChangeWatchedFiles/dynamicRegistration")
+            .and_then(Value::as_bool)
+            .unwrap_or(false);
+        if !dynamic {
+            return Ok(());
+        }
+        self.next_request += 1;
+        let request = Request::new(
+            lsp_server::RequestId::from(format!("mamlint-watch-{}", self.next_request)),
+            "client/registerCapability".to_owned(),
+            json!({"registrations": [{
+                "id": "mamlint-watch",
+                "method": "workspace/didChangeWatchedFiles",
+                "registerOptions": {"watchers": [{"globPattern": "**/*.{yaml,yml,json}"}, {"globPattern": "**/mamlint.toml"}]}
+            }]}),
+        );
+        connection.sender.send(Message::Request(request))?;
+        Ok(())
+    }
+
+    /// Reads the workspace: configuration, every policy file under the root, context files.
+    fn load_workspace(&mut self) {
+        self.settings = Settings::default();
+        if let Some(root) = &self.root
+            && let Some(path) = config::discover(root)
+        {
+            self.settings.config = Config::load(&path).ok();
+        }
+        let mut files = lint::config_files(self.settings.config.as_ref());
+        let mut inputs = Vec::new();
+        if let Some(root) = &self.root {
+            let include: Vec<String> = match self
+                .settings
+                .config
+                .as_ref()
+                .map(|c| &c.include)
+                .filter(|i| !i.is_empty())
+            {
+                Some(include) => include
+                    .iter()
+                    .map(|p| p.to_string_lossy().into_owned())
+                    .collect(),
+                None => vec![root.to_string_lossy().into_owned()],
+            };
+            let (candidates, _) = walk::discover(&include);
+            inputs.extend(candidates.into_iter().map(|c| (c, Role::Checked)));
+        }
+        if let Some(config) = &self.settings.config {
+            let context: Vec<String> = config
+                .context
+                .iter()
+                .map(|p| p.to_string_lossy().into_owned())
+                .collect();
+            let (candidates, _) = walk::discover(&context);
+            inputs.extend(candidates.into_iter().map(|c| (c, Role::Context)));
+        }
+        for (candidate, role) in inputs {
+            let path = absolute(&candidate.path);
+            if self
+                .settings
+                .config
+                .as_ref()
+                .is_some_and(|c| c.is_excluded(&path))
+            {
+                continue;
+            }
+            if let Some(file) = self.load(&path, role) {
+                files.push(file);
+            }
+        }
+        files.sort_by(|a, b| {
+            a.loaded
+                .source
+                .path
+                .cmp(&b.loaded.source.path)
+                .then(a.role.cmp(&b.role))
+        });
+        files.dedup_by(|later, earlier| later.loaded.source.path == earlier.loaded.source.path);
+        self.files = files;
+        self.dirty = true;
+    }
+
+    /// Loads a file from its open buffer or from disk; `None` when it is not a policy file.
+    fn load(&self, path: &str, role: Role) -> Option<WorkspaceFile> {
+        let bytes = match self.buffers.get(path) {
+            Some(buffer) => Bytes::Memory(buffer.text.clone().into_bytes()),
+            None => Bytes::Memory(std::fs::read(path).ok()?),
+        };
+        let input = Input {
+            candidate: Candidate {
+                path: path.to_owned(),
+                explicit: false,
+            },
+            bytes,
+            role,
+        };
+        match lint::load(input) {
+            Loaded::Checked(file) => Some(file),
+            Loaded::Skipped(..) | Loaded::Unreadable(_) => None,
+        }
+    }
+
+    /// Re-reads one file (buffer or disk) into the workspace, or drops it.
+    fn refresh(&mut self, path: &str) {
+        if path.ends_with(config::FILE_NAME) {
+            self.load_workspace();
+            return;
+        }
+        let is_policy = walk::is_policy_extension(Path::new(path));
+        let role = self
+            .files
+            .iter()
+            .find(|f| f.loaded.source.path == path)
+            .map_or(Role::Checked, |f| f.role);
+        let excluded = self
+            .settings
+            .config
+            .as_ref()
+            .is_some_and(|c| c.is_excluded(path));
+        let loaded = if is_policy && !excluded {
+            self.load(path, role)
+        } else {
+            None
+        };
+        let index = self
+            .files
+            .binary_search_by(|f| f.loaded.source.path.as_str().cmp(path));
+        match (index, loaded) {
+            (Ok(i), Some(file)) => self.files[i] = file,
+            (Ok(i), None) => {
+                self.files.remove(i);
+            }
+            (Err(i), Some(file)) => self.files.insert(i, file),
+            (Err(_), None) => {}
+        }
+        self.dirty = true;
+    }
+
+    fn to_lsp(&self, d: &Diagnostic) -> lsp_types::Diagnostic {
+        let source = &self.files[d.location.file].loaded.source;
+        let mut message = d.message.clone();
+        if let Some(help) = &d.help {
+            message.push_str(&format!("\nhelp: {help}"));
+        }
+        let related: Vec<DiagnosticRelatedInformation> = d
+            .related
+            .iter()
+            .filter_map(|r| {
+                let file = &self.files.get(r.location.file)?.loaded.source;
+                Some(DiagnosticRelatedInformation {
+                    location: Location {
+                        uri: path_to_uri(&file.path)?,
+                        range: position::range(file, r.location.span, self.encoding),
+                    },
+                    message: r.message.clone(),
+                })
+            })
+            .collect();
+        lsp_types::Diagnostic {
+            range: position::range(source, d.location.span, self.encoding),
+            severity: Some(match d.severity {
+                Severity::Error => DiagnosticSeverity::Error,
+                Severity::Warning => DiagnosticSeverity::Warning,
+                Severity::Info => DiagnosticSeverity::Information,
+            }),
+            code: Some(lsp_types::Code::String(d.rule.code.to_owned())),
+            code_description: help_uri(d.rule)
+                .parse()
+                .ok()
+                .map(|href| CodeDescription { href }),
+            source: Some("mamlint".to_owned()),
+            message: lsp_types::Message::String(message),
+            tags: (d.rule.code == crate::rules::UnusedSuppression::META.code)
+                .then(|| vec![DiagnosticTag::Unnecessary]),
+            related_information: (!related.is_empty()).then_some(related),
+            data: None,
+        }
+    }
+
+    /// Checks the workspace if anything changed.
+    fn recheck(&mut self) {
+        if !self.dirty {
+            return;
+        }
+        self.dirty = false;
+        let found = lint::check(&self.files, &self.settings);
+        self.diagnostics = found
+            .into_iter()
+            .map(|d| {
+                let lsp = self.to_lsp(&d);
+                (d, lsp)
+            })
+            .collect();
+    }
+
+    /// Publishes the diagnostics of every file whose findings changed since last time.
+    fn publish(&mut self, connection: &Connection) -> anyhow::Result<()> {
+        self.recheck();
+        let mut current: HashMap<String, Vec<lsp_types::Diagnostic>> = HashMap::new();
+        for (d, lsp) in &self.diagnostics {
+            let file = &self.files[d.location.file];
+            if file.role != Role::Context {
+                current
+                    .entry(file.loaded.source.path.clone())
+                    .or_default()
+                    .push(lsp.clone());
+            }
+        }
+        let mut paths: Vec<String> = current
+            .keys()
+            .chain(self.published.keys())
+            .cloned()
+            .collect();
+        paths.sort();
+        paths.dedup();
+        for path in paths {
+            let now = current.remove(&path).unwrap_or_default();
+            if self.published.get(&path) == Some(&now) {
+                continue;
+            }
+            let Some(uri) = path_to_uri(&path) else {
+                continue;
+            };
+            let params = PublishDiagnosticsParams {
+                uri,
+                version: None,
+                diagnostics: now.clone(),
+            };
+            connection
+                .sender
+                .send(Message::Notification(Notification::new(
+                    "textDocument/publishDiagnostics".to_owned(),
+                    params,
+                )))?;
+            if now.is_empty() {
+                self.published.remove(&path);
+            } else {
+                self.published.insert(path, now);
+            }
+        }
+        Ok(())
+    }
+
+    fn main_loop(&mut self, connection: &Connection) -> anyhow::Result<()> {
+        while let Ok(message) = connection.receiver.recv() {
+            match message {
+                Message::Request(request) => {
+                    if connection.handle_shutdown(&request)? {
+                        return Ok(());
+                    }
+                    self.publish(connection)?;
+                    let response = self.respond(request);
+                    connection.sender.send(Message::Response(response))?;
+                }
+                Message::Notification(notification) => {
+                    if notification.method == "exit" {
+                        return Ok(());
+                    }
+                    self.notify(notification);
+                }
+                Message::Response(_) => {}
+            }
+            // Apply every change that is already waiting before checking: a burst of edits
+            // is checked once, with the newest text.
+            if self.dirty && connection.receiver.is_empty() {
+                self.publish(connection)?;
+            }
+        }
+        Ok(())
+    }
+
+    fn notify(&mut self, notification: Notification) {
+        let params = notification.params;
+        let path = |pointer: &str| {
+            params
+                .pointer(pointer)
+                .and_then(Value::as_str)
+                .and_then(uri_to_path)
+        };
+        match notification.method.as_str() {
+            "textDocument/didOpen" => {
+                if let (Some(path), Some(text)) = (
+                    path("/textDocument/uri"),
+                    params.pointer("/textDocument/text").and_then(Value::as_str),
+                ) {
+                    self.buffers.insert(
+                        path.clone(),
+                        Buffer {
+                            text: text.to_owned(),
+                        },
+                    );
+                    self.refresh(&path);
+                }
+            }
+            "textDocument/didChange" => {
+                let Some(path) = path("/textDocument/uri") else {
+                    return;
+                };
+                let Some(buffer) = self.buffers.get_mut(&path) else {
+                    return;
+                };
+                for change in params
+                    .get("contentChanges")
+                    .and_then(Value::as_array)
+                    .into_iter()
+                    .flatten()
+                {
+                    let Some(text) = change.get("text").and_then(Value::as_str) else {
+                        continue;
+                    };
+                    match change
+                        .get("range")
+                        .and_then(|r| serde_json::from_value::<lsp_types::Range>(r.clone()).ok())
+                    {
+                        Some(range) => {
+                            let start = position::offset(&buffer.text, range.start, self.encoding);
+                            let end =
+                                position::offset(&buffer.text, range.end, self.encoding).max(start);
+                            buffer.text.replace_range(start..end, text);
+                        }
+                        None => buffer.text = text.to_owned(),
+                    }
+                }
+                self.refresh(&path);
+            }
+            "textDocument/didClose" => {
+                if let Some(path) = path("/textDocument/uri") {
+                    self.buffers.remove(&path);
+                    self.refresh(&path);
+                }
+            }
+            "textDocument/didSave" => {
+                if let Some(path) =
+                    path("/textDocument/uri").filter(|p| p.ends_with(config::FILE_NAME))
+                {
+                    self.refresh(&path);
+                }
+            }
+            "workspace/didChangeWatchedFiles" => {
+                for change in params
+                    .get("changes")
+                    .and_then(Value::as_array)
+                    .into_iter()
+                    .flatten()
+                {
+                    let Some(path) = change
+                        .get("uri")
+                        .and_then(Value::as_str)
+                        .and_then(uri_to_path)
+                    else {
+                        continue;
+                    };
+                    if change.get("type").and_then(Value::as_u64) == Some(3) {
+                        self.buffers.remove(&path);
+                    }
+                    if !self.buffers.contains_key(&path) {
+                        self.refresh(&path);
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+
+    fn file_index(&self, uri: &str) -> Option<usize> {
+        let path = uri_to_path(uri)?;
+        self.files.iter().position(|f| f.loaded.source.path == path)
+    }
+
+    fn respond(&mut self, request: Request) -> Response {
+        let id = request.id.clone();
+        let outcome =
+            std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| self.handle(request)));
+        match outcome {
+            Ok(Ok(value)) => Response::new_ok(id, value),
+            Ok(Err((code, message))) => Response::new_err(id, code as i32, message),
+            Err(_) => Response::new_err(
+                id,
+                ErrorCode::InternalError as i32,
+                "mamlint failed on this request".to_owned(),
+            ),
+        }
+    }
+
+    fn handle(&mut self, request: Request) -> Result<Value, (ErrorCode, String)> {
+        let params = &request.params;
+        let uri = params
+            .pointer("/textDocument/uri")
+            .and_then(Value::as_str)
+            .unwrap_or_default()
+            .to_owned();
+        let position = |pointer: &str| {
+            params
+                .pointer(pointer)
+                .and_then(|p| serde_json::from_value::<lsp_types::Position>(p.clone()).ok())
+        };
+        match request.method.as_str() {
+            "textDocument/hover" => {
+                let (Some(file), Some(at)) = (self.file_index(&uri), position("/position")) else {
+                    return Ok(Value::Null);
+                };
+                let offset =
+                    position::offset(&self.files[file].loaded.source.text, at, self.encoding);
+                let hover = features::hover(&self.files, file, offset).map(|markdown| Hover {
+                    contents: features::markdown(markdown),
+                    range: None,
+                });
+                Ok(serde_json::to_value(hover).unwrap_or(Value::Null))
+            }
+            "textDocument/codeAction" => {
+                let (Some(file), Some(start), Some(end)) = (
+                    self.file_index(&uri),
+                    position("/range/start"),
+                    position("/range/end"),
+                ) else {
+                    return Ok(json!([]));
+                };
+                let text = &self.files[file].loaded.source.text;
+                let range = (
+                    position::offset(text, start, self.encoding),
+                    position::offset(text, end, self.encoding),
+                );
+                let Ok(uri) = uri.parse::<Uri>() else {
+                    return Ok(json!([]));
+                };
+                let actions = features::code_actions(
+                    &self.files,
+                    &self.diagnostics,
+                    file,
+                    range,
+                    &uri,
+                    &path_to_uri,
+                    self.encoding,
+                );
+                Ok(serde_json::to_value(actions).unwrap_or_else(|_| json!([])))
+            }
+            "textDocument/completion" => {
+                let Some(at) = position("/position") else {
+                    return Ok(json!([]));
+                };
+                let Some(path) = uri_to_path(&uri) else {
+                    return Ok(json!([]));
+                };
+                let text = match self.buffers.get(&path) {
+                    Some(buffer) => buffer.text.clone(),
+                    None => std::fs::read_to_string(&path).unwrap_or_default(),
+                };
+                let offset = position::offset(&text, at, self.encoding);
+                Ok(serde_json::to_value(features::completion(&text, offset))
+                    .unwrap_or_else(|_| json!([])))
+            }
+            method => Err((
+                ErrorCode::MethodNotFound,
+                format!("mamlint does not handle `{method}`"),
+            )),
+        }
+    }
+}
+
+fn absolute(path: &str) -> String {
+    std::path::absolute(path)
+        .map(|p| p.to_string_lossy().into_owned())
+        .unwrap_or_else(|_| path.to_owned())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn uris_and_paths_round_trip() {
+        let path = "/tmp/a dir/REF-01;ENV-P; é.yaml";
+        let uri = path_to_uri(path).unwrap();
+        assert_eq!(
+            uri.as_str(),
+            "file:///tmp/a%20dir/REF-01;ENV-P;%20%C3%A9.yaml"
+        );
+        assert_eq!(uri_to_path(uri.as_str()).as_deref(), Some(path));
+    }
+}
