@@ -11,6 +11,7 @@ mod corpus;
 mod docs;
 mod examples;
 mod fix;
+mod lsp;
 mod properties;
 mod rules;
 mod support;

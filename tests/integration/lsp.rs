@@ -1,0 +1,280 @@
+//! The language server in process (lsp-server's in-memory connection): initialization,
+//! cross-file diagnostics, deleted files, hovers, code actions, errors. The end-to-end test
+//! with a real LSP client is `tests/lsp_e2e`.
+
+use std::path::Path;
+use std::time::Duration;
+
+use lsp_server::{Connection, Message, Notification, Request, RequestId};
+use serde_json::{Value, json};
+
+use crate::support::root;
+
+struct Client {
+    connection: Connection,
+    server: Option<std::thread::JoinHandle<()>>,
+    next_id: i32,
+}
+
+fn uri(path: &Path) -> String {
+    format!(
+        "file://{}",
+        mamlint::report::sarif::encode_uri_path(&path.to_string_lossy())
+    )
+}
+
+impl Client {
+    fn start(workspace: &Path, capabilities: Value) -> Client {
+        let (server, client) = Connection::memory();
+        let handle = std::thread::spawn(move || mamlint::lsp::run(&server).unwrap());
+        let mut client = Client {
+            connection: client,
+            server: Some(handle),
+            next_id: 0,
+        };
+        let result = client.request(
+            "initialize",
+            json!({"rootUri": uri(workspace), "capabilities": capabilities}),
+        );
+        assert!(result["capabilities"]["hoverProvider"].as_bool().unwrap());
+        client.notify("initialized", json!({}));
+        client
+    }
+
+    fn notify(&self, method: &str, params: Value) {
+        self.connection
+            .sender
+            .send(Message::Notification(Notification::new(
+                method.to_owned(),
+                params,
+            )))
+            .unwrap();
+    }
+
+    fn send(&mut self, method: &str, params: Value) -> RequestId {
+        self.next_id += 1;
+        let id = RequestId::from(self.next_id);
+        self.connection
+            .sender
+            .send(Message::Request(Request::new(
+                id.clone(),
+                method.to_owned(),
+                params,
+            )))
+            .unwrap();
+        id
+    }
+
+    fn request(&mut self, method: &str, params: Value) -> Value {
+        let id = self.send(method, params);
+        loop {
+            match self.recv() {
+                Message::Response(response) if response.id == id => {
+                    return match response.response_result {
+                        Err(error) => json!({"error": error.code}),
+                        Ok(result) => result,
+                    };
+                }
+                _ => {}
+            }
+        }
+    }
+
+    fn recv(&self) -> Message {
+        self.connection
+            .receiver
+            .recv_timeout(Duration::from_secs(20))
+            .expect("a message from the server")
+    }
+
+    /// Diagnostics published until the server falls quiet, by file name.
+    fn published(&self) -> std::collections::BTreeMap<String, Vec<String>> {
+        let mut found = std::collections::BTreeMap::new();
+        while let Ok(message) = self
+            .connection
+            .receiver
+            .recv_timeout(Duration::from_millis(700))
+        {
+            if let Message::Notification(n) = message {
+                if n.method == "textDocument/publishDiagnostics" {
+                    let name = n.params["uri"]
+                        .as_str()
+                        .unwrap()
+                        .rsplit('/')
+                        .next()
+                        .unwrap()
+                        .to_owned();
+                    let codes = n.params["diagnostics"]
+                        .as_array()
+                        .unwrap()
+                        .iter()
+                        .map(|d| d["code"].as_str().unwrap().to_owned())
+                        .collect();
+                    found.insert(name, codes);
+                }
+            }
+        }
+        found
+    }
+
+    fn shutdown(mut self) {
+        self.request("shutdown", Value::Null);
+        self.notify("exit", Value::Null);
+        self.server.take().unwrap().join().unwrap();
+    }
+}
+
+fn workspace() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    for file in [
+        "organization.yaml",
+        "mobile-app-policy.yaml",
+        "entra-tenants.yaml",
+    ] {
+        std::fs::copy(
+            root().join("examples/clean").join(file),
+            dir.path().join(file),
+        )
+        .unwrap();
+    }
+    for file in ["acme-ios.yaml", "acme-android.yaml"] {
+        std::fs::copy(
+            root().join("examples/clean/policies").join(file),
+            dir.path().join(file),
+        )
+        .unwrap();
+    }
+    dir
+}
+
+#[test]
+fn edits_in_one_file_republish_others_and_deletes_clear() {
+    let dir = workspace();
+    let ios = dir.path().join("acme-ios.yaml");
+    let text = std::fs::read_to_string(&ios).unwrap().replace(
+        "    - com.atlassian.confluence.app",
+        "    - com.atlassian.android.confluence.core",
+    );
+    std::fs::write(&ios, &text).unwrap();
+    let mut client = Client::start(dir.path(), json!({}));
+    // The Android ID in the iOS policy, and so Confluence left without an iOS policy.
+    assert_eq!(
+        client.published(),
+        [
+            ("acme-ios.yaml".to_owned(), vec!["MAM102".to_owned()]),
+            (
+                "mobile-app-policy.yaml".to_owned(),
+                vec!["MAM403".to_owned()]
+            )
+        ]
+        .into()
+    );
+
+    // Remove Confluence's consent in the tenant: MAM301 appears in the tenant file, which is open.
+    let tenants = dir.path().join("entra-tenants.yaml");
+    let tenant_text = std::fs::read_to_string(&tenants).unwrap();
+    client.notify("textDocument/didOpen", json!({"textDocument": {"uri": uri(&tenants), "languageId": "yaml", "version": 1, "text": tenant_text}}));
+    let line = tenant_text
+        .lines()
+        .position(|l| l.contains("- app: confluence-cloud"))
+        .unwrap() as u32;
+    client.notify(
+        "textDocument/didChange",
+        json!({"textDocument": {"uri": uri(&tenants), "version": 2}, "contentChanges": [{"range": {"start": {"line": line, "character": 0}, "end": {"line": line + 2, "character": 0}}, "text": ""}]}),
+    );
+    let published = client.published();
+    assert_eq!(
+        published.get("entra-tenants.yaml"),
+        Some(&vec!["MAM301".to_owned()])
+    );
+
+    // Hover and code actions on the MAM102 finding of a file that is not open.
+    let hover = client.request(
+        "textDocument/hover",
+        json!({"textDocument": {"uri": uri(&ios)}, "position": {"line": 12, "character": 10}}),
+    );
+    assert!(
+        hover["contents"]["value"]
+            .as_str()
+            .unwrap()
+            .contains("Confluence Cloud"),
+        "{hover}"
+    );
+    let actions = client.request("textDocument/codeAction", json!({"textDocument": {"uri": uri(&ios)}, "range": {"start": {"line": 12, "character": 6}, "end": {"line": 12, "character": 6}}, "context": {"diagnostics": []}}));
+    let titles: Vec<&str> = actions
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| a["title"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        titles,
+        [
+            "replace with `com.atlassian.confluence.app` (MAM102)",
+            "Ignore MAM102 here, with a reason"
+        ]
+    );
+    let edit = &actions[0]["edit"]["changes"][uri(&ios)][0];
+    assert_eq!(edit["newText"], "com.atlassian.confluence.app");
+    assert_eq!(
+        edit["range"],
+        json!({"start": {"line": 12, "character": 6}, "end": {"line": 12, "character": 43}})
+    );
+
+    // Deleting the policy on disk clears its diagnostics.
+    std::fs::remove_file(&ios).unwrap();
+    client.notify(
+        "workspace/didChangeWatchedFiles",
+        json!({"changes": [{"uri": uri(&ios), "type": 3}]}),
+    );
+    let published = client.published();
+    assert_eq!(published.get("acme-ios.yaml"), Some(&vec![]));
+
+    assert_eq!(
+        client.request("mamlint/unknown", json!({})),
+        json!({"error": -32601})
+    );
+    client.shutdown();
+}
+
+#[test]
+fn utf8_positions_when_the_client_offers_them() {
+    let dir = tempfile::tempdir().unwrap();
+    let policy = "apiVersion: mamlint/v1\nkind: AppProtectionPolicy\nmetadata: {name: p}\nspec:\n  platform: ios\n  displayName: Pólïcy ✓\n  apps: [\"é\", com.atlassian.android.jira.core]\n  assignments: {include: [0b6e2c1a-5f0d-4c5e-9a7b-3d2f1e0c9b8a]}\n";
+    std::fs::write(dir.path().join("p.yaml"), policy).unwrap();
+    for (capabilities, encoding, start) in [
+        (
+            json!({"general": {"positionEncodings": ["utf-8", "utf-16"]}}),
+            "utf-8",
+            15,
+        ),
+        (json!({}), "utf-16", 14),
+    ] {
+        let (server, client) = Connection::memory();
+        let handle = std::thread::spawn(move || mamlint::lsp::run(&server).unwrap());
+        let mut client = Client {
+            connection: client,
+            server: Some(handle),
+            next_id: 0,
+        };
+        let result = client.request(
+            "initialize",
+            json!({"rootUri": uri(dir.path()), "capabilities": capabilities}),
+        );
+        assert_eq!(result["capabilities"]["positionEncoding"], encoding);
+        client.notify("initialized", json!({}));
+        let diagnostics = loop {
+            if let Message::Notification(n) = client.recv() {
+                if n.method == "textDocument/publishDiagnostics" {
+                    break n.params["diagnostics"].clone();
+                }
+            }
+        };
+        assert_eq!(diagnostics[0]["code"], "MAM102");
+        assert_eq!(
+            diagnostics[0]["range"]["start"],
+            json!({"line": 6, "character": start})
+        );
+        client.shutdown();
+    }
+}
