@@ -95,23 +95,23 @@ impl Client {
             .receiver
             .recv_timeout(Duration::from_millis(700))
         {
-            if let Message::Notification(n) = message {
-                if n.method == "textDocument/publishDiagnostics" {
-                    let name = n.params["uri"]
-                        .as_str()
-                        .unwrap()
-                        .rsplit('/')
-                        .next()
-                        .unwrap()
-                        .to_owned();
-                    let codes = n.params["diagnostics"]
-                        .as_array()
-                        .unwrap()
-                        .iter()
-                        .map(|d| d["code"].as_str().unwrap().to_owned())
-                        .collect();
-                    found.insert(name, codes);
-                }
+            if let Message::Notification(n) = message
+                && n.method == "textDocument/publishDiagnostics"
+            {
+                let name = n.params["uri"]
+                    .as_str()
+                    .unwrap()
+                    .rsplit('/')
+                    .next()
+                    .unwrap()
+                    .to_owned();
+                let codes = n.params["diagnostics"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .map(|d| d["code"].as_str().unwrap().to_owned())
+                    .collect();
+                found.insert(name, codes);
             }
         }
         found
@@ -264,10 +264,10 @@ fn utf8_positions_when_the_client_offers_them() {
         assert_eq!(result["capabilities"]["positionEncoding"], encoding);
         client.notify("initialized", json!({}));
         let diagnostics = loop {
-            if let Message::Notification(n) = client.recv() {
-                if n.method == "textDocument/publishDiagnostics" {
-                    break n.params["diagnostics"].clone();
-                }
+            if let Message::Notification(n) = client.recv()
+                && n.method == "textDocument/publishDiagnostics"
+            {
+                break n.params["diagnostics"].clone();
             }
         };
         assert_eq!(diagnostics[0]["code"], "MAM102");
