@@ -27,14 +27,14 @@ const YAML_POLICY: File = (
 
 /// A Graph export of an iOS app protection policy (UTF-8 JSON, `$expand=apps,assignments`).
 const GRAPH_EXPORT: File = (
-    "examples/clean/policies/labs-export/ios.json",
-    include_bytes!("../examples/clean/policies/labs-export/ios.json"),
+    "examples/clean/policies/acme-labs-entra/ios.json",
+    include_bytes!("../examples/clean/policies/acme-labs-entra/ios.json"),
 );
 
 /// The same kind of export for Android, saved as UTF-16 LE with a BOM (as PowerShell writes).
 const GRAPH_EXPORT_UTF16: File = (
-    "examples/clean/policies/labs-export/android.json",
-    include_bytes!("../examples/clean/policies/labs-export/android.json"),
+    "examples/clean/policies/acme-labs-entra/android.json",
+    include_bytes!("../examples/clean/policies/acme-labs-entra/android.json"),
 );
 
 /// Every file of `examples/clean`: a small, complete, clean workspace.

@@ -3,6 +3,7 @@
 //! what is a finding.
 
 mod check;
+mod rollout;
 mod rule;
 mod schema;
 
@@ -18,6 +19,8 @@ pub mod exit {
     pub const FINDINGS: u8 = 1;
     /// Usage error, unreadable path, or internal error.
     pub const ERROR: u8 = 2;
+    /// `plan`: there are changes to apply.
+    pub const CHANGES_PENDING: u8 = 3;
 }
 
 #[derive(Debug, Parser)]
@@ -43,6 +46,13 @@ pub enum Command {
     Schema(schema::SchemaArgs),
     /// Run the language server on standard input and output (for editors).
     Lsp,
+    /// Compare the policy files with the live tenant (or --current exports): what would change,
+    /// and whether it loosens protection. Exits 0 (no changes), 3 (changes pending) or 1.
+    Plan(rollout::PlanArgs),
+    /// Apply the plan through Microsoft Graph, step by step.
+    Apply(rollout::ApplyArgs),
+    /// Write the tenant's app protection policies as mamlint manifests.
+    Export(rollout::ExportArgs),
 }
 
 /// Runs a parsed command line.
@@ -51,6 +61,9 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Check(args) => check::run(args)?,
         Command::Rule(args) => rule::run(args)?,
         Command::Schema(args) => schema::run(args)?,
+        Command::Plan(args) => rollout::plan(args)?,
+        Command::Apply(args) => rollout::apply(args)?,
+        Command::Export(args) => rollout::export(args)?,
         Command::Lsp => {
             crate::lsp::run_stdio()?;
             exit::CLEAN

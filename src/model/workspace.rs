@@ -190,10 +190,21 @@ impl<'a> Workspace<'a> {
     }
 
     /// The tenant of a policy, when it resolves. Exports name no tenant; they belong to the
-    /// only loaded tenant, if there is exactly one.
+    /// only loaded tenant, or to the one named by a folder of their path.
     pub fn tenant_of(&self, policy: &Entity<'a>) -> Option<&Entity<'a>> {
         match self.resolve(policy, "tenant", Kind::EntraTenant) {
             Resolution::Found(tenant) => Some(tenant),
+            // A Graph export names no tenant: with several loaded, it belongs to the one whose
+            // `metadata.name` is a folder of its path (`acme-labs-entra/ios.json`).
+            Resolution::Ambiguous(_) if policy.is_export() => {
+                self.of_kind(Kind::EntraTenant).find(|t| {
+                    t.name().is_some_and(|name| {
+                        std::path::Path::new(policy.path)
+                            .components()
+                            .any(|c| c.as_os_str() == name)
+                    })
+                })
+            }
             _ => None,
         }
     }

@@ -1,0 +1,415 @@
+//! Local fakes of Microsoft Graph and the Atlassian Admin API on 127.0.0.1, for the rollout
+//! tests. The fake Graph keeps policies in memory, answers with Graph's status codes and
+//! error bodies, rejects request bodies with properties that are unknown or read-only for the
+//! platform (from the property catalog, as the real service does), requires the bearer token
+//! it issued, pages lists one item at a time, and can be told to fail: 429 with or without
+//! `Retry-After`, 500, or a broken connection.
+
+use std::collections::VecDeque;
+use std::sync::{Arc, Mutex};
+
+use mamlint::model::Platform;
+use mamlint::model::properties::PROPERTIES;
+use mamlint::model::settings::FACTS;
+use serde_json::{Value, json};
+
+pub(crate) const TOKEN: &str = "fake-graph-token-7d1e4c0b";
+pub(crate) const CLIENT_SECRET: &str = "s3cr3t-client-value-91f2";
+
+#[derive(Clone, Debug)]
+pub(crate) enum Fault {
+    TooMany {
+        retry_after: Option<u32>,
+    },
+    ServerError,
+    /// A response that is not HTTP, as if the connection broke.
+    Broken,
+    /// Process the request, then break the connection instead of answering.
+    BrokenAfterProcessing,
+}
+
+#[derive(Default)]
+pub(crate) struct State {
+    pub policies: Vec<(Platform, Value)>,
+    pub next_id: u32,
+    pub service_principals: Vec<Value>,
+    pub grants: Vec<Value>,
+    /// `(method, path)` of every request, in order.
+    pub log: Vec<(String, String)>,
+    pub token_requests: Vec<String>,
+    /// Faults for requests whose `METHOD path` contains the key, used once each.
+    pub faults: VecDeque<(String, Fault)>,
+    pub domains: Vec<(String, String)>,
+}
+
+pub(crate) struct Fake {
+    pub url: String,
+    pub state: Arc<Mutex<State>>,
+}
+
+fn platform_of(collection: &str) -> Option<Platform> {
+    Platform::ALL
+        .into_iter()
+        .find(|p| collection == format!("{}s", p.graph_type()))
+}
+
+/// Graph's answer to an unknown or read-only property.
+fn check_body(platform: Platform, body: &Value) -> Result<(), String> {
+    for key in body
+        .as_object()
+        .map(|m| m.keys().collect::<Vec<_>>())
+        .unwrap_or_default()
+    {
+        if key == "@odata.type" {
+            continue;
+        }
+        match PROPERTIES.get(platform, key) {
+            None => {
+                return Err(format!(
+                    "Invalid property '{key}' for {}",
+                    platform.graph_type()
+                ));
+            }
+            Some(p) if p.is_navigation() || FACTS.is_read_only(key) => {
+                return Err(format!("Property '{key}' is read-only"));
+            }
+            _ => {}
+        }
+    }
+    Ok(())
+}
+
+fn json_response(status: u16, body: &Value) -> tiny_http::Response<std::io::Cursor<Vec<u8>>> {
+    let header = tiny_http::Header::from_bytes("Content-Type", "application/json").unwrap();
+    tiny_http::Response::from_data(body.to_string().into_bytes())
+        .with_status_code(status)
+        .with_header(header)
+}
+
+fn graph_error(
+    status: u16,
+    code: &str,
+    message: &str,
+) -> tiny_http::Response<std::io::Cursor<Vec<u8>>> {
+    json_response(
+        status,
+        &json!({"error": {"code": code, "message": message, "innerError": {"request-id": "fake-request-1"}}}),
+    )
+}
+
+impl Fake {
+    pub(crate) fn start() -> Fake {
+        let server = tiny_http::Server::http("127.0.0.1:0").unwrap();
+        let url = format!("http://{}", server.server_addr().to_ip().unwrap());
+        let state = Arc::new(Mutex::new(State {
+            next_id: 1,
+            ..State::default()
+        }));
+        let shared = Arc::clone(&state);
+        let base = url.clone();
+        std::thread::spawn(move || {
+            for request in server.incoming_requests() {
+                handle(&base, &shared, request);
+            }
+        });
+        Fake { url, state }
+    }
+
+    pub(crate) fn add_policy(&self, platform: Platform, mut policy: Value) -> String {
+        let mut state = self.state.lock().unwrap();
+        let id = format!("T_{:08}", state.next_id);
+        state.next_id += 1;
+        policy["id"] = json!(id);
+        policy["@odata.type"] = json!(format!("#microsoft.graph.{}", platform.graph_type()));
+        state.policies.push((platform, policy));
+        id
+    }
+
+    pub(crate) fn fault(&self, matching: &str, fault: Fault) {
+        self.state
+            .lock()
+            .unwrap()
+            .faults
+            .push_back((matching.to_owned(), fault));
+    }
+
+    pub(crate) fn policies(&self) -> Vec<(Platform, Value)> {
+        self.state.lock().unwrap().policies.clone()
+    }
+}
+
+fn handle(base: &str, state: &Mutex<State>, mut request: tiny_http::Request) {
+    let method = request.method().to_string();
+    let url = request.url().to_owned();
+    let path = url.split('?').next().unwrap_or_default().to_owned();
+    let query = url
+        .split_once('?')
+        .map(|(_, q)| q.replace("%20", " ").replace("%27", "'"))
+        .unwrap_or_default();
+    let mut text = String::new();
+    let _ = request.as_reader().read_to_string(&mut text);
+    let body: Value = serde_json::from_str(&text).unwrap_or(Value::Null);
+    let mut state = state.lock().unwrap();
+    state.log.push((method.clone(), path.clone()));
+    let line = format!("{method} {path}");
+    let fault = state
+        .faults
+        .iter()
+        .position(|(m, _)| line.contains(m.as_str()))
+        .and_then(|i| state.faults.remove(i))
+        .map(|(_, f)| f);
+    match fault {
+        Some(Fault::TooMany { retry_after }) => {
+            let mut response = graph_error(429, "TooManyRequests", "Too many requests");
+            if let Some(seconds) = retry_after {
+                response = response.with_header(
+                    tiny_http::Header::from_bytes("Retry-After", seconds.to_string()).unwrap(),
+                );
+            }
+            let _ = request.respond(response);
+            return;
+        }
+        Some(Fault::ServerError) => {
+            let _ = request.respond(graph_error(
+                500,
+                "InternalServerError",
+                "Something went wrong",
+            ));
+            return;
+        }
+        Some(Fault::Broken) => {
+            let mut writer = request.into_writer();
+            let _ = std::io::Write::write_all(&mut writer, b"garbage\r\n\r\n");
+            let _ = std::io::Write::flush(&mut writer);
+            return;
+        }
+        Some(Fault::BrokenAfterProcessing) => {
+            let _ = route(
+                base, &mut state, &method, &path, &query, &body, &text, &request,
+            );
+            let mut writer = request.into_writer();
+            let _ = std::io::Write::write_all(&mut writer, b"garbage\r\n\r\n");
+            let _ = std::io::Write::flush(&mut writer);
+            return;
+        }
+        None => {}
+    }
+    let response = route(
+        base, &mut state, &method, &path, &query, &body, &text, &request,
+    );
+    let _ = request.respond(response);
+}
+
+#[allow(clippy::too_many_arguments)]
+fn route(
+    base: &str,
+    state: &mut State,
+    method: &str,
+    path: &str,
+    query: &str,
+    body: &Value,
+    text: &str,
+    request: &tiny_http::Request,
+) -> tiny_http::Response<std::io::Cursor<Vec<u8>>> {
+    // Token endpoint: /{tenant}/oauth2/v2.0/token
+    if method == "POST" && path.ends_with("/oauth2/v2.0/token") {
+        state.token_requests.push(format!("{path} {text}"));
+        let ok = text.contains("grant_type=client_credentials")
+            && text.contains(&format!("client_secret={CLIENT_SECRET}"));
+        return if ok {
+            json_response(
+                200,
+                &json!({"token_type": "Bearer", "expires_in": 3599, "access_token": TOKEN}),
+            )
+        } else {
+            json_response(
+                401,
+                &json!({"error": "invalid_client", "error_description": "AADSTS7000215: Invalid client secret provided."}),
+            )
+        };
+    }
+    // Atlassian Admin API.
+    if let Some(rest) = path.strip_prefix("/admin/v1/orgs/") {
+        let _ = rest;
+        let cursor: usize = query
+            .strip_prefix("cursor=")
+            .and_then(|c| c.parse().ok())
+            .unwrap_or(0);
+        let page: Vec<Value> = state
+            .domains
+            .iter()
+            .skip(cursor)
+            .take(1)
+            .map(|(name, status)| json!({"id": name, "type": "domains", "attributes": {"name": name, "claim": {"type": "dns", "status": status}}}))
+            .collect();
+        let next = (cursor + 1 < state.domains.len()).then(|| (cursor + 1).to_string());
+        return json_response(200, &json!({"data": page, "links": {"next": next}}));
+    }
+    let auth = request
+        .headers()
+        .iter()
+        .find(|h| h.field.equiv("Authorization"))
+        .map(|h| h.value.as_str().to_owned());
+    if auth.as_deref() != Some(&format!("Bearer {TOKEN}")) {
+        return graph_error(
+            401,
+            "InvalidAuthenticationToken",
+            "Access token is empty or invalid.",
+        );
+    }
+    let Some(rest) = path
+        .strip_prefix("/beta")
+        .or_else(|| path.strip_prefix("/v1.0"))
+    else {
+        return graph_error(404, "NotFound", "no such version");
+    };
+    let segments: Vec<&str> = rest.trim_start_matches('/').split('/').collect();
+    match (method, segments.as_slice()) {
+        ("GET", ["servicePrincipals"]) => {
+            let app_id = query
+                .split("appId eq '")
+                .nth(1)
+                .and_then(|r| r.split('\'').next())
+                .unwrap_or_default();
+            let found: Vec<Value> = state
+                .service_principals
+                .iter()
+                .filter(|p| p["appId"] == app_id)
+                .cloned()
+                .collect();
+            json_response(200, &json!({"value": found}))
+        }
+        ("GET", ["oauth2PermissionGrants"]) => {
+            let client = query
+                .split("clientId eq '")
+                .nth(1)
+                .and_then(|r| r.split('\'').next())
+                .unwrap_or_default();
+            let found: Vec<Value> = state
+                .grants
+                .iter()
+                .filter(|g| g["clientId"] == client)
+                .cloned()
+                .collect();
+            json_response(200, &json!({"value": found}))
+        }
+        ("GET", ["deviceAppManagement", collection]) => {
+            let Some(platform) = platform_of(collection) else {
+                return graph_error(404, "NotFound", "unknown collection");
+            };
+            let skip: usize = query
+                .split("$skiptoken=")
+                .nth(1)
+                .and_then(|s| s.parse().ok())
+                .unwrap_or(0);
+            let items: Vec<&Value> = state
+                .policies
+                .iter()
+                .filter(|(p, _)| *p == platform)
+                .map(|(_, v)| v)
+                .collect();
+            let page: Vec<Value> = items
+                .iter()
+                .skip(skip)
+                .take(1)
+                .map(|v| {
+                    let mut summary = (*v).clone();
+                    if let Some(map) = summary.as_object_mut() {
+                        map.remove("apps");
+                        map.remove("assignments");
+                    }
+                    summary
+                })
+                .collect();
+            let mut response = json!({"value": page});
+            if skip + 1 < items.len() {
+                response["@odata.nextLink"] =
+                    json!(format!("{base}{path}?$skiptoken={}", skip + 1));
+            }
+            json_response(200, &response)
+        }
+        ("GET", ["deviceAppManagement", collection, id]) => {
+            let platform = platform_of(collection);
+            match state
+                .policies
+                .iter()
+                .find(|(p, v)| Some(*p) == platform && v["id"] == *id)
+            {
+                Some((_, policy)) => {
+                    let mut full = policy.clone();
+                    full.as_object_mut()
+                        .map(|m| m.entry("apps").or_insert(json!([])));
+                    full.as_object_mut()
+                        .map(|m| m.entry("assignments").or_insert(json!([])));
+                    json_response(200, &full)
+                }
+                None => graph_error(404, "ResourceNotFound", "no such policy"),
+            }
+        }
+        ("POST", ["deviceAppManagement", collection]) => {
+            let Some(platform) = platform_of(collection) else {
+                return graph_error(404, "NotFound", "unknown collection");
+            };
+            if let Err(message) = check_body(platform, body) {
+                return graph_error(400, "BadRequest", &message);
+            }
+            let mut policy = body.clone();
+            let id = format!("T_{:08}", state.next_id);
+            state.next_id += 1;
+            policy["id"] = json!(id);
+            state.policies.push((platform, policy.clone()));
+            json_response(201, &policy)
+        }
+        ("PATCH", ["deviceAppManagement", collection, id]) => {
+            let platform = platform_of(collection);
+            let Some(platform) = platform else {
+                return graph_error(404, "NotFound", "unknown collection");
+            };
+            if let Err(message) = check_body(platform, body) {
+                return graph_error(400, "BadRequest", &message);
+            }
+            match state
+                .policies
+                .iter_mut()
+                .find(|(p, v)| *p == platform && v["id"] == *id)
+            {
+                Some((_, policy)) => {
+                    for (key, value) in body.as_object().into_iter().flatten() {
+                        policy[key] = value.clone();
+                    }
+                    tiny_http::Response::from_data(Vec::new()).with_status_code(204)
+                }
+                None => graph_error(404, "ResourceNotFound", "no such policy"),
+            }
+        }
+        ("POST", ["deviceAppManagement", collection, id, action]) => {
+            let platform = platform_of(collection);
+            let Some((_, policy)) = state
+                .policies
+                .iter_mut()
+                .find(|(p, v)| Some(*p) == platform && v["id"] == *id)
+            else {
+                return graph_error(404, "ResourceNotFound", "no such policy");
+            };
+            match *action {
+                "targetApps" => {
+                    policy["apps"] = body["apps"].clone();
+                    if let Some(group) = body.get("appGroupType") {
+                        policy["appGroupType"] = group.clone();
+                    }
+                }
+                "assign" => policy["assignments"] = body["assignments"].clone(),
+                _ => return graph_error(400, "BadRequest", "unknown action"),
+            }
+            tiny_http::Response::from_data(Vec::new()).with_status_code(204)
+        }
+        ("DELETE", ["deviceAppManagement", collection, id]) => {
+            let platform = platform_of(collection);
+            state
+                .policies
+                .retain(|(p, v)| !(Some(*p) == platform && v["id"] == *id));
+            tiny_http::Response::from_data(Vec::new()).with_status_code(204)
+        }
+        _ => graph_error(400, "BadRequest", "unsupported request"),
+    }
+}

@@ -1,0 +1,594 @@
+//! `plan`, `apply` and `export` against the local fakes (tests/integration/fakes.rs): token
+//! acquisition, plans, applying, idempotency, throttling, failures mid-apply that a rerun
+//! repairs, Atlassian domains, and tokens that never reach any output.
+
+use std::path::Path;
+
+use mamlint::model::Platform;
+use serde_json::{Value, json};
+
+use crate::fakes::{CLIENT_SECRET, Fake, Fault, TOKEN};
+use crate::support::mamlint;
+
+const TENANT_ID: &str = "7f0c3a3e-1b2c-4d5e-8f90-a1b2c3d4e5f6";
+const GROUP_A: &str = "0b6e2c1a-5f0d-4c5e-9a7b-3d2f1e0c9b8a";
+const GROUP_B: &str = "5c7d9e1f-2a4b-4c6d-8e0f-1a2b3c4d5e6f";
+
+fn write(dir: &Path, name: &str, text: &str) {
+    std::fs::write(dir.join(name), text).unwrap();
+}
+
+/// The files: an organization, an Intune mobile app policy, a tenant, and three policies.
+fn project() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    write(
+        d,
+        "org.yaml",
+        "apiVersion: mamlint/v1\nkind: Organization\nmetadata: {name: acme}\nspec:\n  orgId: 3f2b8c1d-6e4a-4b7f-9c2d-1a0e5f6b7c8d\n  guard: standard\n  domains: [{name: acme.com}, {name: acme.org}]\n",
+    );
+    write(
+        d,
+        "map.yaml",
+        "apiVersion: mamlint/v1\nkind: MobileAppPolicy\nmetadata: {name: intune}\nspec: {type: intune, displayName: Jira and Confluence via Intune, apps: [jira-cloud, confluence-cloud]}\n",
+    );
+    write(
+        d,
+        "tenant.yaml",
+        &format!(
+            "apiVersion: mamlint/v1\nkind: EntraTenant\nmetadata: {{name: acme-entra}}\nspec:\n  tenantId: {TENANT_ID}\n  domains: [acme.com, acme.org]\n  adminConsent: [{{app: jira-cloud}}, {{app: confluence-cloud}}]\n"
+        ),
+    );
+    write(
+        d,
+        "ios.yaml",
+        &format!(
+            "apiVersion: mamlint/v1\nkind: AppProtectionPolicy\nmetadata: {{name: ios}}\nspec:\n  platform: ios\n  displayName: Atlassian apps (iOS)\n  apps: [com.atlassian.jira.app, com.atlassian.confluence.app]\n  assignments: {{include: [{GROUP_A}]}}\n  settings:\n    pinRequired: true\n    minimumPinLength: 6\n    periodOfflineBeforeAccessCheck: PT12H\n"
+        ),
+    );
+    write(
+        d,
+        "android.yaml",
+        &format!(
+            "apiVersion: mamlint/v1\nkind: AppProtectionPolicy\nmetadata: {{name: android}}\nspec:\n  platform: android\n  displayName: Atlassian apps (Android)\n  apps: [com.atlassian.android.jira.core, com.atlassian.android.confluence.core]\n  assignments: {{include: [{GROUP_A}, {GROUP_B}]}}\n  settings:\n    pinRequired: true\n    minimumPinLength: 6\n    periodOfflineBeforeAccessCheck: P1D\n    appActionIfMaximumPinRetriesExceeded: wipe\n"
+        ),
+    );
+    write(
+        d,
+        "pilot.yaml",
+        &format!(
+            "apiVersion: mamlint/v1\nkind: AppProtectionPolicy\nmetadata: {{name: pilot}}\nspec:\n  platform: ios\n  displayName: Atlassian pilot (iOS)\n  apps: [com.atlassian.jira.app]\n  assignments: {{include: [{GROUP_B}]}}\n  settings:\n    pinRequired: true\n"
+        ),
+    );
+    dir
+}
+
+/// The tenant as it is: the Android policy with older settings, the pilot as described, and a
+/// policy no file describes.
+fn fake() -> Fake {
+    let fake = Fake::start();
+    let app = |kind: &str, key: &str, id: &str| json!({"mobileAppIdentifier": {"@odata.type": format!("#microsoft.graph.{kind}"), key: id}});
+    let include = |group: &str| json!({"target": {"@odata.type": "#microsoft.graph.groupAssignmentTarget", "groupId": group}});
+    fake.add_policy(Platform::Android, json!({
+        "displayName": "Atlassian apps (Android)", "pinRequired": false, "minimumPinLength": 8,
+        "periodOfflineBeforeAccessCheck": "PT12H", "appActionIfMaximumPinRetriesExceeded": "block",
+        "apps": [app("androidMobileAppIdentifier", "packageId", "com.atlassian.android.jira.core")],
+        "assignments": [include(GROUP_A)]
+    }));
+    fake.add_policy(Platform::Ios, json!({
+        "displayName": "Atlassian pilot (iOS)", "pinRequired": true, "minimumPinLength": 4,
+        "apps": [app("iosMobileAppIdentifier", "bundleId", "com.atlassian.jira.app")], "assignments": [include(GROUP_B)]
+    }));
+    fake.add_policy(Platform::Ios, json!({"displayName": "Legacy Outlook policy", "pinRequired": true, "apps": [], "assignments": []}));
+    {
+        let mut state = fake.state.lock().unwrap();
+        state
+            .service_principals
+            .push(json!({"id": "sp-jira", "appId": "def4cf53-d350-4ec9-b39e-96cd612c301e"}));
+        state.grants.push(
+            json!({"clientId": "sp-jira", "consentType": "AllPrincipals", "scope": "User.Read"}),
+        );
+        state.domains = vec![
+            ("acme.com".into(), "verified".into()),
+            ("acme-extra.com".into(), "verified".into()),
+        ];
+    }
+    fake
+}
+
+fn run(dir: &Path, fake: &Fake, args: &[&str]) -> (Option<i32>, String, String) {
+    let output = mamlint()
+        .current_dir(dir)
+        .env("MAMLINT_GRAPH_URL", &fake.url)
+        .env("MAMLINT_LOGIN_URL", &fake.url)
+        .env("MAMLINT_ATLASSIAN_URL", &fake.url)
+        .env("MAMLINT_CLIENT_ID", "11111111-2222-3333-4444-555555555555")
+        .env("MAMLINT_CLIENT_SECRET", CLIENT_SECRET)
+        .env("MAMLINT_RETRY_BASE_MS", "1")
+        .env_remove("MAMLINT_GRAPH_TOKEN")
+        .env_remove("MAMLINT_ATLASSIAN_API_KEY")
+        .args(args)
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8(output.stdout).unwrap();
+    let stderr = String::from_utf8(output.stderr).unwrap();
+    for secret in [TOKEN, CLIENT_SECRET] {
+        assert!(
+            !stdout.contains(secret) && !stderr.contains(secret),
+            "a secret reached the output of {args:?}:\n{stdout}\n{stderr}"
+        );
+    }
+    (output.status.code(), stdout, stderr)
+}
+
+fn plan_json(dir: &Path, fake: &Fake) -> Value {
+    let (code, stdout, stderr) = run(dir, fake, &["plan", "--format", "json"]);
+    assert!(matches!(code, Some(0 | 3)), "{stderr}");
+    serde_json::from_str(&stdout).unwrap()
+}
+
+#[test]
+fn plan_lists_create_update_unchanged_and_unmanaged_with_directions() {
+    let (dir, fake) = (project(), fake());
+    let (code, stdout, _) = run(dir.path(), &fake, &["plan", "--format", "json"]);
+    assert_eq!(code, Some(3), "changes pending");
+    let plan: Value = serde_json::from_str(&stdout).unwrap();
+    let tenant = &plan["tenants"][0];
+    assert_eq!(tenant["tenant"], "acme-entra");
+    assert_eq!(
+        tenant["graphApiVersion"], "beta",
+        "appActionIfMaximumPinRetriesExceeded is beta-only"
+    );
+    let changes: Vec<(String, String, String)> = tenant["changes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| {
+            (
+                c["action"].as_str().unwrap().to_owned(),
+                c["platform"].as_str().unwrap().to_owned(),
+                c["displayName"].as_str().unwrap().to_owned(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        changes,
+        [
+            (
+                "update".to_owned(),
+                "android".to_owned(),
+                "Atlassian apps (Android)".to_owned()
+            ),
+            (
+                "create".to_owned(),
+                "ios".to_owned(),
+                "Atlassian apps (iOS)".to_owned()
+            ),
+            (
+                "unchanged".to_owned(),
+                "ios".to_owned(),
+                "Atlassian pilot (iOS)".to_owned()
+            ),
+            (
+                "unmanaged".to_owned(),
+                "ios".to_owned(),
+                "Legacy Outlook policy".to_owned()
+            ),
+        ]
+    );
+    let android = &tenant["changes"][0];
+    assert!(android["id"].as_str().unwrap().starts_with("T_"));
+    let properties: Vec<(String, Value, Value, String)> = android["properties"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| {
+            (
+                p["name"].as_str().unwrap().to_owned(),
+                p["old"].clone(),
+                p["new"].clone(),
+                p["direction"].as_str().unwrap().to_owned(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        properties,
+        [
+            (
+                "pinRequired".to_owned(),
+                json!(false),
+                json!(true),
+                "tightening".to_owned()
+            ),
+            (
+                "minimumPinLength".to_owned(),
+                json!(8),
+                json!(6),
+                "loosening".to_owned()
+            ),
+            (
+                "periodOfflineBeforeAccessCheck".to_owned(),
+                json!("PT12H"),
+                json!("P1D"),
+                "loosening".to_owned()
+            ),
+            (
+                "appActionIfMaximumPinRetriesExceeded".to_owned(),
+                json!("block"),
+                json!("wipe"),
+                "tightening".to_owned()
+            ),
+        ]
+    );
+    assert_eq!(
+        android["apps"],
+        json!({"add": ["com.atlassian.android.confluence.core"], "remove": []})
+    );
+    assert_eq!(android["assignments"]["add"], json!([GROUP_B]));
+    // The pilot differs only in a value the files do not set (minimumPinLength): unchanged.
+    assert_eq!(tenant["changes"][2]["properties"], json!([]));
+    let consent = &tenant["consent"];
+    assert_eq!(
+        consent[0],
+        json!({"app": "jira-cloud", "servicePrincipal": true, "granted": true, "source": "graph"})
+    );
+    assert_eq!(consent[1]["granted"], false);
+    assert_eq!(
+        consent[1]["consentUrl"],
+        format!(
+            "{}/{TENANT_ID}/adminconsent?client_id=6337eee3-da0f-4c22-a340-9b72146c78ff",
+            fake.url
+        )
+    );
+    assert!(
+        plan["manualSteps"][0]
+            .as_str()
+            .unwrap()
+            .contains("Use an Intune policy instead")
+    );
+    // The token came from the tenant's login endpoint, with the Graph scope.
+    let tokens = fake.state.lock().unwrap().token_requests.clone();
+    assert!(
+        tokens[0].starts_with(&format!("/{TENANT_ID}/oauth2/v2.0/token ")),
+        "{tokens:?}"
+    );
+    assert!(
+        tokens[0].contains("scope=http%3A%2F%2F127.0.0.1"),
+        "{tokens:?}"
+    );
+    // --fail-on-loosening turns the loosening changes into a failure.
+    let (code, ..) = run(dir.path(), &fake, &["plan", "--fail-on-loosening"]);
+    assert_eq!(code, Some(1));
+}
+
+#[test]
+fn plan_renders_for_people_and_pull_requests() {
+    let (dir, fake) = (project(), fake());
+    let (_, human, _) = run(dir.path(), &fake, &["plan"]);
+    let (_, markdown, _) = run(dir.path(), &fake, &["plan", "--format", "markdown"]);
+    let redact = |text: &str| {
+        text.replace(&fake.url, "http://127.0.0.1:PORT")
+            .replace('\r', "")
+    };
+    let ids = regex::Regex::new(r"T_\d{8}").unwrap();
+    insta::assert_snapshot!("plan_human", ids.replace_all(&redact(&human), "T_ID"));
+    insta::assert_snapshot!("plan_markdown", ids.replace_all(&redact(&markdown), "T_ID"));
+}
+
+#[test]
+fn apply_then_nothing_left_to_do() {
+    let (dir, fake) = (project(), fake());
+    let (code, _, stderr) = run(dir.path(), &fake, &["apply", "--yes"]);
+    assert_eq!(code, Some(0), "{stderr}");
+    assert!(
+        stderr.contains("done: acme-entra created iOS/iPadOS policy \"Atlassian apps (iOS)\""),
+        "{stderr}"
+    );
+    let policies = fake.policies();
+    let ios = policies
+        .iter()
+        .find(|(_, p)| p["displayName"] == "Atlassian apps (iOS)")
+        .unwrap();
+    assert_eq!(ios.1["minimumPinLength"], 6);
+    assert_eq!(ios.1["apps"].as_array().unwrap().len(), 2);
+    assert_eq!(ios.1["assignments"][0]["target"]["groupId"], GROUP_A);
+    let android = policies
+        .iter()
+        .find(|(_, p)| p["displayName"] == "Atlassian apps (Android)")
+        .unwrap();
+    assert_eq!(
+        (
+            android.1["pinRequired"].clone(),
+            android.1["appActionIfMaximumPinRetriesExceeded"].clone()
+        ),
+        (json!(true), json!("wipe"))
+    );
+    // Unmanaged policies stay without --prune.
+    assert!(
+        policies
+            .iter()
+            .any(|(_, p)| p["displayName"] == "Legacy Outlook policy")
+    );
+
+    let (code, stdout, _) = run(dir.path(), &fake, &["plan"]);
+    assert_eq!(code, Some(0), "{stdout}");
+    let (code, _, stderr) = run(dir.path(), &fake, &["apply", "--yes"]);
+    assert_eq!(code, Some(0));
+    assert!(stderr.contains("Nothing to apply."));
+    let writes = || {
+        fake.state
+            .lock()
+            .unwrap()
+            .log
+            .iter()
+            .filter(|(m, p)| m != "GET" && p.contains("/deviceAppManagement/"))
+            .count()
+    };
+    let before = writes();
+    let (..) = run(dir.path(), &fake, &["apply", "--yes"]);
+    assert_eq!(writes(), before, "a second apply writes nothing");
+    // --prune deletes what no file describes.
+    let (code, ..) = run(dir.path(), &fake, &["apply", "--yes", "--prune"]);
+    assert_eq!(code, Some(0));
+    assert!(
+        !fake
+            .policies()
+            .iter()
+            .any(|(_, p)| p["displayName"] == "Legacy Outlook policy")
+    );
+}
+
+#[test]
+fn throttling_is_retried_with_and_without_retry_after() {
+    let (dir, fake) = (project(), fake());
+    for _ in 0..3 {
+        fake.fault(
+            "GET /beta/deviceAppManagement/iosManagedAppProtections",
+            Fault::TooMany {
+                retry_after: Some(0),
+            },
+        );
+    }
+    for _ in 0..3 {
+        fake.fault(
+            "PATCH /beta/deviceAppManagement/androidManagedAppProtections",
+            Fault::TooMany { retry_after: None },
+        );
+    }
+    fake.fault(
+        "POST /beta/deviceAppManagement/iosManagedAppProtections",
+        Fault::TooMany { retry_after: None },
+    );
+    let (code, _, stderr) = run(dir.path(), &fake, &["apply", "--yes", "--verbose"]);
+    assert_eq!(code, Some(0), "{stderr}");
+    assert!(
+        stderr.contains("answered 429; retrying in 0 ms"),
+        "Retry-After: 0 is honoured: {stderr}"
+    );
+    let retried = stderr.matches("answered 429; retrying").count();
+    assert_eq!(retried, 7, "{stderr}");
+    assert_eq!(
+        fake.policies()
+            .iter()
+            .filter(|(_, p)| p["displayName"] == "Atlassian apps (iOS)")
+            .count(),
+        1
+    );
+    // A storm longer than the retry budget fails with Graph's code and request id.
+    for _ in 0..10 {
+        fake.fault(
+            "GET /beta/deviceAppManagement/androidManagedAppProtections",
+            Fault::TooMany {
+                retry_after: Some(0),
+            },
+        );
+    }
+    let (code, _, stderr) = run(dir.path(), &fake, &["plan"]);
+    assert_eq!(code, Some(1));
+    assert!(
+        stderr.contains(
+            "answered 429 TooManyRequests: Too many requests (request id fake-request-1)"
+        ),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn a_failure_mid_apply_stops_and_a_rerun_converges() {
+    let (dir, fake) = (project(), fake());
+    fake.fault("targetApps", Fault::ServerError);
+    let (code, _, stderr) = run(dir.path(), &fake, &["apply", "--yes"]);
+    assert_eq!(code, Some(1));
+    assert!(
+        stderr.contains("this step failed: set the apps of"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("answered 500 InternalServerError"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("steps completed before the failure"),
+        "{stderr}"
+    );
+
+    // A broken connection right after Graph created a policy: the create is not retried
+    // blindly (POST is not idempotent), and the rerun finds the policy instead of duplicating it.
+    fake.fault(
+        "POST /beta/deviceAppManagement/iosManagedAppProtections",
+        Fault::BrokenAfterProcessing,
+    );
+    let (code, _, stderr) = run(dir.path(), &fake, &["apply", "--yes"]);
+    assert_eq!(code, Some(1), "{stderr}");
+    // A broken connection on an idempotent request is retried.
+    fake.fault(
+        "PATCH /beta/deviceAppManagement/androidManagedAppProtections",
+        Fault::Broken,
+    );
+    let (code, _, stderr) = run(dir.path(), &fake, &["apply", "--yes"]);
+    assert_eq!(code, Some(0), "{stderr}");
+
+    let policies = fake.policies();
+    for name in [
+        "Atlassian apps (iOS)",
+        "Atlassian apps (Android)",
+        "Atlassian pilot (iOS)",
+    ] {
+        assert_eq!(
+            policies
+                .iter()
+                .filter(|(_, p)| p["displayName"] == name)
+                .count(),
+            1,
+            "{name} exactly once"
+        );
+    }
+    let ios = policies
+        .iter()
+        .find(|(_, p)| p["displayName"] == "Atlassian apps (iOS)")
+        .unwrap();
+    assert_eq!(
+        ios.1["assignments"][0]["target"]["groupId"], GROUP_A,
+        "no assignment lost"
+    );
+    assert_eq!(ios.1["apps"].as_array().unwrap().len(), 2);
+    let (code, ..) = run(dir.path(), &fake, &["plan"]);
+    assert_eq!(code, Some(0), "converged");
+}
+
+#[test]
+fn a_given_token_is_used_as_is_and_never_printed() {
+    let (dir, fake) = (project(), fake());
+    let output = mamlint()
+        .current_dir(dir.path())
+        .env("MAMLINT_GRAPH_URL", &fake.url)
+        .env("MAMLINT_GRAPH_TOKEN", TOKEN)
+        .env_remove("MAMLINT_CLIENT_ID")
+        .args(["plan", "--verbose"])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(3));
+    let all = format!(
+        "{}{}",
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    );
+    assert!(!all.contains(TOKEN), "{all}");
+    assert!(
+        all.contains("/beta/deviceAppManagement/androidManagedAppProtections 200"),
+        "--verbose logs calls: {all}"
+    );
+    assert!(fake.state.lock().unwrap().token_requests.is_empty());
+    // A wrong secret: Entra's error, without the secret.
+    let output = mamlint()
+        .current_dir(dir.path())
+        .env("MAMLINT_LOGIN_URL", &fake.url)
+        .env("MAMLINT_GRAPH_URL", &fake.url)
+        .env("MAMLINT_CLIENT_ID", "x")
+        .env("MAMLINT_CLIENT_SECRET", "wrong-secret-value")
+        .env_remove("MAMLINT_GRAPH_TOKEN")
+        .arg("plan")
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(1));
+    assert!(
+        stderr.contains("answered 401 invalid_client: AADSTS7000215"),
+        "{stderr}"
+    );
+    assert!(!stderr.contains("wrong-secret-value"));
+}
+
+#[test]
+fn atlassian_domains_are_compared_with_the_organization() {
+    let (dir, fake) = (project(), fake());
+    let output = mamlint()
+        .current_dir(dir.path())
+        .env("MAMLINT_GRAPH_URL", &fake.url)
+        .env("MAMLINT_GRAPH_TOKEN", TOKEN)
+        .env("MAMLINT_ATLASSIAN_URL", &fake.url)
+        .env("MAMLINT_ATLASSIAN_API_KEY", "atlassian-key-abc")
+        .args(["plan", "--format", "json"])
+        .output()
+        .unwrap();
+    let plan: Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(
+        plan["domains"],
+        json!([
+            {"organization": "acme", "domain": "acme-extra.com", "finding": "is claimed and verified in Atlassian, but not declared in the Organization document"},
+            {"organization": "acme", "domain": "acme.org", "finding": "is declared verified, but Atlassian has no such claimed domain"}
+        ])
+    );
+    let log = fake.state.lock().unwrap().log.clone();
+    assert_eq!(
+        log.iter()
+            .filter(|(_, p)| p.starts_with("/admin/v1/orgs/"))
+            .count(),
+        2,
+        "two pages"
+    );
+}
+
+#[test]
+fn export_writes_manifests_that_plan_as_unchanged() {
+    let (dir, fake) = (project(), fake());
+    for file in ["ios.yaml", "android.yaml", "pilot.yaml"] {
+        std::fs::remove_file(dir.path().join(file)).unwrap();
+    }
+    let (code, stdout, stderr) = run(dir.path(), &fake, &["export", "--out", "policies"]);
+    assert_eq!(code, Some(0), "{stderr}");
+    assert_eq!(stdout.lines().count(), 3, "{stdout}");
+    mamlint()
+        .current_dir(dir.path())
+        .args(["check", "--select", "MAM0,MAM1", "."])
+        .assert()
+        .code(0);
+    let plan = plan_json(dir.path(), &fake);
+    let actions: Vec<&str> = plan["tenants"][0]["changes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["action"].as_str().unwrap())
+        .collect();
+    assert_eq!(actions, ["unchanged", "unchanged", "unchanged"]);
+}
+
+#[test]
+fn offline_plans_read_current_state_from_exports() {
+    let (dir, fake) = (project(), fake());
+    let exports = tempfile::tempdir().unwrap();
+    let current = exports.path().to_path_buf();
+    for (i, (_, policy)) in fake.policies().into_iter().enumerate() {
+        std::fs::write(current.join(format!("{i}.json")), policy.to_string()).unwrap();
+    }
+    let output = mamlint()
+        .current_dir(dir.path())
+        .env_remove("MAMLINT_GRAPH_TOKEN")
+        .env_remove("MAMLINT_CLIENT_ID")
+        .args(["plan", "--format", "json", "--current"])
+        .arg(&current)
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(3));
+    let plan: Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(
+        plan["tenants"][0]["changes"][0]["properties"][0]["name"],
+        "pinRequired"
+    );
+    assert_eq!(plan["tenants"][0]["consent"][0]["source"], "declared");
+    // Files that do not check are never planned.
+    std::fs::write(
+        dir.path().join("broken.yaml"),
+        "apiVersion: mamlint/v1\nkind: [\n",
+    )
+    .unwrap();
+    let output = mamlint()
+        .current_dir(dir.path())
+        .arg("plan")
+        .arg("--current")
+        .arg(&current)
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&output.stderr).contains("nothing was planned"));
+}
