@@ -27,6 +27,16 @@ pub fn is_policy_extension(path: &Path) -> bool {
 /// Expands paths to files. Returns the files, sorted and without duplicates, and one message
 /// per path that could not be read.
 pub fn discover(paths: &[String]) -> (Vec<Candidate>, Vec<String>) {
+    discover_with(paths, true)
+}
+
+/// Like [`discover`], but reads every file below a directory, ignore files or not: for a
+/// directory the user names as data (`plan --current DIR`), not as policy to check.
+pub fn discover_all(paths: &[String]) -> (Vec<Candidate>, Vec<String>) {
+    discover_with(paths, false)
+}
+
+fn discover_with(paths: &[String], respect_ignores: bool) -> (Vec<Candidate>, Vec<String>) {
     let mut files = Vec::new();
     let mut errors = Vec::new();
     for given in paths {
@@ -34,6 +44,7 @@ pub fn discover(paths: &[String]) -> (Vec<Candidate>, Vec<String>) {
         match std::fs::metadata(path) {
             Ok(meta) if meta.is_dir() => {
                 for entry in WalkBuilder::new(path)
+                    .standard_filters(respect_ignores)
                     .follow_links(false)
                     .sort_by_file_path(Ord::cmp)
                     .build()

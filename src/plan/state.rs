@@ -218,7 +218,7 @@ pub fn assign_body(include: &[String], exclude: &[String]) -> Value {
 
 /// Current policies of a tenant read from a directory of Graph exports (`--current`).
 pub fn from_directory(dir: &std::path::Path) -> Result<Vec<Policy>, String> {
-    let (candidates, errors) = crate::walk::discover(&[dir.to_string_lossy().into_owned()]);
+    let (candidates, errors) = crate::walk::discover_all(&[dir.to_string_lossy().into_owned()]);
     if let Some(error) = errors.first() {
         return Err(error.clone());
     }

@@ -84,3 +84,82 @@ fn whole_examples_folder_runs() {
         "{stdout}"
     );
 }
+
+#[test]
+fn readme_plan_of_the_examples() {
+    let output = mamlint()
+        .args([
+            "plan",
+            "examples/clean",
+            "--current",
+            "examples/tenant-state",
+            "--format",
+            "json",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(3), "changes pending");
+    let plan: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    let summary: Vec<(String, String)> = plan["tenants"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|t| {
+            t["changes"].as_array().unwrap().iter().map(|c| {
+                (
+                    c["displayName"].as_str().unwrap().to_owned(),
+                    c["action"].as_str().unwrap().to_owned(),
+                )
+            })
+        })
+        .collect();
+    assert_eq!(
+        summary,
+        [
+            ("Atlassian apps (Android)".to_owned(), "update".to_owned()),
+            ("Atlassian apps (iOS)".to_owned(), "create".to_owned()),
+            (
+                "Atlassian apps (Android, Labs)".to_owned(),
+                "unchanged".to_owned()
+            ),
+            (
+                "Atlassian apps (iOS, Labs)".to_owned(),
+                "unchanged".to_owned()
+            ),
+        ]
+    );
+    let loosening: Vec<&str> = plan["tenants"][0]["changes"][0]["properties"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|p| p["direction"] == "loosening")
+        .map(|p| p["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(loosening, ["minimumRequiredOsVersion"]);
+    assert_eq!(plan["tenants"][0]["consent"][1]["granted"], false);
+    // The README's plan is this plan.
+    let human = mamlint()
+        .args([
+            "plan",
+            "examples/clean",
+            "--current",
+            "examples/tenant-state",
+        ])
+        .output()
+        .unwrap();
+    let readme = std::fs::read_to_string(crate::support::root().join("README.md")).unwrap();
+    assert!(
+        readme.contains(&String::from_utf8(human.stdout).unwrap()),
+        "README.md shows an outdated plan"
+    );
+    mamlint()
+        .args([
+            "plan",
+            "examples/clean",
+            "--current",
+            "examples/tenant-state",
+            "--fail-on-loosening",
+        ])
+        .assert()
+        .code(1);
+}

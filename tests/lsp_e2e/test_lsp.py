@@ -469,16 +469,16 @@ async def test_completion(client: LanguageClient, workspace: Workspace):
 
     # A setting being typed under `settings:` (where `minimumPinLength: 6` was).
     ios.replace("    minimumPinLength: 6\n", "    \n")
-    where = range_of(ios.text, "    \n").end
-    where.line, where.character = where.line - 1, 4
+    where = range_of(ios.text, "    \n").start
+    where.character = 4  # the cursor after the indentation
     items = await complete(client, ios.uri, where)
     item = items["minimumPinLength"]
     assert item.kind == types.CompletionItemKind.Property
     assert item.insert_text == "minimumPinLength: "
     assert item.detail == "Int32 (Graph v1.0)"
     assert "pinRequired" not in items, "settings already present are not offered"
+    assert "faceIdBlocked" not in items, "settings already present are not offered"
     assert "connectToVpnOnLaunch" not in items, "an Android setting in an iOS policy"
-    assert "faceIdBlocked" not in items
 
     # A value after `key: `.
     line = "    allowedOutboundClipboardSharingLevel: "
