@@ -258,6 +258,19 @@ pub fn config_files(config: Option<&Config>) -> Vec<WorkspaceFile> {
         .collect()
 }
 
+/// Sorts files by path, the order diagnostics are reported in, keeping one file per path: a
+/// file both checked and given as context is checked.
+pub fn sort_files(files: &mut Vec<WorkspaceFile>) {
+    files.sort_by(|a, b| {
+        a.loaded
+            .source
+            .path
+            .cmp(&b.loaded.source.path)
+            .then(a.role.cmp(&b.role))
+    });
+    files.dedup_by(|later, earlier| later.loaded.source.path == earlier.loaded.source.path);
+}
+
 /// Checks the inputs. Files are read, parsed and checked in parallel; the result is the same
 /// whatever the thread count.
 pub fn run(inputs: Vec<Input>, settings: &Settings) -> Outcome {
@@ -277,15 +290,7 @@ pub fn run(inputs: Vec<Input>, settings: &Settings) -> Outcome {
             Loaded::Unreadable(message) => read_errors.push(message),
         }
     }
-    // A file both checked and given as context is checked.
-    files.sort_by(|a, b| {
-        a.loaded
-            .source
-            .path
-            .cmp(&b.loaded.source.path)
-            .then(a.role.cmp(&b.role))
-    });
-    files.dedup_by(|later, earlier| later.loaded.source.path == earlier.loaded.source.path);
+    sort_files(&mut files);
     let notes = files
         .iter()
         .flat_map(|f| {

@@ -217,14 +217,7 @@ impl Server {
                 files.push(file);
             }
         }
-        files.sort_by(|a, b| {
-            a.loaded
-                .source
-                .path
-                .cmp(&b.loaded.source.path)
-                .then(a.role.cmp(&b.role))
-        });
-        files.dedup_by(|later, earlier| later.loaded.source.path == earlier.loaded.source.path);
+        lint::sort_files(&mut files);
         self.files = files;
         self.dirty = true;
     }

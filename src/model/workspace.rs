@@ -209,6 +209,20 @@ impl<'a> Workspace<'a> {
         }
     }
 
+    /// The catalog keys of the apps that Intune mobile app policies hand to Intune.
+    pub fn intune_app_keys(&self) -> std::collections::BTreeSet<&'a str> {
+        self.intune_policies()
+            .filter_map(|p| p.spec_get("apps"))
+            .flat_map(|apps| {
+                apps.node
+                    .as_array()
+                    .unwrap_or(&[])
+                    .iter()
+                    .filter_map(|n| n.as_str())
+            })
+            .collect()
+    }
+
     /// Intune mobile app policies (`type: intune`).
     pub fn intune_policies(&self) -> impl Iterator<Item = &Entity<'a>> {
         self.of_kind(Kind::MobileAppPolicy)

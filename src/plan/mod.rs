@@ -320,18 +320,7 @@ pub fn api_version(desired: &[Policy]) -> (&'static str, Option<String>) {
 /// The Atlassian apps a tenant needs consent for: those of the Intune mobile app policies,
 /// else those its app protection policies target.
 pub fn consent_apps(workspace: &Workspace<'_>, tenant: &Entity<'_>) -> Vec<&'static App> {
-    let mut keys: BTreeSet<&str> = workspace
-        .intune_policies()
-        .filter_map(|p| p.spec_get("apps"))
-        .flat_map(|apps| {
-            apps.node
-                .as_array()
-                .unwrap_or(&[])
-                .iter()
-                .filter_map(|n| n.as_str())
-                .collect::<Vec<_>>()
-        })
-        .collect();
+    let mut keys: BTreeSet<&str> = workspace.intune_app_keys();
     if keys.is_empty() {
         for policy in workspace.of_kind(Kind::AppProtectionPolicy) {
             if workspace

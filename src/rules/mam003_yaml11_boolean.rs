@@ -1,7 +1,7 @@
-use super::{Context, Rule, RuleMeta, declare_rule};
+use super::{Context, Rule, RuleMeta, declare_rule, known_settings};
 use crate::diagnostic::{Diagnostic, Fix};
-use crate::model::properties::{PROPERTIES, Property};
-use crate::model::{Entity, Kind};
+use crate::model::Entity;
+use crate::model::properties::Property;
 use crate::syntax::{Node, Style, Value};
 
 declare_rule! {
@@ -79,19 +79,7 @@ impl Rule for Yaml11Boolean {
     }
 
     fn check_entity(&self, cx: &Context<'_, '_>, entity: &Entity<'_>, out: &mut Vec<Diagnostic>) {
-        if entity.kind != Kind::AppProtectionPolicy {
-            return;
-        }
-        let Some(platform) = cx.workspace.platform(entity) else {
-            return;
-        };
-        let Some(settings) = entity.settings() else {
-            return;
-        };
-        for (member, pointer) in settings.members() {
-            let Some(property) = PROPERTIES.get(platform, &member.key) else {
-                continue;
-            };
+        for (member, pointer, property) in known_settings(cx, entity) {
             let Some(meaning) = Self::meaning(&member.value).filter(|_| property.is_boolean())
             else {
                 continue;

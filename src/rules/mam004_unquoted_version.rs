@@ -1,7 +1,7 @@
-use super::{Context, Rule, RuleMeta, declare_rule};
+use super::{Context, Rule, RuleMeta, declare_rule, known_settings};
 use crate::diagnostic::{Diagnostic, Fix};
-use crate::model::properties::{PROPERTIES, Property, is_version_setting};
-use crate::model::{At, Entity, Kind};
+use crate::model::properties::{Property, is_version_setting};
+use crate::model::{At, Entity};
 use crate::syntax::{Node, Style, Value};
 
 declare_rule! {
@@ -64,22 +64,10 @@ impl Rule for UnquotedVersion {
     }
 
     fn check_entity(&self, cx: &Context<'_, '_>, entity: &Entity<'_>, out: &mut Vec<Diagnostic>) {
-        if entity.kind != Kind::AppProtectionPolicy {
-            return;
-        }
-        let Some(platform) = cx.workspace.platform(entity) else {
-            return;
-        };
-        let Some(settings) = entity.settings() else {
-            return;
-        };
         let Some(source) = cx.workspace.loaded(entity.file) else {
             return;
         };
-        for (member, pointer) in settings.members() {
-            let Some(property) = PROPERTIES.get(platform, &member.key) else {
-                continue;
-            };
+        for (member, pointer, property) in known_settings(cx, entity) {
             if !Self::applies(&member.key, property, &member.value) {
                 continue;
             }

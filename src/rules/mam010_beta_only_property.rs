@@ -1,8 +1,7 @@
-use super::{Context, Rule, RuleMeta, declare_rule};
+use super::{Context, Rule, RuleMeta, declare_rule, known_settings};
 use crate::config::ApiVersion;
 use crate::diagnostic::Diagnostic;
-use crate::model::properties::PROPERTIES;
-use crate::model::{At, Entity, Kind};
+use crate::model::{At, Entity};
 
 declare_rule! {
     /// ## What it checks
@@ -66,19 +65,10 @@ impl Rule for BetaOnlyProperty {
     }
 
     fn check_entity(&self, cx: &Context<'_, '_>, entity: &Entity<'_>, out: &mut Vec<Diagnostic>) {
-        if cx.api_version != ApiVersion::V1 || entity.kind != Kind::AppProtectionPolicy {
+        if cx.api_version != ApiVersion::V1 {
             return;
         }
-        let Some(platform) = cx.workspace.platform(entity) else {
-            return;
-        };
-        let Some(settings) = entity.settings() else {
-            return;
-        };
-        for (member, pointer) in settings.members() {
-            let Some(property) = PROPERTIES.get(platform, &member.key) else {
-                continue;
-            };
+        for (member, pointer, property) in known_settings(cx, entity) {
             if property.is_beta_only() {
                 out.push(
                     Diagnostic::new(

@@ -1,5 +1,3 @@
-use std::collections::HashSet;
-
 use super::{Context, Rule, RuleMeta, declare_rule};
 use crate::diagnostic::Diagnostic;
 use crate::model::Kind;
@@ -69,18 +67,7 @@ impl Rule for UntrackedIntuneTarget {
         if ws.of_kind(Kind::MobileAppPolicy).next().is_none() {
             return;
         }
-        let handed: HashSet<&str> = ws
-            .intune_policies()
-            .filter_map(|p| p.spec_get("apps"))
-            .flat_map(|apps| {
-                apps.node
-                    .as_array()
-                    .unwrap_or(&[])
-                    .iter()
-                    .filter_map(|n| n.as_str())
-                    .collect::<Vec<_>>()
-            })
-            .collect();
+        let handed = ws.intune_app_keys();
         for policy in ws.of_kind(Kind::AppProtectionPolicy) {
             for (app, at) in policy.catalog_apps() {
                 if handed.contains(app.key.as_str()) {

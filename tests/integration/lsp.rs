@@ -24,7 +24,8 @@ fn uri(path: &Path) -> String {
 }
 
 impl Client {
-    fn start(workspace: &Path, capabilities: Value) -> Client {
+    /// Starts a server on a workspace; the client and the server's initialize result.
+    fn start(workspace: &Path, capabilities: Value) -> (Client, Value) {
         let (server, client) = Connection::memory();
         let handle = std::thread::spawn(move || mamlint::lsp::run(&server).unwrap());
         let mut client = Client {
@@ -38,7 +39,7 @@ impl Client {
         );
         assert!(result["capabilities"]["hoverProvider"].as_bool().unwrap());
         client.notify("initialized", json!({}));
-        client
+        (client, result)
     }
 
     fn notify(&self, method: &str, params: Value) {
@@ -156,7 +157,7 @@ fn edits_in_one_file_republish_others_and_deletes_clear() {
         "    - com.atlassian.android.confluence.core",
     );
     std::fs::write(&ios, &text).unwrap();
-    let mut client = Client::start(dir.path(), json!({}));
+    let (mut client, _) = Client::start(dir.path(), json!({}));
     // The Android ID in the iOS policy, and so Confluence left without an iOS policy.
     assert_eq!(
         client.published(),
@@ -250,19 +251,8 @@ fn utf8_positions_when_the_client_offers_them() {
         ),
         (json!({}), "utf-16", 14),
     ] {
-        let (server, client) = Connection::memory();
-        let handle = std::thread::spawn(move || mamlint::lsp::run(&server).unwrap());
-        let mut client = Client {
-            connection: client,
-            server: Some(handle),
-            next_id: 0,
-        };
-        let result = client.request(
-            "initialize",
-            json!({"rootUri": uri(dir.path()), "capabilities": capabilities}),
-        );
+        let (client, result) = Client::start(dir.path(), capabilities);
         assert_eq!(result["capabilities"]["positionEncoding"], encoding);
-        client.notify("initialized", json!({}));
         let diagnostics = loop {
             if let Message::Notification(n) = client.recv()
                 && n.method == "textDocument/publishDiagnostics"

@@ -4,13 +4,12 @@ The server binary is `$MAMLINT_BIN`, else `$CARGO_TARGET_DIR/debug/mamlint`, els
 `target/debug/mamlint` of this repository (tests/lsp_e2e/run.sh builds it and sets
 MAMLINT_BIN).
 
-Every test gets a fresh server (`client`) and a fresh workspace on disk (`workspace`, both in
-conftest.py): an
-Organization, an EntraTenant with admin consent for Jira Cloud and Confluence Cloud, an Intune
-MobileAppPolicy and two AppProtectionPolicies, adapted from examples/clean. One finding is put
-in the iOS policy on disk before the server starts: the Android package ID of Confluence Cloud
-(MAM102), which also leaves Confluence Cloud without an iOS policy (MAM403 on the
-MobileAppPolicy, a cross-file finding).
+Every test gets a fresh server (`client`) and a fresh workspace on disk (`workspace`), both
+fixtures of conftest.py. The workspace holds an Organization, an EntraTenant with admin consent
+for Jira Cloud and Confluence Cloud, an Intune MobileAppPolicy and two AppProtectionPolicies,
+adapted from examples/clean. One finding is put in the iOS policy on disk before the server
+starts: the Android package ID of Confluence Cloud (MAM102), which also leaves Confluence Cloud
+without an iOS policy (MAM403 on the MobileAppPolicy, a cross-file finding).
 """
 
 from __future__ import annotations
@@ -452,7 +451,8 @@ class Buffer:
 
 @dataclass
 class Session:
-    """What a test needs after `initialize`: the result and the negotiated encoding."""
+    """What a test needs after `initialize`: the result, the negotiated position encoding and
+    the capabilities the server registered dynamically (filled in as they arrive)."""
 
     result: types.InitializeResult
     encoding: str

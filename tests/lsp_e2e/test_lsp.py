@@ -748,3 +748,19 @@ async def test_shutdown_right_after_initialize_with_a_pending_server_request(
         returncode = await server.wait()
     assert [r.id for r in session.registrations] == ["mamlint-watch"]
     assert returncode == 0
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason=(
+        "server deviation from LSP 3.17 `exit`: without a preceding `shutdown` the server must "
+        "exit with code 1; mamlint exits with 0"
+    ),
+)
+async def test_exit_without_shutdown_is_an_error(client: LanguageClient, workspace: Workspace):
+    await start(client, workspace)
+    server = client._server
+    client.exit(None)
+    async with asyncio.timeout(TIMEOUT):
+        returncode = await server.wait()
+    assert returncode == 1
