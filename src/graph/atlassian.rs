@@ -75,3 +75,24 @@ pub fn domains(
     }
     Ok(found)
 }
+
+/// Percent-encodes a query parameter value (cursors are opaque and may hold `+`, `/`, `=`).
+fn encode_component(value: &str) -> String {
+    value
+        .bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' => {
+                (b as char).to_string()
+            }
+            other => format!("%{other:02X}"),
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn cursors_are_encoded() {
+        assert_eq!(super::encode_component("ab+c/d=="), "ab%2Bc%2Fd%3D%3D");
+    }
+}
