@@ -65,8 +65,11 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Apply(args) => rollout::apply(args)?,
         Command::Export(args) => rollout::export(args)?,
         Command::Lsp => {
-            crate::lsp::run_stdio()?;
-            exit::CLEAN
+            if crate::lsp::run_stdio()? {
+                exit::CLEAN
+            } else {
+                exit::FINDINGS
+            }
         }
     };
     Ok(ExitCode::from(code))

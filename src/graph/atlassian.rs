@@ -69,7 +69,7 @@ pub fn domains(
                 if n.starts_with("http") {
                     n.to_owned()
                 } else {
-                    format!("{first}?cursor={n}")
+                    format!("{first}?cursor={}", encode_component(n))
                 }
             });
     }

@@ -33,16 +33,19 @@ pub use features::REASON_PLACEHOLDER;
 use position::Encoding;
 
 /// Runs the server on stdin/stdout until the client shuts it down.
-pub fn run_stdio() -> anyhow::Result<()> {
+/// Returns whether the client shut the server down before `exit` (the exit code is 0 then, 1
+/// otherwise, as LSP asks).
+pub fn run_stdio() -> anyhow::Result<bool> {
     let (connection, io_threads) = Connection::stdio();
-    run(&connection)?;
+    let clean = run(&connection)?;
     drop(connection);
     io_threads.join().context("joining the stdio threads")?;
-    Ok(())
+    Ok(clean)
 }
 
-/// Runs the server on a connection (stdio, or in memory for tests).
-pub fn run(connection: &Connection) -> anyhow::Result<()> {
+/// Runs the server on a connection (stdio, or in memory for tests); `Ok(true)` when the client
+/// sent `shutdown` before `exit`.
+pub fn run(connection: &Connection) -> anyhow::Result<bool> {
     let (id, params) = connection.initialize_start()?;
     let mut server = Server::new(&params);
     let result = json!({
@@ -383,32 +386,45 @@ impl Server {
         Ok(())
     }
 
-    fn main_loop(&mut self, connection: &Connection) -> anyhow::Result<()> {
+    /// Serves until `exit`. Returns whether `shutdown` came first (LSP: exit code 0, else 1).
+    fn main_loop(&mut self, connection: &Connection) -> anyhow::Result<bool> {
+        let mut shut_down = false;
         while let Ok(message) = connection.receiver.recv() {
             match message {
+                Message::Request(request) if shut_down => {
+                    let error = Response::new_err(
+                        request.id,
+                        ErrorCode::InvalidRequest as i32,
+                        "the server is shutting down".to_owned(),
+                    );
+                    connection.sender.send(Message::Response(error))?;
+                }
+                Message::Request(request) if request.method == "shutdown" => {
+                    shut_down = true;
+                    connection
+                        .sender
+                        .send(Message::Response(Response::new_ok(request.id, Value::Null)))?;
+                }
                 Message::Request(request) => {
-                    if connection.handle_shutdown(&request)? {
-                        return Ok(());
-                    }
                     self.publish(connection)?;
                     let response = self.respond(request);
                     connection.sender.send(Message::Response(response))?;
                 }
-                Message::Notification(notification) => {
-                    if notification.method == "exit" {
-                        return Ok(());
-                    }
-                    self.notify(notification);
+                Message::Notification(notification) if notification.method == "exit" => {
+                    return Ok(shut_down);
                 }
+                // After shutdown, only `exit` matters; late responses and notifications are dropped.
+                Message::Notification(_) | Message::Response(_) if shut_down => {}
+                Message::Notification(notification) => self.notify(notification),
                 Message::Response(_) => {}
             }
             // Apply every change that is already waiting before checking: a burst of edits
             // is checked once, with the newest text.
-            if self.dirty && connection.receiver.is_empty() {
+            if self.dirty && !shut_down && connection.receiver.is_empty() {
                 self.publish(connection)?;
             }
         }
-        Ok(())
+        Ok(shut_down)
     }
 
     fn notify(&mut self, notification: Notification) {

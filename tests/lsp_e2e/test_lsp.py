@@ -727,15 +727,6 @@ async def test_shutdown_and_exit(client: LanguageClient, workspace: Workspace):
     assert returncode == 0
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "server bug: a client's response that arrives after `shutdown` (here: the answer to the "
-        "server's own client/registerCapability request) makes lsp-server's handle_shutdown fail "
-        "with 'unexpected message during shutdown: Response(...)'; the server exits with code 2 "
-        "instead of waiting for `exit` and exiting with 0"
-    ),
-)
 async def test_shutdown_right_after_initialize_with_a_pending_server_request(
     client: LanguageClient, workspace: Workspace
 ):
@@ -750,13 +741,6 @@ async def test_shutdown_right_after_initialize_with_a_pending_server_request(
     assert returncode == 0
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "server deviation from LSP 3.17 `exit`: without a preceding `shutdown` the server must "
-        "exit with code 1; mamlint exits with 0"
-    ),
-)
 async def test_exit_without_shutdown_is_an_error(client: LanguageClient, workspace: Workspace):
     await start(client, workspace)
     server = client._server
