@@ -12,7 +12,7 @@ use crate::support::root;
 
 struct Client {
     connection: Connection,
-    server: Option<std::thread::JoinHandle<()>>,
+    server: Option<std::thread::JoinHandle<bool>>,
     next_id: i32,
 }
 
@@ -121,7 +121,10 @@ impl Client {
     fn shutdown(mut self) {
         self.request("shutdown", Value::Null);
         self.notify("exit", Value::Null);
-        self.server.take().unwrap().join().unwrap();
+        assert!(
+            self.server.take().unwrap().join().unwrap(),
+            "shutdown before exit"
+        );
     }
 }
 
