@@ -11,8 +11,10 @@ use crate::syntax::{Member, Node, push_pointer};
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Origin {
     Manifest,
-    /// A Graph export; its settings sit at the top level.
+    /// A Graph export; its settings sit at the top level. The platform comes from
+    /// `@odata.type`, or from a framework template's file name.
     GraphExport {
+        platform: Platform,
         from_file_name: bool,
     },
 }
@@ -168,8 +170,11 @@ impl<'a> Entity<'a> {
     }
 
     /// The platform of an app protection policy.
-    pub fn platform(&self, export_platform: Option<Platform>) -> Option<Platform> {
-        export_platform.or_else(|| self.spec_str("platform").and_then(Platform::from_key))
+    pub fn platform(&self) -> Option<Platform> {
+        match self.origin {
+            Origin::GraphExport { platform, .. } => Some(platform),
+            Origin::Manifest => self.spec_str("platform").and_then(Platform::from_key),
+        }
     }
 
     /// The settings block: `spec.settings` of a manifest, the top level of an export.

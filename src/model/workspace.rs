@@ -57,7 +57,10 @@ pub struct Workspace<'a> {
     pub files: &'a [WorkspaceFile],
     pub entities: Vec<Entity<'a>>,
     /// For Graph exports: the platform recorded at classification, by entity index.
-    export_platforms: Vec<Option<Platform>>,
+    /// Indices of the entities of each kind.
+    by_kind: std::collections::HashMap<Kind, Vec<usize>>,
+    /// The first entity of each kind and name.
+    by_name: std::collections::HashMap<(Kind, &'a str), usize>,
 }
 
 /// How a reference (`spec.organization`, `spec.tenant`) resolved.
@@ -85,7 +88,6 @@ pub fn classify_file(loaded: &LoadedFile) -> Vec<DocumentClass> {
 impl<'a> Workspace<'a> {
     pub fn new(files: &'a [WorkspaceFile]) -> Self {
         let mut entities = Vec::new();
-        let mut export_platforms = Vec::new();
         for (file, wf) in files.iter().enumerate() {
             let loaded = &wf.loaded;
             for (doc, class) in loaded.parsed.documents.iter().zip(&wf.classes) {
@@ -102,13 +104,13 @@ impl<'a> Workspace<'a> {
                 match class {
                     Classified::Manifest(kind) => {
                         entities.push(entity(&doc.root, String::new(), *kind, Origin::Manifest));
-                        export_platforms.push(None);
                     }
                     Classified::GraphExport {
                         platform,
                         from_file_name,
                     } => {
                         let origin = Origin::GraphExport {
+                            platform: *platform,
                             from_file_name: *from_file_name,
                         };
                         entities.push(entity(
@@ -117,12 +119,12 @@ impl<'a> Workspace<'a> {
                             Kind::AppProtectionPolicy,
                             origin,
                         ));
-                        export_platforms.push(Some(*platform));
                     }
                     Classified::GraphList(items) => {
                         for (pointer, platform) in items {
                             if let Some(node) = doc.root.pointer(pointer) {
                                 let origin = Origin::GraphExport {
+                                    platform: *platform,
                                     from_file_name: false,
                                 };
                                 entities.push(entity(
@@ -131,7 +133,6 @@ impl<'a> Workspace<'a> {
                                     Kind::AppProtectionPolicy,
                                     origin,
                                 ));
-                                export_platforms.push(Some(*platform));
                             }
                         }
                     }
@@ -139,10 +140,20 @@ impl<'a> Workspace<'a> {
                 }
             }
         }
+        let mut by_kind: std::collections::HashMap<Kind, Vec<usize>> =
+            std::collections::HashMap::new();
+        let mut by_name = std::collections::HashMap::new();
+        for (index, entity) in entities.iter().enumerate() {
+            by_kind.entry(entity.kind).or_default().push(index);
+            if let Some(name) = entity.name() {
+                by_name.entry((entity.kind, name)).or_insert(index);
+            }
+        }
         Workspace {
             files,
             entities,
-            export_platforms,
+            by_kind,
+            by_name,
         }
     }
 
@@ -151,13 +162,21 @@ impl<'a> Workspace<'a> {
     }
 
     pub fn of_kind(&self, kind: Kind) -> impl Iterator<Item = &Entity<'a>> {
-        self.entities.iter().filter(move |e| e.kind == kind)
+        self.by_kind
+            .get(&kind)
+            .into_iter()
+            .flatten()
+            .map(|&i| &self.entities[i])
+    }
+
+    /// The first loaded document of a kind with this `metadata.name`.
+    pub fn named(&self, kind: Kind, name: &str) -> Option<&Entity<'a>> {
+        self.by_name.get(&(kind, name)).map(|&i| &self.entities[i])
     }
 
     /// The platform of an app protection policy, manifest or export.
     pub fn platform(&self, entity: &Entity<'a>) -> Option<Platform> {
-        let index = self.entities.iter().position(|e| std::ptr::eq(e, entity))?;
-        entity.platform(self.export_platforms.get(index).copied().flatten())
+        entity.platform()
     }
 
     /// Resolves a reference key of `spec` to a loaded document of `kind`.
@@ -165,7 +184,7 @@ impl<'a> Workspace<'a> {
         match from.spec_get(key) {
             Some(at) if at.str().is_some() => {
                 let name = at.str().unwrap_or_default();
-                match self.of_kind(kind).find(|e| e.name() == Some(name)) {
+                match self.named(kind, name) {
                     Some(found) => Resolution::Found(found),
                     None => Resolution::Missing(at),
                 }

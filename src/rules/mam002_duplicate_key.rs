@@ -64,10 +64,7 @@ impl Rule for DuplicateKey {
             if matches!(class, Classified::Unrecognized) {
                 continue;
             }
-            document.root.walk("", |pointer, node| {
-                let Some(members) = node.as_object() else {
-                    return;
-                };
+            document.root.walk_mappings("", |pointer, members| {
                 for (i, member) in members.iter().enumerate() {
                     let Some(first) = members[..i].iter().find(|m| m.key == member.key) else {
                         continue;

@@ -79,12 +79,14 @@ impl Rule for Yaml11Boolean {
     }
 
     fn check_entity(&self, cx: &Context<'_, '_>, entity: &Entity<'_>, out: &mut Vec<Diagnostic>) {
-        for (member, pointer, property) in known_settings(cx, entity) {
+        let (base, settings) = known_settings(cx, entity);
+        for (member, property) in settings {
             let Some(meaning) = Self::meaning(&member.value).filter(|_| property.is_boolean())
             else {
                 continue;
             };
             let written = member.value.as_str().unwrap_or_default();
+            let pointer = crate::syntax::push_pointer(&base, &member.key);
             let at = crate::model::At {
                 node: &member.value,
                 pointer,

@@ -67,13 +67,15 @@ impl Rule for UnquotedVersion {
         let Some(source) = cx.workspace.loaded(entity.file) else {
             return;
         };
-        for (member, pointer, property) in known_settings(cx, entity) {
+        let (base, settings) = known_settings(cx, entity);
+        for (member, property) in settings {
             if !Self::applies(&member.key, property, &member.value) {
                 continue;
             }
             let written = source.source.slice(member.value.span);
             let read_as = member.value.to_json().to_string();
             let quoted = format!("\"{written}\"");
+            let pointer = crate::syntax::push_pointer(&base, &member.key);
             let at = At {
                 node: &member.value,
                 pointer,

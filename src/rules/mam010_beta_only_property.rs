@@ -68,7 +68,9 @@ impl Rule for BetaOnlyProperty {
         if cx.api_version != ApiVersion::V1 {
             return;
         }
-        for (member, pointer, property) in known_settings(cx, entity) {
+        let (base, settings) = known_settings(cx, entity);
+        for (member, property) in settings {
+            let pointer = crate::syntax::push_pointer(&base, &member.key);
             if property.is_beta_only() {
                 out.push(
                     Diagnostic::new(

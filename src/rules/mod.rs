@@ -276,29 +276,38 @@ pub(crate) fn spec_key_location(
 }
 
 /// The settings of an app protection policy (manifest or export) with their Graph property
-/// on the policy's platform: `(member, pointer, property)`. Unknown keys are MAM006's.
+/// on the policy's platform, and the JSON Pointer of the settings mapping (build a setting's
+/// pointer with `push_pointer` only when reporting it). Unknown keys are MAM006's.
 pub(crate) fn known_settings<'e>(
     cx: &Context<'_, '_>,
     entity: &crate::model::Entity<'e>,
-) -> Vec<(
-    &'e crate::syntax::Member,
+) -> (
     String,
-    &'static crate::model::properties::Property,
-)> {
+    Vec<(
+        &'e crate::syntax::Member,
+        &'static crate::model::properties::Property,
+    )>,
+) {
     if entity.kind != crate::model::Kind::AppProtectionPolicy {
-        return Vec::new();
+        return (String::new(), Vec::new());
     }
     let (Some(platform), Some(settings)) = (cx.workspace.platform(entity), entity.settings())
     else {
-        return Vec::new();
+        return (String::new(), Vec::new());
     };
-    settings
-        .members()
-        .filter_map(|(member, pointer)| {
-            let property = crate::model::properties::PROPERTIES.get(platform, &member.key)?;
-            Some((member, pointer, property))
+    let members = settings
+        .node
+        .as_object()
+        .unwrap_or(&[])
+        .iter()
+        .filter_map(|member| {
+            Some((
+                member,
+                crate::model::properties::PROPERTIES.get(platform, &member.key)?,
+            ))
         })
-        .collect()
+        .collect();
+    (settings.pointer, members)
 }
 
 #[cfg(test)]

@@ -9,7 +9,7 @@ pub mod generate;
 mod map;
 pub mod patterns;
 
-use std::sync::LazyLock;
+use std::sync::{LazyLock, OnceLock};
 
 use jsonschema::{Draft, Validator};
 
@@ -82,29 +82,32 @@ pub fn names() -> Vec<String> {
 }
 
 struct Compiled {
-    stem: &'static str,
     schema: serde_json::Value,
     validator: Option<Validator>,
 }
 
-static COMPILED: LazyLock<Vec<Compiled>> = LazyLock::new(|| {
+/// Each schema is compiled on first use only: a single-file run (a pre-commit hook) pays for
+/// the one schema it needs.
+static COMPILED: LazyLock<Vec<(&'static str, OnceLock<Compiled>)>> = LazyLock::new(|| {
     EMBEDDED
         .iter()
-        .map(|(stem, text)| {
-            let schema: serde_json::Value = serde_json::from_str(text).unwrap_or_default();
-            // Embedded schemas are tested to compile; a failure would disable only this check.
-            let validator = jsonschema::options()
-                .with_draft(Draft::Draft202012)
-                .build(&schema)
-                .ok();
-            Compiled {
-                stem,
-                schema,
-                validator,
-            }
-        })
+        .map(|(stem, _)| (*stem, OnceLock::new()))
         .collect()
 });
+
+fn compiled(stem: &str) -> Option<&'static Compiled> {
+    let (index, (_, cell)) = COMPILED.iter().enumerate().find(|(_, (s, _))| *s == stem)?;
+    Some(cell.get_or_init(|| {
+        let text = EMBEDDED.get(index).map_or("{}", |(_, text)| *text);
+        let schema: serde_json::Value = serde_json::from_str(text).unwrap_or_default();
+        // Embedded schemas are tested to compile; a failure would disable only this check.
+        let validator = jsonschema::options()
+            .with_draft(Draft::Draft202012)
+            .build(&schema)
+            .ok();
+        Compiled { schema, validator }
+    }))
+}
 
 /// Validates one entity against its schema and reports MAM006/MAM007.
 pub fn check(entity: &Entity<'_>, platform: Option<Platform>, out: &mut Vec<Diagnostic>) {
@@ -116,13 +119,17 @@ pub fn check(entity: &Entity<'_>, platform: Option<Platform>, out: &mut Vec<Diag
     } else {
         entity.kind.schema_stem().to_owned()
     };
-    let Some(compiled) = COMPILED.iter().find(|c| c.stem == stem) else {
+    let Some(compiled) = compiled(&stem) else {
         return;
     };
     let Some(validator) = &compiled.validator else {
         return;
     };
     let instance = entity.root.to_json();
+    // Most documents are valid; `is_valid` stops at the first error and allocates none.
+    if validator.is_valid(&instance) {
+        return;
+    }
     let mut found = Vec::new();
     for error in validator.iter_errors(&instance) {
         map::report(entity, platform, &compiled.schema, &error, &mut found);
@@ -153,11 +160,10 @@ mod tests {
                 "schemas/{stem}.schema.json is stale: run `MAMLINT_UPDATE_GENERATED=1 cargo test` and commit"
             );
         }
-        for compiled in COMPILED.iter() {
+        for (stem, _) in EMBEDDED {
             assert!(
-                compiled.validator.is_some(),
-                "{} does not compile",
-                compiled.stem
+                compiled(stem).is_some_and(|c| c.validator.is_some()),
+                "{stem} does not compile"
             );
         }
     }

@@ -200,6 +200,34 @@ impl Node {
     }
 }
 
+impl Node {
+    /// Calls `visit` for every mapping below and including this one, with its pointer. Like
+    /// [`Node::walk`], but builds no pointer for scalars, which most nodes are.
+    pub fn walk_mappings<'a>(&'a self, base: &str, mut visit: impl FnMut(&str, &'a [Member])) {
+        let mut stack: Vec<(String, &'a Node)> = vec![(base.to_owned(), self)];
+        while let Some((pointer, node)) = stack.pop() {
+            match &node.value {
+                Value::Array(items) => {
+                    for (i, item) in items.iter().enumerate().rev() {
+                        if matches!(item.value, Value::Array(_) | Value::Object(_)) {
+                            stack.push((format!("{pointer}/{i}"), item));
+                        }
+                    }
+                }
+                Value::Object(members) => {
+                    visit(&pointer, members);
+                    for m in members.iter().rev() {
+                        if matches!(m.value.value, Value::Array(_) | Value::Object(_)) {
+                            stack.push((push_pointer(&pointer, &m.key), &m.value));
+                        }
+                    }
+                }
+                _ => {}
+            }
+        }
+    }
+}
+
 /// What is at a position of a document: a mapping key or a value, with its JSON Pointer.
 #[derive(Debug)]
 pub enum Hit<'a> {
