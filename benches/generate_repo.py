@@ -44,18 +44,39 @@ ATLASSIAN = [JIRA, CONFLUENCE]
 
 # Microsoft apps that often share a policy with the Atlassian apps.
 MICROSOFT_APPS = {
-    "ios": ["com.microsoft.Office.Outlook", "com.microsoft.skype.teams", "com.microsoft.msedge"],
-    "android": ["com.microsoft.office.outlook", "com.microsoft.teams", "com.microsoft.emmx"],
+    "ios": [
+        "com.microsoft.Office.Outlook",
+        "com.microsoft.skype.teams",
+        "com.microsoft.msedge",
+    ],
+    "android": [
+        "com.microsoft.office.outlook",
+        "com.microsoft.teams",
+        "com.microsoft.emmx",
+    ],
 }
 EDGE = {"ios": "com.microsoft.msedge", "android": "com.microsoft.emmx"}
 
 PLATFORM_LABEL = {"ios": "iOS", "android": "Android"}
-GRAPH_TYPE = {"ios": "iosManagedAppProtection", "android": "androidManagedAppProtection"}
+GRAPH_TYPE = {
+    "ios": "iosManagedAppProtection",
+    "android": "androidManagedAppProtection",
+}
 ID_KEY = {"ios": "bundleId", "android": "packageId"}
 
 BUSINESS_UNITS = [
-    "finance", "engineering", "sales", "marketing", "support", "legal",
-    "hr", "operations", "research", "design", "security", "field-services",
+    "finance",
+    "engineering",
+    "sales",
+    "marketing",
+    "support",
+    "legal",
+    "hr",
+    "operations",
+    "research",
+    "design",
+    "security",
+    "field-services",
 ]
 REGIONS = ["emea", "amer", "apac", "latam", "anz", "india"]
 TENANTS = [
@@ -145,7 +166,9 @@ class Gen:
             domains = []
             for d in range(1 + i % 3):
                 domain = "acme.com" if (i, d) == (0, 0) else f"{name}-{d}.example.com"
-                domains.append({"name": domain, "tenant": tenants[(i + d) % len(tenants)]})
+                domains.append(
+                    {"name": domain, "tenant": tenants[(i + d) % len(tenants)]}
+                )
             orgs.append({"name": name, "domains": domains})
             lines = [
                 "# The Atlassian organization, as set up in Atlassian Administration.",
@@ -171,7 +194,9 @@ class Gen:
     def entra_tenants(self, tenants: list[str], orgs: list[dict]) -> None:
         for index, name in enumerate(tenants):
             cloud = TENANTS[index][1]
-            domains = [d["name"] for o in orgs for d in o["domains"] if d["tenant"] == name]
+            domains = [
+                d["name"] for o in orgs for d in o["domains"] if d["tenant"] == name
+            ]
             lines = [
                 f"# Entra tenant {name}: admin consent for Jira Cloud and Confluence Cloud.",
                 "apiVersion: mamlint/v1",
@@ -227,7 +252,9 @@ class Gen:
                     "  apps: [opsgenie]",
                     "  users: specific",
                 ]
-            self.write(f"atlassian/mobile-app-policies/{name}.yaml", "\n".join(body) + "\n")
+            self.write(
+                f"atlassian/mobile-app-policies/{name}.yaml", "\n".join(body) + "\n"
+            )
 
     def settings(self, platform: str) -> list[tuple[str, object, str | None]]:
         """20-30 (key, value, comment) settings for a platform, in Graph's value encoding.
@@ -236,12 +263,24 @@ class Gen:
         r = self.rng
         pin = r.random() < 0.9
         s: list[tuple[str, object, str | None]] = [
-            ("allowedInboundDataTransferSources", self.pick(["managedApps", "managedApps", "allApps"]), "section:Data protection"),
+            (
+                "allowedInboundDataTransferSources",
+                self.pick(["managedApps", "managedApps", "allApps"]),
+                "section:Data protection",
+            ),
             ("allowedOutboundDataTransferDestinations", "managedApps", None),
-            ("allowedOutboundClipboardSharingLevel", self.pick(["managedAppsWithPasteIn", "managedApps", "blocked"]), None),
+            (
+                "allowedOutboundClipboardSharingLevel",
+                self.pick(["managedAppsWithPasteIn", "managedApps", "blocked"]),
+                None,
+            ),
             ("dataBackupBlocked", True, None),
             ("saveAsBlocked", True, None),
-            ("allowedDataStorageLocations", ["oneDriveForBusiness", "sharePoint"], None),
+            (
+                "allowedDataStorageLocations",
+                ["oneDriveForBusiness", "sharePoint"],
+                None,
+            ),
             ("printBlocked", r.random() < 0.8, None),
             ("contactSyncBlocked", r.random() < 0.7, None),
             ("managedBrowserToOpenLinksRequired", True, None),
@@ -250,26 +289,50 @@ class Gen:
         ]
         if pin:
             s += [
-                ("pinCharacterSet", self.pick(["numeric", "alphanumericAndSymbol"]), None),
+                (
+                    "pinCharacterSet",
+                    self.pick(["numeric", "alphanumericAndSymbol"]),
+                    None,
+                ),
                 ("minimumPinLength", self.pick([4, 6, 6, 8]), None),
                 ("simplePinBlocked", True, None),
                 ("maximumPinRetries", self.pick([5, 5, 10]), None),
                 ("periodBeforePinReset", self.pick(["P90D", "P365D"]), None),
-                ("appActionIfMaximumPinRetriesExceeded", self.pick(["block", "wipe"]), None),
+                (
+                    "appActionIfMaximumPinRetriesExceeded",
+                    self.pick(["block", "wipe"]),
+                    None,
+                ),
                 ("previousPinBlockCount", self.pick([0, 3, 5]), None),
             ]
         s += [
             ("organizationalCredentialsRequired", False, None),
-            ("periodOnlineBeforeAccessCheck", self.pick(DURATIONS_ONLINE), "section:Conditional launch"),
+            (
+                "periodOnlineBeforeAccessCheck",
+                self.pick(DURATIONS_ONLINE),
+                "section:Conditional launch",
+            ),
             ("periodOfflineBeforeAccessCheck", self.pick(DURATIONS_OFFLINE), None),
             ("periodOfflineBeforeWipeIsEnforced", self.pick(DURATIONS_WIPE), None),
-            ("maximumAllowedDeviceThreatLevel", self.pick(["secured", "low", "notConfigured"]), None),
+            (
+                "maximumAllowedDeviceThreatLevel",
+                self.pick(["secured", "low", "notConfigured"]),
+                None,
+            ),
             ("mobileThreatDefenseRemediationAction", "block", None),
-            ("notificationRestriction", self.pick(["allow", "blockOrganizationalData"]), None),
+            (
+                "notificationRestriction",
+                self.pick(["allow", "blockOrganizationalData"]),
+                None,
+            ),
         ]
         if platform == "ios":
             s += [
-                ("appDataEncryptionType", self.pick(["whenDeviceLocked", "whenDeviceLockedExceptOpenFiles"]), None),
+                (
+                    "appDataEncryptionType",
+                    self.pick(["whenDeviceLocked", "whenDeviceLockedExceptOpenFiles"]),
+                    None,
+                ),
                 ("faceIdBlocked", False, None),
                 ("minimumRequiredOsVersion", self.pick(IOS_VERSIONS), None),
                 ("minimumWarningOsVersion", "17.4", None),
@@ -279,7 +342,11 @@ class Gen:
                 ("protectInboundDataFromUnknownSources", r.random() < 0.3, None),
                 ("genmojiConfigurationState", "blocked", None),
                 ("writingToolsConfigurationState", "blocked", None),
-                ("screenCaptureConfigurationState", self.pick(["blocked", "notBlocked"]), None),
+                (
+                    "screenCaptureConfigurationState",
+                    self.pick(["blocked", "notBlocked"]),
+                    None,
+                ),
             ]
         else:
             s += [
@@ -289,17 +356,40 @@ class Gen:
                 ("minimumRequiredOsVersion", self.pick(ANDROID_VERSIONS), None),
                 ("minimumRequiredPatchVersion", self.pick(PATCH_LEVELS), None),
                 ("minimumWarningAppVersion", self.pick(APP_VERSIONS), None),
-                ("connectToVpnOnLaunch", False, "Atlassian apps do not support Tunnel on app launch"),
-                ("requiredAndroidSafetyNetDeviceAttestationType", "basicIntegrityAndDeviceCertification", None),
-                ("appActionIfAndroidSafetyNetDeviceAttestationFailed", self.pick(ACTIONS[:2]), None),
-                ("requiredAndroidSafetyNetEvaluationType", self.pick(["basic", "hardwareBacked"]), None),
+                (
+                    "connectToVpnOnLaunch",
+                    False,
+                    "Atlassian apps do not support Tunnel on app launch",
+                ),
+                (
+                    "requiredAndroidSafetyNetDeviceAttestationType",
+                    "basicIntegrityAndDeviceCertification",
+                    None,
+                ),
+                (
+                    "appActionIfAndroidSafetyNetDeviceAttestationFailed",
+                    self.pick(ACTIONS[:2]),
+                    None,
+                ),
+                (
+                    "requiredAndroidSafetyNetEvaluationType",
+                    self.pick(["basic", "hardwareBacked"]),
+                    None,
+                ),
                 ("keyboardsRestricted", False, None),
                 ("deviceLockRequired", r.random() < 0.5, None),
             ]
         # Trim optional settings so policies vary between 20 and 30 settings.
         keep = r.randint(20, 30)
-        protected = {"pinRequired", "periodOnlineBeforeAccessCheck", "periodOfflineBeforeAccessCheck", "periodOfflineBeforeWipeIsEnforced",
-                     "minimumRequiredOsVersion", "connectToVpnOnLaunch", "allowedInboundDataTransferSources"}
+        protected = {
+            "pinRequired",
+            "periodOnlineBeforeAccessCheck",
+            "periodOfflineBeforeAccessCheck",
+            "periodOfflineBeforeWipeIsEnforced",
+            "minimumRequiredOsVersion",
+            "connectToVpnOnLaunch",
+            "allowedInboundDataTransferSources",
+        }
         while len(s) > keep:
             idx = r.randrange(len(s))
             if s[idx][0] not in protected:
@@ -354,12 +444,16 @@ class Gen:
                 f"  displayName: Atlassian apps ({PLATFORM_LABEL[platform]}) - {bu} {region.upper()} {seq:05d}",
             ]
             if self.rng.random() < 0.6:
-                lines.append(f"  description: Jira and Confluence for {bu} users in {region.upper()}, managed by Intune.")
+                lines.append(
+                    f"  description: Jira and Confluence for {bu} users in {region.upper()}, managed by Intune."
+                )
             lines.append("  appGroupType: selectedPublicApps")
             lines.append("  apps:")
             lines.extend(f"    - {app}" for app in self.apps_for(platform, i))
             lines.append("  assignments:")
-            lines.append(f"    include: [{', '.join(include)}]   # sg-{bu}-{region}-mobile")
+            lines.append(
+                f"    include: [{', '.join(include)}]   # sg-{bu}-{region}-mobile"
+            )
             if exclude:
                 lines.append(f"    exclude: [{exclude[0]}]   # sg-break-glass")
             lines.append("  settings:")
@@ -392,7 +486,7 @@ class Gen:
                 "description": f"Exported from the {tenant} tenant with $expand=apps,assignments.",
                 "createdDateTime": "2026-01-05T08:00:00Z",
                 "lastModifiedDateTime": f"{month}-12T14:30:00Z",
-                "version": f"\"{1 + i % 9}\"",
+                "version": f'"{1 + i % 9}"',
                 "roleScopeTagIds": ["0"],
                 "isAssigned": True,
                 "appGroupType": "selectedPublicApps",
@@ -415,11 +509,16 @@ class Gen:
                 for app in apps
             ]
             doc["assignments@odata.context"] = f"{base}('{policy_id}')/assignments"
-            groups = self.rng.sample(self.tenant_groups[tenant][:8], self.rng.randint(1, 2))
+            groups = self.rng.sample(
+                self.tenant_groups[tenant][:8], self.rng.randint(1, 2)
+            )
             doc["assignments"] = [
                 {
                     "id": f"{g}_incl",
-                    "target": {"@odata.type": "#microsoft.graph.groupAssignmentTarget", "groupId": g},
+                    "target": {
+                        "@odata.type": "#microsoft.graph.groupAssignmentTarget",
+                        "groupId": g,
+                    },
                 }
                 for g in groups
             ]
@@ -438,7 +537,9 @@ class Gen:
             if tunnel:
                 # Tunnel for MAM is fine for Edge; Atlassian apps stay out of this one.
                 name = f"{bu}-edge-tunnel-{platform}-{i:05d}"
-                display = f"Tunnel for MAM (Edge, {PLATFORM_LABEL[platform]}) - {bu} {i:05d}"
+                display = (
+                    f"Tunnel for MAM (Edge, {PLATFORM_LABEL[platform]}) - {bu} {i:05d}"
+                )
                 apps = [EDGE[platform]]
                 settings = {
                     "com.microsoft.intune.mam.managedbrowser.TunnelAvailable.IntuneMAMOnly": "true",
@@ -447,7 +548,9 @@ class Gen:
                 header = "# Tunnel for MAM is fine for Edge; the Atlassian apps stay out of this configuration."
             else:
                 name = f"{bu}-atlassian-config-{platform}-{i:05d}"
-                display = f"Atlassian apps config ({PLATFORM_LABEL[platform]}) - {bu} {i:05d}"
+                display = (
+                    f"Atlassian apps config ({PLATFORM_LABEL[platform]}) - {bu} {i:05d}"
+                )
                 apps = [JIRA[platform], CONFLUENCE[platform]]
                 settings = {
                     "IntuneMAMAllowedAccounts": "{{userprincipalname}}",
@@ -477,13 +580,19 @@ class Gen:
                     lines.append(f"    {key}: {json.dumps(value)}")
             lines.append("  assignments:")
             lines.append(f"    include: [{groups[0]}]")
-            self.write(f"intune/app-configuration/{bu}/{name}.yaml", "\n".join(lines) + "\n")
+            self.write(
+                f"intune/app-configuration/{bu}/{name}.yaml", "\n".join(lines) + "\n"
+            )
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("dir", help="output directory (created; must be empty if it exists)")
-    parser.add_argument("-n", "--files", type=int, default=10000, help="number of files (default 10000)")
+    parser.add_argument(
+        "dir", help="output directory (created; must be empty if it exists)"
+    )
+    parser.add_argument(
+        "-n", "--files", type=int, default=10000, help="number of files (default 10000)"
+    )
     parser.add_argument("--seed", type=int, default=1, help="random seed (default 1)")
     args = parser.parse_args()
     if os.path.isdir(args.dir) and os.listdir(args.dir):
