@@ -94,7 +94,7 @@ impl Client {
         while let Ok(message) = self
             .connection
             .receiver
-            .recv_timeout(Duration::from_millis(700))
+            .recv_timeout(Duration::from_millis(1500))
         {
             if let Message::Notification(n) = message
                 && n.method == "textDocument/publishDiagnostics"
