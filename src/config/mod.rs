@@ -184,37 +184,23 @@ impl Config {
         let mut next = Some(path);
         while let Some(file) = next.take() {
             if chain.iter().any(|(p, ..)| *p == file) {
-                let (_, raw, source) =
-                    chain.last().map_or((PathBuf::new(), None, 0), |(p, r, s)| {
-                        (p.clone(), r.extend.as_ref(), *s)
-                    });
-                if let Some(extend) = raw {
-                    config.sources[source].errors.push(ConfigError {
-                        span: span_of(extend),
-                        message: format!("`extend` makes a cycle back to {}", display_path(&file)),
-                        help: Some("remove one of the `extend` keys".to_owned()),
-                    });
-                }
+                let message = format!("`extend` makes a cycle back to {}", display_path(&file));
+                config.error_at_extend(
+                    &chain,
+                    message,
+                    Some("remove one of the `extend` keys".to_owned()),
+                );
                 break;
             }
             let text = match std::fs::read(&file) {
                 Ok(bytes) => String::from_utf8_lossy(&bytes).into_owned(),
                 Err(error) if chain.is_empty() => return Err(error),
                 Err(error) => {
-                    let (_, raw, source) =
-                        chain.last().map_or((PathBuf::new(), None, 0), |(p, r, s)| {
-                            (p.clone(), r.extend.as_ref(), *s)
-                        });
-                    if let Some(extend) = raw {
-                        config.sources[source].errors.push(ConfigError {
-                            span: span_of(extend),
-                            message: format!(
-                                "cannot read the extended file {}: {error}",
-                                display_path(&file)
-                            ),
-                            help: None,
-                        });
-                    }
+                    let message = format!(
+                        "cannot read the extended file {}: {error}",
+                        display_path(&file)
+                    );
+                    config.error_at_extend(&chain, message, None);
                     break;
                 }
             };
@@ -250,6 +236,21 @@ impl Config {
             config.apply(raw, source, &dir);
         }
         Ok(config)
+    }
+
+    /// Reports a problem with the file an `extend` points to, at that `extend` key.
+    fn error_at_extend(
+        &mut self,
+        chain: &[(PathBuf, RawConfig, usize)],
+        message: String,
+        help: Option<String>,
+    ) {
+        if let Some((_, raw, source)) = chain.last()
+            && let Some(extend) = &raw.extend
+        {
+            let span = span_of(extend);
+            self.error(*source, span, message, help);
+        }
     }
 
     fn error(&mut self, source: usize, span: Span, message: String, help: Option<String>) {
@@ -552,6 +553,18 @@ mod tests {
             "{}",
             error.message
         );
+    }
+
+    #[test]
+    fn a_missing_extended_file_is_reported_at_the_extend_key() {
+        let dir = tempfile::tempdir().unwrap();
+        let text = "fail-level = \"warning\"\nextend = \"../nowhere.toml\"\n";
+        let path = write(dir.path(), "mamlint.toml", text);
+        let config = Config::load(&path).unwrap();
+        let error = &config.sources[0].errors[0];
+        assert_eq!(&text[error.span.range()], "\"../nowhere.toml\"");
+        assert!(error.message.starts_with("cannot read the extended file"), "{}", error.message);
+        assert_eq!(config.fail_level, Some(Severity::Warning), "the file's own settings still apply");
     }
 
     #[test]
