@@ -563,8 +563,16 @@ mod tests {
         let config = Config::load(&path).unwrap();
         let error = &config.sources[0].errors[0];
         assert_eq!(&text[error.span.range()], "\"../nowhere.toml\"");
-        assert!(error.message.starts_with("cannot read the extended file"), "{}", error.message);
-        assert_eq!(config.fail_level, Some(Severity::Warning), "the file's own settings still apply");
+        assert!(
+            error.message.starts_with("cannot read the extended file"),
+            "{}",
+            error.message
+        );
+        assert_eq!(
+            config.fail_level,
+            Some(Severity::Warning),
+            "the file's own settings still apply"
+        );
     }
 
     #[test]
