@@ -3,18 +3,21 @@
 //! Rules produce [`Diagnostic`]s; reporters (`report/`) render them. A diagnostic refers to
 //! files by index into the run's file list and to text by [`Span`], so it is cheap to build
 //! and independent of the output format.
+//!
+//! This is the vocabulary every stage speaks ([`Severity`], [`FileId`], [`Location`],
+//! [`RuleMeta`]); it depends on nothing but `syntax` (for [`Span`]), so that any stage may
+//! use it without a cycle.
 
 use std::fmt;
 
 use serde::Serialize;
 
-use crate::rules::RuleMeta;
 use crate::syntax::Span;
 
 /// Index of a file in the run's file list.
 pub type FileId = usize;
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, clap::ValueEnum)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Severity {
     Info,
@@ -23,6 +26,14 @@ pub enum Severity {
 }
 
 impl Severity {
+    pub const ALL: [Severity; 3] = [Severity::Info, Severity::Warning, Severity::Error];
+
+    /// The severity named `error`, `warning` or `info` (in `mamlint.toml` and on the command
+    /// line).
+    pub fn from_key(key: &str) -> Option<Severity> {
+        Severity::ALL.into_iter().find(|s| s.as_str() == key)
+    }
+
     pub fn as_str(self) -> &'static str {
         match self {
             Severity::Info => "info",
@@ -35,6 +46,40 @@ impl Severity {
 impl fmt::Display for Severity {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.as_str())
+    }
+}
+
+/// What a rule is, independent of any finding.
+#[derive(Debug, PartialEq, Eq)]
+pub struct RuleMeta {
+    pub code: &'static str,
+    /// Kebab-case name of the problem, e.g. `platform-mismatch`.
+    pub name: &'static str,
+    pub severity: Severity,
+    /// One line for tables and SARIF short descriptions.
+    pub summary: &'static str,
+    /// The rule's doc comment, in Markdown.
+    pub docs: &'static str,
+}
+
+impl RuleMeta {
+    /// The doc comment with rustdoc's leading space removed from each line.
+    pub fn documentation(&self) -> String {
+        self.docs
+            .lines()
+            .map(|l| l.strip_prefix(' ').unwrap_or(l))
+            .collect::<Vec<_>>()
+            .join("\n")
+    }
+
+    /// A section of the documentation by heading (`Example`, `Fix`, ...).
+    pub fn section(&self, heading: &str) -> Option<String> {
+        let docs = self.documentation();
+        let marker = format!("## {heading}\n");
+        let start = docs.find(&marker)? + marker.len();
+        let rest = &docs[start..];
+        let end = rest.find("\n## ").map_or(rest.len(), |i| i + 1);
+        Some(rest[..end].trim().to_owned())
     }
 }
 

@@ -104,6 +104,37 @@ fn plan(outcome: &Outcome, unsafe_fixes: bool) -> (BTreeMap<usize, Vec<&Edit>>, 
     (planned, applied)
 }
 
+/// Replaces a file's contents without a moment where it is half written: the bytes go to a
+/// temporary file beside it, which takes the original's permissions and is renamed over it.
+pub fn write_atomically(path: &str, bytes: &[u8]) -> std::io::Result<()> {
+    use std::io::Write as _;
+    let target = std::path::Path::new(path);
+    let permissions = std::fs::metadata(target)?.permissions();
+    let dir = target
+        .parent()
+        .filter(|d| !d.as_os_str().is_empty())
+        .unwrap_or(std::path::Path::new("."));
+    let name = target
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let temp = dir.join(format!(".{name}.mamlint-{}.tmp", std::process::id()));
+    let written = (|| {
+        let mut file = std::fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .open(&temp)?;
+        file.write_all(bytes)?;
+        file.sync_all()?;
+        std::fs::set_permissions(&temp, permissions)?;
+        std::fs::rename(&temp, target)
+    })();
+    if written.is_err() {
+        let _ = std::fs::remove_file(&temp);
+    }
+    written
+}
+
 /// Checks, fixes and re-checks in memory until nothing is left to fix.
 pub fn run(inputs: Vec<Input>, settings: &Settings, unsafe_fixes: bool) -> FixOutcome {
     // Read everything once; later rounds lint the fixed text from memory.

@@ -7,7 +7,8 @@ use rayon::prelude::*;
 use crate::config::{ApiVersion, Config};
 use crate::diagnostic::{Diagnostic, FileId, Severity};
 use crate::model::{Role, Workspace, WorkspaceFile, classify_file};
-use crate::rules::{Context, RULES, RuleMeta};
+use crate::rules::{Context, RULES};
+use crate::selection::Selection;
 use crate::suppress;
 use crate::syntax::{self, Encoding, Format, LoadedFile, ParsedFile, SourceFile};
 use crate::walk::Candidate;
@@ -59,47 +60,6 @@ impl Input {
             bytes: Bytes::Memory(bytes.into()),
             role: Role::Checked,
         }
-    }
-}
-
-/// Which rules report: `--select` and `--ignore` by code, code prefix (`MAM3`) or name.
-#[derive(Clone, Debug, Default)]
-pub struct Selection {
-    pub select: Vec<String>,
-    pub ignore: Vec<String>,
-}
-
-impl Selection {
-    /// Whether a pattern (code, prefix, name or `ALL`) names this rule.
-    pub fn matches(pattern: &str, meta: &RuleMeta) -> bool {
-        let pattern = pattern.trim();
-        meta.name.eq_ignore_ascii_case(pattern)
-            || (!pattern.is_empty()
-                && meta
-                    .code
-                    .to_ascii_uppercase()
-                    .starts_with(&pattern.to_ascii_uppercase()))
-            || pattern.eq_ignore_ascii_case("ALL")
-    }
-
-    /// Whether a pattern names any rule.
-    pub fn is_known_pattern(pattern: &str) -> bool {
-        RULES.iter().any(|r| Self::matches(pattern, r.meta()))
-    }
-
-    pub fn enabled(&self, meta: &RuleMeta) -> bool {
-        let selected = self.select.is_empty() || self.select.iter().any(|p| Self::matches(p, meta));
-        selected && !self.ignore.iter().any(|p| Self::matches(p, meta))
-    }
-
-    /// Patterns that match no rule, for a usage error.
-    pub fn unknown_patterns(&self) -> Vec<&str> {
-        self.select
-            .iter()
-            .chain(&self.ignore)
-            .map(String::as_str)
-            .filter(|p| !Self::is_known_pattern(p))
-            .collect()
     }
 }
 
@@ -271,14 +231,11 @@ pub fn sort_files(files: &mut Vec<WorkspaceFile>) {
     files.dedup_by(|later, earlier| later.loaded.source.path == earlier.loaded.source.path);
 }
 
-/// Checks the inputs. Files are read, parsed and checked in parallel; the result is the same
+/// Checks the inputs (resolved by `project`, which has already left out excluded files).
+/// Files are read, parsed and checked in parallel; the result is the same
 /// whatever the thread count.
 pub fn run(inputs: Vec<Input>, settings: &Settings) -> Outcome {
     let config = settings.config.as_ref();
-    let inputs: Vec<Input> = inputs
-        .into_iter()
-        .filter(|i| config.is_none_or(|c| !c.is_excluded(&i.candidate.path)))
-        .collect();
     let loaded: Vec<Loaded> = inputs.into_par_iter().map(load).collect();
     let mut files = config_files(config);
     let mut skipped = Vec::new();

@@ -10,12 +10,12 @@
 
 use crate::config::{Date, Suppression};
 use crate::diagnostic::{Diagnostic, FileId, Location};
-use crate::lint::Selection;
 use crate::model::{Role, WorkspaceFile};
 use crate::rules::{
     Context, ExpiredSuppression, InvalidConfiguration, ParseError, RuleMeta,
     SuppressionWithoutReason, UnusedSuppression,
 };
+use crate::selection::Selection;
 use crate::syntax::Span;
 
 /// Findings no suppression can hide.
@@ -195,9 +195,8 @@ fn config_relevant(entry: &Suppression, files: &[WorkspaceFile]) -> bool {
 }
 
 fn names_enabled(codes: &[String], selection: &Selection) -> bool {
-    crate::rules::RULES
+    crate::rules::metas()
         .iter()
-        .map(|r| r.meta())
         .any(|m| selection.enabled(m) && codes.iter().any(|c| Selection::matches(c, m)))
 }
 
@@ -334,7 +333,7 @@ fn report_suppression(
     }
     let unknown: Vec<&String> = codes
         .iter()
-        .filter(|c| !Selection::is_known_pattern(c))
+        .filter(|c| !Selection::is_known_pattern(c, crate::rules::metas()))
         .collect();
     if !unknown.is_empty() {
         let names = unknown

@@ -1,19 +1,21 @@
 //! `mamlint check`.
 
-use std::io::{IsTerminal, Read, Write};
-use std::path::{Path, PathBuf};
+use std::io::{IsTerminal, Write};
+use std::path::PathBuf;
 
 use anyhow::Context as _;
 use clap::Args;
 
+use super::args::{self, ConfigArgs, SeverityArg};
 use super::exit;
 use crate::baseline::Baseline;
-use crate::config::{self, Config};
 use crate::diagnostic::Severity;
 use crate::fix;
-use crate::lint::{self, Input, Outcome, Selection, Settings};
+use crate::lint::{self, Outcome};
+use crate::project::Project;
 use crate::report::{self, Format, HumanOptions};
-use crate::walk;
+use crate::rules;
+use crate::selection::Selection;
 
 #[derive(Debug, Args)]
 #[command(rename_all = "kebab-case")]
@@ -33,7 +35,7 @@ pub struct CheckArgs {
     /// Exit with 1 when a finding is at or above this severity (default: `fail-level` from
     /// mamlint.toml, else error).
     #[arg(long, value_enum, help_heading = "Output")]
-    pub fail_level: Option<Severity>,
+    pub fail_level: Option<SeverityArg>,
 
     /// Exit with 0 even when there are findings (usage and read errors still exit with 2).
     #[arg(long, help_heading = "Output")]
@@ -58,13 +60,8 @@ pub struct CheckArgs {
     )]
     pub ignore: Vec<String>,
 
-    /// Use this configuration file instead of the closest mamlint.toml.
-    #[arg(long, value_name = "FILE", help_heading = "Configuration")]
-    pub config: Option<PathBuf>,
-
-    /// Ignore every mamlint.toml.
-    #[arg(long, conflicts_with = "config", help_heading = "Configuration")]
-    pub no_config: bool,
+    #[command(flatten)]
+    pub config: ConfigArgs,
 
     /// Apply safe fixes in place (comments, key order, quoting and line endings are kept), then
     /// report what is left.
@@ -135,8 +132,9 @@ fn parse_outputs(specs: &[String]) -> Result<Vec<Output>, String> {
             Some(_) => return Err(format!("`--format {spec}` names no file after `=`")),
             None => (spec, None),
         };
-        let format = <Format as clap::ValueEnum>::from_str(name, true).map_err(|_| {
-            format!("unknown format `{name}`; formats: human, json, sarif, github, junit")
+        let format = Format::from_name(name).ok_or_else(|| {
+            let names: Vec<&str> = Format::ALL.iter().map(|f| f.name()).collect();
+            format!("unknown format `{name}`; formats: {}", names.join(", "))
         })?;
         outputs.push(Output { format, file });
     }
@@ -147,28 +145,6 @@ fn parse_outputs(specs: &[String]) -> Result<Vec<Output>, String> {
         );
     }
     Ok(outputs)
-}
-
-fn load_config(args: &CheckArgs) -> anyhow::Result<Option<Config>> {
-    if args.no_config {
-        return Ok(None);
-    }
-    let path = match &args.config {
-        Some(path) => Some(path.clone()),
-        None => {
-            config::discover(&std::env::current_dir().context("reading the working directory")?)
-        }
-    };
-    path.map(|p| Config::load(&p).with_context(|| format!("reading configuration {}", p.display())))
-        .transpose()
-}
-
-fn display(path: &Path) -> String {
-    let cwd = std::env::current_dir().unwrap_or_default();
-    path.strip_prefix(&cwd)
-        .unwrap_or(path)
-        .to_string_lossy()
-        .into_owned()
 }
 
 pub(super) fn run(args: CheckArgs) -> anyhow::Result<u8> {
@@ -183,7 +159,7 @@ pub(super) fn run(args: CheckArgs) -> anyhow::Result<u8> {
         select: args.select.clone(),
         ignore: args.ignore.clone(),
     };
-    let unknown = selection.unknown_patterns();
+    let unknown = selection.unknown_patterns(rules::metas());
     if !unknown.is_empty() {
         eprintln!(
             "error: no rule matches {}; see `mamlint rule --all`",
@@ -191,55 +167,24 @@ pub(super) fn run(args: CheckArgs) -> anyhow::Result<u8> {
         );
         return Ok(exit::ERROR);
     }
-    let config = load_config(&args)?;
-
-    let paths: Vec<String> = if !args.paths.is_empty() {
-        args.paths.clone()
-    } else if let Some(include) = config
-        .as_ref()
-        .map(|c| &c.include)
-        .filter(|i| !i.is_empty())
-    {
-        include.iter().map(|p| display(p)).collect()
-    } else {
-        vec![".".to_owned()]
+    if args.fix && args.paths.iter().any(|p| p == "-") {
+        eprintln!("error: --fix cannot write to standard input; use --diff");
+        return Ok(exit::ERROR);
+    }
+    let project = match args::open_project(&args.paths, &args.config, args.stdin_filename.clone()) {
+        Ok(project) => project,
+        Err(code) => return Ok(code),
     };
-    let mut inputs = Vec::new();
-    let mut read_errors = Vec::new();
-    if paths.iter().any(|p| p == "-") {
-        let mut bytes = Vec::new();
-        std::io::stdin()
-            .read_to_end(&mut bytes)
-            .context("reading standard input")?;
-        inputs.push(Input::memory(
-            args.stdin_filename
-                .clone()
-                .unwrap_or_else(|| "-".to_owned()),
-            bytes,
-        ));
-    }
-    let file_paths: Vec<String> = paths.iter().filter(|p| *p != "-").cloned().collect();
-    let (candidates, walk_errors) = walk::discover(&file_paths);
-    read_errors.extend(walk_errors);
-    inputs.extend(candidates.into_iter().map(Input::disk));
-    if let Some(config) = &config {
-        let context: Vec<String> = config.context.iter().map(|p| display(p)).collect();
-        let (candidates, errors) = walk::discover(&context);
-        read_errors.extend(errors);
-        inputs.extend(candidates.into_iter().map(|c| Input::context(c.path)));
-    }
-
     let fail_level = args
         .fail_level
-        .or(config.as_ref().and_then(|c| c.fail_level))
+        .map(Severity::from)
+        .or(project.config.as_ref().and_then(|c| c.fail_level))
         .unwrap_or(Severity::Error);
-    let settings = Settings { selection, config };
+    let settings = project.settings(selection);
     let stderr = &mut std::io::stderr().lock();
+    let Project { inputs, errors, .. } = project;
+    let mut read_errors = errors;
     let mut outcome = if args.fix || args.diff {
-        if args.fix && paths.iter().any(|p| p == "-") {
-            eprintln!("error: --fix cannot write to standard input; use --diff");
-            return Ok(exit::ERROR);
-        }
         let fixed = fix::run(inputs, &settings, args.unsafe_fixes);
         if args.diff {
             let mut out = std::io::stdout().lock();
@@ -252,14 +197,17 @@ pub(super) fn run(args: CheckArgs) -> anyhow::Result<u8> {
                 fixed.applied,
                 fixed.changed.len()
             )?;
-            return Ok(if fixed.changed.is_empty() {
-                exit::CLEAN
-            } else {
-                exit::FINDINGS
-            });
+            read_errors.extend(fixed.outcome.read_errors.iter().cloned());
+            args::print_read_errors(&read_errors);
+            return Ok(exit::code(exit::Status {
+                unreadable: !read_errors.is_empty(),
+                config_errors: fixed.outcome.has_config_errors(),
+                findings: !fixed.changed.is_empty(),
+                exit_zero: false,
+            }));
         }
         for changed in &fixed.changed {
-            std::fs::write(&changed.path, &changed.bytes)
+            fix::write_atomically(&changed.path, &changed.bytes)
                 .with_context(|| format!("writing {}", changed.path))?;
         }
         writeln!(
@@ -285,55 +233,17 @@ pub(super) fn run(args: CheckArgs) -> anyhow::Result<u8> {
             baseline.findings.len(),
             path.display()
         )?;
-        return Ok(if read_errors.is_empty() && !outcome.has_config_errors() {
-            exit::CLEAN
-        } else {
-            exit::ERROR
-        });
+        args::print_read_errors(&read_errors);
+        return Ok(exit::code(exit::Status {
+            unreadable: !read_errors.is_empty(),
+            config_errors: outcome.has_config_errors(),
+            findings: false,
+            exit_zero: true,
+        }));
     }
     if let Some(path) = &args.baseline {
-        let baseline = Baseline::read(path)?;
-        let before = outcome.diagnostics.len();
-        let stale = baseline.filter(&outcome.files, &mut outcome.diagnostics);
-        let hidden = before - outcome.diagnostics.len();
-        if !stale.is_empty() {
-            if args.prune_baseline {
-                baseline
-                    .pruned(&stale)
-                    .write(path)
-                    .with_context(|| format!("writing baseline {}", path.display()))?;
-                writeln!(
-                    stderr,
-                    "Pruned {} baseline entries that no longer match from {}.",
-                    stale.len(),
-                    path.display()
-                )?;
-            } else {
-                writeln!(
-                    stderr,
-                    "{} baseline entries no longer match a finding; remove them with --prune-baseline.",
-                    stale.len()
-                )?;
-            }
-            for entry in stale
-                .iter()
-                .filter(|_| args.verbose || !args.prune_baseline)
-            {
-                writeln!(
-                    stderr,
-                    "  stale: {} {} {}{} {}",
-                    entry.code, entry.file, entry.document, entry.pointer, entry.message
-                )?;
-            }
-        }
-        if hidden > 0 && !args.quiet {
-            writeln!(
-                stderr,
-                "{hidden} findings recorded in the baseline are not shown."
-            )?;
-        }
+        compare_with_baseline(&args, path, &mut outcome, stderr)?;
     }
-
     if args.verbose {
         for (path, reason) in &outcome.skipped {
             writeln!(stderr, "skipped {path}: {reason}")?;
@@ -342,23 +252,68 @@ pub(super) fn run(args: CheckArgs) -> anyhow::Result<u8> {
             writeln!(stderr, "note: {note}")?;
         }
     }
-    for error in &read_errors {
-        writeln!(stderr, "error: cannot read {error}")?;
-    }
+    args::print_read_errors(&read_errors);
     write_outputs(&outputs, &outcome, &args, stderr)?;
-    let failed = outcome.fails(fail_level);
-    let config_errors = outcome.has_config_errors();
+    let status = exit::Status {
+        unreadable: !read_errors.is_empty(),
+        config_errors: outcome.has_config_errors(),
+        findings: outcome.fails(fail_level),
+        exit_zero: args.exit_zero,
+    };
     // The process ends right after this: freeing every parsed tree one node at a time would
     // only delay the exit (about a tenth of a large run).
     std::mem::forget(outcome);
+    Ok(exit::code(status))
+}
 
-    Ok(if !read_errors.is_empty() || config_errors {
-        exit::ERROR
-    } else if failed && !args.exit_zero {
-        exit::FINDINGS
-    } else {
-        exit::CLEAN
-    })
+/// `--baseline`: hides the findings it records, reports (or prunes) entries that match none.
+fn compare_with_baseline(
+    args: &CheckArgs,
+    path: &std::path::Path,
+    outcome: &mut Outcome,
+    stderr: &mut dyn Write,
+) -> anyhow::Result<()> {
+    let baseline = Baseline::read(path)?;
+    let before = outcome.diagnostics.len();
+    let stale = baseline.filter(&outcome.files, &mut outcome.diagnostics);
+    let hidden = before - outcome.diagnostics.len();
+    if !stale.is_empty() {
+        if args.prune_baseline {
+            baseline
+                .pruned(&stale)
+                .write(path)
+                .with_context(|| format!("writing baseline {}", path.display()))?;
+            writeln!(
+                stderr,
+                "Pruned {} baseline entries that no longer match from {}.",
+                stale.len(),
+                path.display()
+            )?;
+        } else {
+            writeln!(
+                stderr,
+                "{} baseline entries no longer match a finding; remove them with --prune-baseline.",
+                stale.len()
+            )?;
+        }
+        for entry in stale
+            .iter()
+            .filter(|_| args.verbose || !args.prune_baseline)
+        {
+            writeln!(
+                stderr,
+                "  stale: {} {} {}{} {}",
+                entry.code, entry.file, entry.document, entry.pointer, entry.message
+            )?;
+        }
+    }
+    if hidden > 0 && !args.quiet {
+        writeln!(
+            stderr,
+            "{hidden} findings recorded in the baseline are not shown."
+        )?;
+    }
+    Ok(())
 }
 
 fn write_outputs(

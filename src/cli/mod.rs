@@ -2,6 +2,7 @@
 //! turns its arguments into a call to the library and an exit code; nothing here decides
 //! what is a finding.
 
+mod args;
 mod check;
 mod rollout;
 mod rule;
@@ -21,6 +22,31 @@ pub mod exit {
     pub const ERROR: u8 = 2;
     /// `plan`: there are changes to apply.
     pub const CHANGES_PENDING: u8 = 3;
+
+    /// What a checking run found, for its exit code.
+    #[derive(Clone, Copy, Debug, Default)]
+    pub struct Status {
+        /// A path or file could not be read.
+        pub unreadable: bool,
+        /// `mamlint.toml` has mistakes (MAM014).
+        pub config_errors: bool,
+        /// Something is at or above the fail level (for `--diff`: there is something to fix).
+        pub findings: bool,
+        /// `--exit-zero`: findings do not fail the run.
+        pub exit_zero: bool,
+    }
+
+    /// The one mapping from what a run found to its exit code: unreadable input and a broken
+    /// configuration are 2 in every mode, then findings are 1 unless `--exit-zero`.
+    pub fn code(status: Status) -> u8 {
+        if status.unreadable || status.config_errors {
+            ERROR
+        } else if status.findings && !status.exit_zero {
+            FINDINGS
+        } else {
+            CLEAN
+        }
+    }
 }
 
 #[derive(Debug, Parser)]

@@ -1,21 +1,21 @@
 //! `mamlint plan`, `apply` and `export`: the rollout commands (mamlint spec §7).
 
 use std::io::{IsTerminal, Write};
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use anyhow::Context as _;
 use clap::{Args, ValueEnum};
-use serde_json::Value;
 
+use super::args::{self, ConfigArgs};
 use super::exit;
-use crate::config::{self, Config};
 use crate::diagnostic::Severity;
-use crate::graph::{Client, Cloud, Credentials, Endpoints, Secret, ServiceError, atlassian};
-use crate::lint::{self, Input, Outcome, Settings};
-use crate::model::{Entity, Kind, Workspace};
-use crate::plan::{self, Consent, DomainFinding, Plan, TenantPlan, apply, export, render, state};
+use crate::graph::{Client, Credentials, Secret};
+use crate::lint::{self, Outcome};
+use crate::model::Workspace;
+use crate::plan::build::{self, Current, Options};
+use crate::plan::{Plan, apply, export, render, state};
 use crate::report::{self, Format, HumanOptions};
-use crate::walk;
+use crate::selection::Selection;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
 pub enum PlanFormat {
@@ -45,6 +45,8 @@ pub struct PlanArgs {
     /// Log every service call (never tokens) on standard error.
     #[arg(short, long)]
     pub verbose: bool,
+    #[command(flatten)]
+    pub config: ConfigArgs,
 }
 
 #[derive(Debug, Args)]
@@ -76,57 +78,30 @@ pub struct ExportArgs {
     pub from: Option<PathBuf>,
     #[arg(short, long)]
     pub verbose: bool,
+    #[command(flatten)]
+    pub config: ConfigArgs,
 }
 
-/// Checks the files, as `mamlint check` does; the outcome and whether it has errors.
-fn check(paths: &[String]) -> anyhow::Result<(Outcome, Option<Config>)> {
-    let config = config::discover(&std::env::current_dir()?)
-        .map(|p| Config::load(&p))
-        .transpose()?;
-    let paths: Vec<String> = if !paths.is_empty() {
-        paths.to_vec()
-    } else if let Some(include) = config
-        .as_ref()
-        .map(|c| &c.include)
-        .filter(|i| !i.is_empty())
-    {
-        include
-            .iter()
-            .map(|p| p.to_string_lossy().into_owned())
-            .collect()
-    } else {
-        vec![".".to_owned()]
-    };
-    let (candidates, errors) = walk::discover(&paths);
-    if let Some(error) = errors.first() {
-        anyhow::bail!("cannot read {error}");
+/// Checks the files, as `mamlint check` does, resolving inputs the same way. `Err` is the
+/// exit code when the files cannot be read.
+fn check(paths: &[String], config: &ConfigArgs) -> Result<Outcome, u8> {
+    let project = args::open_project(paths, config, None)?;
+    if !project.errors.is_empty() {
+        args::print_read_errors(&project.errors);
+        return Err(exit::ERROR);
     }
-    let mut inputs: Vec<Input> = candidates.into_iter().map(Input::disk).collect();
-    if let Some(config) = &config {
-        let context: Vec<String> = config
-            .context
-            .iter()
-            .map(|p| p.to_string_lossy().into_owned())
-            .collect();
-        inputs.extend(
-            walk::discover(&context)
-                .0
-                .into_iter()
-                .map(|c| Input::context(c.path)),
-        );
+    let settings = project.settings(Selection::default());
+    let outcome = lint::run(project.inputs, &settings);
+    if !outcome.read_errors.is_empty() {
+        args::print_read_errors(&outcome.read_errors);
+        return Err(exit::ERROR);
     }
-    let outcome = lint::run(
-        inputs,
-        &Settings {
-            selection: Default::default(),
-            config: config.clone(),
-        },
-    );
-    Ok((outcome, config))
+    Ok(outcome)
 }
 
+/// Prints the findings and refuses to go on when the files have errors.
 fn refuse_errors(outcome: &Outcome) -> anyhow::Result<bool> {
-    if !outcome.fails(Severity::Error) && outcome.read_errors.is_empty() {
+    if !outcome.fails(Severity::Error) {
         return Ok(false);
     }
     let mut stderr = std::io::stderr().lock();
@@ -146,283 +121,28 @@ fn refuse_errors(outcome: &Outcome) -> anyhow::Result<bool> {
     Ok(true)
 }
 
-struct TenantTarget<'w, 'a> {
-    entity: &'w Entity<'a>,
-    name: String,
-    tenant_id: String,
-    endpoints: Endpoints,
-}
-
-fn tenants<'w, 'a>(
-    workspace: &'w Workspace<'a>,
-    only: Option<&str>,
-) -> Result<Vec<TenantTarget<'w, 'a>>, ServiceError> {
-    let mut found = Vec::new();
-    for entity in workspace.of_kind(Kind::EntraTenant) {
-        let name = entity.name().unwrap_or_default().to_owned();
-        if only.is_some_and(|o| o != name) {
-            continue;
-        }
-        let cloud =
-            Cloud::from_key(entity.spec_str("cloud").unwrap_or("global")).unwrap_or(Cloud::Global);
-        let tenant_id = entity.spec_str("tenantId").unwrap_or_default().to_owned();
-        found.push(TenantTarget {
-            entity,
-            name,
-            tenant_id,
-            endpoints: Endpoints::for_cloud(cloud)?,
-        });
-    }
-    Ok(found)
-}
-
-/// Live Graph clients of a tenant: one per version.
-fn graph_client(
-    target: &TenantTarget<'_, '_>,
-    credentials: &Credentials,
-    version: &str,
-    verbose: bool,
-) -> Result<Client, ServiceError> {
-    let token = credentials.token(&target.endpoints, &target.tenant_id, verbose)?;
-    Ok(Client::new(
-        &format!("{}/{version}", target.endpoints.graph),
-        token,
-        verbose,
-    ))
-}
-
-fn consent_live(client: &Client, app_id: &str) -> Result<(bool, bool), ServiceError> {
-    let principals = client.list(&format!(
-        "/servicePrincipals?$filter=appId%20eq%20'{app_id}'&$select=id,appId"
-    ))?;
-    let Some(principal) = principals
-        .first()
-        .and_then(|p| p.get("id"))
-        .and_then(Value::as_str)
-    else {
-        return Ok((false, false));
-    };
-    let grants = client.list(&format!(
-        "/oauth2PermissionGrants?$filter=clientId%20eq%20'{principal}'"
-    ))?;
-    Ok((
-        true,
-        grants
-            .iter()
-            .any(|g| g.get("consentType").and_then(Value::as_str) == Some("AllPrincipals")),
-    ))
-}
-
-/// Consent from `servicePrincipals.json` / `oauth2PermissionGrants.json` Graph list files.
-fn consent_from_files(dir: &Path, app_id: &str) -> Option<(bool, bool)> {
-    let read = |name: &str| -> Option<Vec<Value>> {
-        let text = std::fs::read_to_string(dir.join(name)).ok()?;
-        let value: Value = serde_json::from_str(&text).ok()?;
-        value
-            .get("value")
-            .and_then(Value::as_array)
-            .cloned()
-            .or_else(|| value.as_array().cloned())
-    };
-    let principals = read("servicePrincipals.json")?;
-    let principal = principals.iter().find(|p| {
-        p.get("appId")
-            .and_then(Value::as_str)
-            .is_some_and(|a| a.eq_ignore_ascii_case(app_id))
-    });
-    let Some(id) = principal.and_then(|p| p.get("id")).and_then(Value::as_str) else {
-        return Some((false, false));
-    };
-    let grants = read("oauth2PermissionGrants.json").unwrap_or_default();
-    Some((
-        true,
-        grants.iter().any(|g| {
-            g.get("clientId").and_then(Value::as_str) == Some(id)
-                && g.get("consentType").and_then(Value::as_str) == Some("AllPrincipals")
-        }),
-    ))
-}
-
-fn declared_consent(tenant: &Entity<'_>, app: &crate::model::catalog::App) -> bool {
-    tenant.spec_get("adminConsent").is_some_and(|list| {
-        list.items().any(|e| {
-            e.get("app").and_then(|a| a.str()) == Some(app.key.as_str())
-                || e.get("appId")
-                    .and_then(|a| a.str())
-                    .zip(app.entra_app_id.as_deref())
-                    .is_some_and(|(a, b)| a.eq_ignore_ascii_case(b))
-        })
-    })
-}
-
-fn domain_findings(
-    workspace: &Workspace<'_>,
-    verbose: bool,
-) -> Result<Vec<DomainFinding>, ServiceError> {
-    let Ok(key) = std::env::var("MAMLINT_ATLASSIAN_API_KEY") else {
-        return Ok(Vec::new());
-    };
-    let key = Secret::new(key.trim());
-    let mut findings = Vec::new();
-    for org in workspace.of_kind(Kind::Organization) {
-        let Some(org_id) = org.spec_str("orgId") else {
-            continue;
-        };
-        let name = org.name().unwrap_or_default().to_owned();
-        let claimed = atlassian::domains(&key, org_id, verbose)?;
-        let declared: Vec<(String, String)> = org
-            .spec_get("domains")
-            .map(|d| {
-                d.items()
-                    .filter_map(|i| {
-                        Some((
-                            i.get("name")?.str()?.to_ascii_lowercase(),
-                            i.get("status")
-                                .and_then(|s| s.str())
-                                .unwrap_or("verified")
-                                .to_owned(),
-                        ))
-                    })
-                    .collect()
-            })
-            .unwrap_or_default();
-        for domain in claimed.iter().filter(|c| c.status == "verified") {
-            if !declared.iter().any(|(n, _)| *n == domain.name) {
-                findings.push(DomainFinding { organization: name.clone(), domain: domain.name.clone(), finding: "is claimed and verified in Atlassian, but not declared in the Organization document".into() });
-            }
-        }
-        for (domain, status) in declared.iter().filter(|(_, s)| s == "verified") {
-            match claimed.iter().find(|c| c.name == *domain) {
-                Some(c) if c.status == "verified" => {}
-                Some(c) => findings.push(DomainFinding {
-                    organization: name.clone(),
-                    domain: domain.clone(),
-                    finding: format!(
-                        "is declared {status}, but Atlassian reports it {}",
-                        c.status
-                    ),
-                }),
-                None => findings.push(DomainFinding {
-                    organization: name.clone(),
-                    domain: domain.clone(),
-                    finding: "is declared verified, but Atlassian has no such claimed domain"
-                        .into(),
-                }),
-            }
-        }
-    }
-    Ok(findings)
-}
-
-/// Computes the plan for every tenant, with a live client per tenant when not offline.
+/// The plan of the checked files, from `--current` exports or from Graph.
 fn build_plan(
     args: &PlanArgs,
     workspace: &Workspace<'_>,
 ) -> anyhow::Result<(Plan, Vec<Option<Client>>)> {
-    let targets = tenants(workspace, None)?;
-    let credentials = if args.current.is_none() {
-        Some(Credentials::from_env()?)
-    } else {
-        None
+    let credentials = match &args.current {
+        Some(_) => None,
+        None => Some(Credentials::from_env()?),
     };
-    let mut tenant_plans = Vec::new();
-    let mut clients = Vec::new();
-    for target in &targets {
-        let desired: Vec<state::Policy> = workspace
-            .of_kind(Kind::AppProtectionPolicy)
-            .filter(|p| {
-                workspace
-                    .tenant_of(p)
-                    .is_some_and(|t| std::ptr::eq(t, target.entity))
-            })
-            .filter_map(|p| state::desired(workspace, p))
-            .collect();
-        let (version, reason) = plan::api_version(&desired);
-        let apps = plan::consent_apps(workspace, target.entity);
-        let (current, consent, client) = match (&args.current, &credentials) {
-            (Some(dir), _) => {
-                let tenant_dir = dir.join(&target.name);
-                let dir = if tenant_dir.is_dir() {
-                    tenant_dir
-                } else {
-                    dir.clone()
-                };
-                let current = state::from_directory(&dir).map_err(anyhow::Error::msg)?;
-                let consent = apps
-                    .iter()
-                    .map(|app| {
-                        let app_id = app.entra_app_id.as_deref().unwrap_or_default();
-                        let (sp, granted, source) = match consent_from_files(&dir, app_id) {
-                            Some((sp, granted)) => (sp, granted, "current"),
-                            None => {
-                                let declared = declared_consent(target.entity, app);
-                                (declared, declared, "declared")
-                            }
-                        };
-                        consent_record(app, sp, granted, source, target)
-                    })
-                    .collect();
-                (current, consent, None)
-            }
-            (None, Some(credentials)) => {
-                let reader = graph_client(target, credentials, "beta", args.verbose)?;
-                let current = export::read_live(&reader)?;
-                let directory = graph_client(target, credentials, "v1.0", args.verbose)?;
-                let mut consent = Vec::new();
-                for app in &apps {
-                    let (sp, granted) =
-                        consent_live(&directory, app.entra_app_id.as_deref().unwrap_or_default())?;
-                    consent.push(consent_record(app, sp, granted, "graph", target));
-                }
-                (
-                    current,
-                    consent,
-                    Some(graph_client(target, credentials, version, args.verbose)?),
-                )
-            }
-            (None, None) => {
-                anyhow::bail!("no current state: give --current DIR or Graph credentials")
-            }
-        };
-        tenant_plans.push(TenantPlan {
-            tenant: target.name.clone(),
-            tenant_id: target.tenant_id.clone(),
-            graph_api_version: version,
-            graph_api_reason: reason,
-            changes: plan::tenant_changes(&desired, &current, args.prune),
-            consent,
-        });
-        clients.push(client);
-    }
-    let domains = domain_findings(workspace, args.verbose)?;
-    let manual_steps = plan::manual_steps(workspace, &tenant_plans);
-    Ok((
-        Plan {
-            version: 1,
-            tenants: tenant_plans,
-            domains,
-            manual_steps,
-        },
-        clients,
-    ))
-}
-
-fn consent_record(
-    app: &crate::model::catalog::App,
-    sp: bool,
-    granted: bool,
-    source: &'static str,
-    target: &TenantTarget<'_, '_>,
-) -> Consent {
-    let app_id = app.entra_app_id.as_deref().unwrap_or_default();
-    Consent {
-        app: app.key.clone(),
-        service_principal: sp,
-        granted,
-        source,
-        consent_url: (!granted)
-            .then(|| plan::consent_url(&target.endpoints.login, &target.tenant_id, app_id)),
-    }
+    let current = match (&args.current, &credentials) {
+        (Some(dir), _) => Current::Directory(dir.clone()),
+        (None, Some(credentials)) => Current::Live(credentials),
+        (None, None) => anyhow::bail!("no current state: give --current DIR or Graph credentials"),
+    };
+    let options = Options {
+        prune: args.prune,
+        verbose: args.verbose,
+        atlassian_key: std::env::var("MAMLINT_ATLASSIAN_API_KEY")
+            .ok()
+            .map(|key| Secret::new(key.trim())),
+    };
+    build::build(workspace, &current, &options)
 }
 
 fn print_plan(plan: &Plan, format: PlanFormat) -> anyhow::Result<()> {
@@ -437,7 +157,10 @@ fn print_plan(plan: &Plan, format: PlanFormat) -> anyhow::Result<()> {
 }
 
 pub(super) fn plan(args: PlanArgs) -> anyhow::Result<u8> {
-    let (outcome, _) = check(&args.paths)?;
+    let outcome = match check(&args.paths, &args.config) {
+        Ok(outcome) => outcome,
+        Err(code) => return Ok(code),
+    };
     if refuse_errors(&outcome)? {
         return Ok(exit::FINDINGS);
     }
@@ -467,7 +190,10 @@ pub(super) fn apply(args: ApplyArgs) -> anyhow::Result<u8> {
         eprintln!("error: apply changes the live tenant; --current is for plan only");
         return Ok(exit::ERROR);
     }
-    let (outcome, _) = check(&args.plan.paths)?;
+    let outcome = match check(&args.plan.paths, &args.plan.config) {
+        Ok(outcome) => outcome,
+        Err(code) => return Ok(code),
+    };
     if refuse_errors(&outcome)? {
         return Ok(exit::FINDINGS);
     }
@@ -524,9 +250,12 @@ pub(super) fn apply(args: ApplyArgs) -> anyhow::Result<u8> {
 }
 
 pub(super) fn export(args: ExportArgs) -> anyhow::Result<u8> {
-    let (outcome, _) = check(&args.paths)?;
+    let outcome = match check(&args.paths, &args.config) {
+        Ok(outcome) => outcome,
+        Err(code) => return Ok(code),
+    };
     let workspace = Workspace::new(&outcome.files);
-    let targets = tenants(&workspace, args.tenant.as_deref())?;
+    let targets = build::tenants(&workspace, args.tenant.as_deref())?;
     let Some(target) = targets.first() else {
         eprintln!(
             "error: no EntraTenant{} is loaded; export writes each policy with `tenant:`",
@@ -545,7 +274,12 @@ pub(super) fn export(args: ExportArgs) -> anyhow::Result<u8> {
         Some(dir) => state::from_directory(dir).map_err(anyhow::Error::msg)?,
         None => {
             let credentials = Credentials::from_env()?;
-            export::read_live(&graph_client(target, &credentials, "beta", args.verbose)?)?
+            export::read_live(&build::graph_client(
+                target,
+                &credentials,
+                "beta",
+                args.verbose,
+            )?)?
         }
     };
     std::fs::create_dir_all(&args.out)

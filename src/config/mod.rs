@@ -41,7 +41,8 @@ use toml::Spanned;
 
 pub use date::Date;
 
-use crate::diagnostic::Severity;
+use crate::diagnostic::{RuleMeta, Severity};
+use crate::selection::Selection;
 use crate::syntax::Span;
 
 pub const FILE_NAME: &str = "mamlint.toml";
@@ -165,19 +166,11 @@ fn display_path(path: &Path) -> String {
         .into_owned()
 }
 
-fn severity(text: &str) -> Option<Severity> {
-    match text {
-        "error" => Some(Severity::Error),
-        "warning" => Some(Severity::Warning),
-        "info" => Some(Severity::Info),
-        _ => None,
-    }
-}
-
 impl Config {
     /// Reads a configuration file and everything it extends. Mistakes are collected in the
-    /// sources' `errors`; only a file that cannot be read at all is an `Err`.
-    pub fn load(path: &Path) -> std::io::Result<Config> {
+    /// sources' `errors`; only a file that cannot be read at all is an `Err`. Rule patterns
+    /// are checked against `known` (the built-in rules, `rules::metas()`).
+    pub fn load(path: &Path, known: &[&RuleMeta]) -> std::io::Result<Config> {
         let path = std::path::absolute(path)?;
         let mut config = Config::default();
         let mut chain: Vec<(PathBuf, RawConfig, usize)> = Vec::new();
@@ -233,7 +226,7 @@ impl Config {
         // The furthest base first, so closer files override.
         for (file, raw, source) in chain.into_iter().rev() {
             let dir = file.parent().map(Path::to_path_buf).unwrap_or_default();
-            config.apply(raw, source, &dir);
+            config.apply(raw, source, &dir, known);
         }
         Ok(config)
     }
@@ -293,17 +286,20 @@ impl Config {
         }
     }
 
-    fn rule_patterns(&mut self, source: usize, patterns: &[Spanned<String>]) -> Vec<String> {
+    fn rule_patterns(
+        &mut self,
+        source: usize,
+        patterns: &[Spanned<String>],
+        known: &[&RuleMeta],
+    ) -> Vec<String> {
         let mut out = Vec::new();
         for pattern in patterns {
-            if crate::lint::Selection::is_known_pattern(pattern.get_ref()) {
+            if Selection::is_known_pattern(pattern.get_ref(), known) {
                 out.push(pattern.get_ref().clone());
             } else {
                 let help = crate::suggest::closest(
                     pattern.get_ref(),
-                    crate::rules::RULES
-                        .iter()
-                        .flat_map(|r| [r.meta().code, r.meta().name]),
+                    known.iter().flat_map(|r| [r.code, r.name]),
                 )
                 .map(|s| format!("did you mean `{s}`?"));
                 self.error(
@@ -317,7 +313,7 @@ impl Config {
         out
     }
 
-    fn apply(&mut self, raw: RawConfig, source: usize, dir: &Path) {
+    fn apply(&mut self, raw: RawConfig, source: usize, dir: &Path, known: &[&RuleMeta]) {
         if let Some(version) = raw.graph_api_version {
             match version.get_ref().as_str() {
                 "beta" => self.api_version = ApiVersion::Beta,
@@ -331,7 +327,7 @@ impl Config {
             }
         }
         if let Some(level) = raw.fail_level {
-            match severity(level.get_ref()) {
+            match Severity::from_key(level.get_ref()) {
                 Some(level) => self.fail_level = Some(level),
                 None => self.error(
                     source,
@@ -364,14 +360,14 @@ impl Config {
         }
         if let Some(rules) = raw.rules {
             if let Some(select) = rules.select {
-                self.select = self.rule_patterns(source, &select);
+                self.select = self.rule_patterns(source, &select, known);
             }
             if let Some(ignore) = rules.ignore {
-                self.ignore = self.rule_patterns(source, &ignore);
+                self.ignore = self.rule_patterns(source, &ignore, known);
             }
             for (code, level) in rules.severity.unwrap_or_default() {
-                let known = self.rule_patterns(source, std::slice::from_ref(&code));
-                match severity(level.get_ref()) {
+                let known = self.rule_patterns(source, std::slice::from_ref(&code), known);
+                match Severity::from_key(level.get_ref()) {
                     Some(level) => self.severity.extend(known.into_iter().map(|c| (c, level))),
                     None => self.error(
                         source,
@@ -383,17 +379,23 @@ impl Config {
             }
         }
         for (pattern, codes) in raw.per_path_ignores.unwrap_or_default() {
-            let patterns = self.rule_patterns(source, &codes);
+            let patterns = self.rule_patterns(source, &codes, known);
             if let Some(glob) = self.glob(source, dir, &pattern) {
                 self.per_path_ignores.push(PathIgnore { glob, patterns });
             }
         }
         for entry in raw.suppress.unwrap_or_default() {
-            self.add_suppression(entry, source, dir);
+            self.add_suppression(entry, source, dir, known);
         }
     }
 
-    fn add_suppression(&mut self, entry: RawSuppression, source: usize, dir: &Path) {
+    fn add_suppression(
+        &mut self,
+        entry: RawSuppression,
+        source: usize,
+        dir: &Path,
+        known: &[&RuleMeta],
+    ) {
         let span = span_of(&entry.code);
         let codes: Vec<Spanned<String>> = match entry.code.get_ref() {
             toml::Value::String(code) => vec![Spanned::new(entry.code.span(), code.clone())],
@@ -415,7 +417,7 @@ impl Config {
             );
             return;
         }
-        let codes = self.rule_patterns(source, &codes);
+        let codes = self.rule_patterns(source, &codes, known);
         let expires = match &entry.expires {
             None => None,
             Some(value) => {
@@ -482,6 +484,19 @@ impl Config {
 mod tests {
     use super::*;
 
+    const fn rule(code: &'static str) -> RuleMeta {
+        RuleMeta {
+            code,
+            name: "",
+            severity: Severity::Warning,
+            summary: "",
+            docs: "",
+        }
+    }
+    const MAM402: RuleMeta = rule("MAM402");
+    const MAM404: RuleMeta = rule("MAM404");
+    const RULES: [&RuleMeta; 2] = [&MAM402, &MAM404];
+
     fn write(dir: &Path, name: &str, text: &str) -> PathBuf {
         let path = dir.join(name);
         std::fs::create_dir_all(path.parent().unwrap()).unwrap();
@@ -515,7 +530,7 @@ mod tests {
             "repo/mamlint.toml",
             "extend = \"../base.toml\"\nfail-level = \"error\"\n",
         );
-        let config = Config::load(&child).unwrap();
+        let config = Config::load(&child, &RULES).unwrap();
         assert_eq!(config.api_version, ApiVersion::V1);
         assert_eq!(config.fail_level, Some(Severity::Error));
         assert_eq!(config.ignore, ["MAM404"]);
@@ -528,7 +543,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let text = "graph-api-version = \"v2\"\n[rules]\nignore = [\"MAM4O4\"]\nseverity = { MAM402 = \"fatal\" }\n";
         let path = write(dir.path(), "mamlint.toml", text);
-        let config = Config::load(&path).unwrap();
+        let config = Config::load(&path, &RULES).unwrap();
         let errors: Vec<(&str, &str)> = config.sources[0]
             .errors
             .iter()
@@ -547,7 +562,7 @@ mod tests {
             "bad/mamlint.toml",
             "[rules]\nselect = [\"MAM1\"]\nfrobnicate = true\n",
         );
-        let error = &Config::load(&path).unwrap().sources[0].errors[0];
+        let error = &Config::load(&path, &RULES).unwrap().sources[0].errors[0];
         assert!(
             error.message.contains("unknown field `frobnicate`"),
             "{}",
@@ -560,7 +575,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let text = "fail-level = \"warning\"\nextend = \"../nowhere.toml\"\n";
         let path = write(dir.path(), "mamlint.toml", text);
-        let config = Config::load(&path).unwrap();
+        let config = Config::load(&path, &RULES).unwrap();
         let error = &config.sources[0].errors[0];
         assert_eq!(&text[error.span.range()], "\"../nowhere.toml\"");
         assert!(
@@ -580,7 +595,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         write(dir.path(), "a.toml", "extend = \"b.toml\"\n");
         write(dir.path(), "b.toml", "extend = \"a.toml\"\n");
-        let config = Config::load(&dir.path().join("a.toml")).unwrap();
+        let config = Config::load(&dir.path().join("a.toml"), &[]).unwrap();
         let errors: Vec<&ConfigError> = config.sources.iter().flat_map(|s| &s.errors).collect();
         assert_eq!(errors.len(), 1);
         assert!(errors[0].message.contains("cycle"));

@@ -16,6 +16,8 @@ use std::time::Duration;
 
 use serde_json::Value;
 
+pub use crate::model::Cloud;
+
 /// A credential; never printed.
 #[derive(Clone, PartialEq, Eq)]
 pub struct Secret(String);
@@ -43,26 +45,8 @@ impl fmt::Display for Secret {
     }
 }
 
-/// A national cloud, from an EntraTenant's `cloud`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Cloud {
-    Global,
-    UsGov,
-    UsGovDod,
-    China,
-}
-
+/// The hosts of each national cloud (the enum is the tenant's `cloud`, in `model`).
 impl Cloud {
-    pub fn from_key(key: &str) -> Option<Cloud> {
-        match key {
-            "global" => Some(Cloud::Global),
-            "usgov" => Some(Cloud::UsGov),
-            "usgov-dod" => Some(Cloud::UsGovDod),
-            "china" => Some(Cloud::China),
-            _ => None,
-        }
-    }
-
     /// The Microsoft Entra sign-in host.
     pub fn login_host(self) -> &'static str {
         match self {

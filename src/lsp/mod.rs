@@ -22,11 +22,13 @@ use lsp_types::{
 };
 use serde_json::{Value, json};
 
-use crate::config::{self, Config};
+use crate::config;
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::lint::{self, Bytes, Input, Loaded, Settings};
 use crate::model::{Role, WorkspaceFile};
+use crate::project::{ConfigChoice, Project, ProjectOptions};
 use crate::report::sarif::{encode_uri_path, help_uri};
+use crate::selection::Selection;
 use crate::walk::{self, Candidate};
 
 pub use features::REASON_PLACEHOLDER;
@@ -83,6 +85,8 @@ struct Server {
     published: HashMap<String, Vec<lsp_types::Diagnostic>>,
     dirty: bool,
     next_request: i32,
+    /// Problems reading the workspace, for `window/logMessage`.
+    log: Vec<String>,
 }
 
 fn uri_to_path(uri: &str) -> Option<String> {
@@ -144,6 +148,7 @@ impl Server {
             published: HashMap::new(),
             dirty: false,
             next_request: 0,
+            log: Vec::new(),
         }
     }
 
@@ -170,54 +175,34 @@ impl Server {
         Ok(())
     }
 
-    /// Reads the workspace: configuration, every policy file under the root, context files.
+    /// Reads the workspace as `mamlint check` would from the root: configuration, `include`
+    /// (else every policy file under the root), `context`, without `exclude`. What cannot be
+    /// read is logged to the client.
     fn load_workspace(&mut self) {
         self.settings = Settings::default();
-        if let Some(root) = &self.root
-            && let Some(path) = config::discover(root)
-        {
-            self.settings.config = Config::load(&path).ok();
-        }
-        let mut files = lint::config_files(self.settings.config.as_ref());
-        let mut inputs = Vec::new();
+        let mut files = Vec::new();
         if let Some(root) = &self.root {
-            let include: Vec<String> = match self
-                .settings
-                .config
-                .as_ref()
-                .map(|c| &c.include)
-                .filter(|i| !i.is_empty())
-            {
-                Some(include) => include
-                    .iter()
-                    .map(|p| p.to_string_lossy().into_owned())
-                    .collect(),
-                None => vec![root.to_string_lossy().into_owned()],
+            let request = ProjectOptions {
+                root: root.clone(),
+                paths: Vec::new(),
+                config: ConfigChoice::Discover,
+                stdin_filename: None,
+                absolute_paths: true,
             };
-            let (candidates, _) = walk::discover(&include);
-            inputs.extend(candidates.into_iter().map(|c| (c, Role::Checked)));
-        }
-        if let Some(config) = &self.settings.config {
-            let context: Vec<String> = config
-                .context
-                .iter()
-                .map(|p| p.to_string_lossy().into_owned())
-                .collect();
-            let (candidates, _) = walk::discover(&context);
-            inputs.extend(candidates.into_iter().map(|c| (c, Role::Context)));
-        }
-        for (candidate, role) in inputs {
-            let path = absolute(&candidate.path);
-            if self
-                .settings
-                .config
-                .as_ref()
-                .is_some_and(|c| c.is_excluded(&path))
-            {
-                continue;
-            }
-            if let Some(file) = self.load(&path, role) {
-                files.push(file);
+            match Project::open(&request, || Ok(Vec::new())) {
+                Ok(project) => {
+                    self.log
+                        .extend(project.errors.iter().map(|e| format!("cannot read {e}")));
+                    self.settings = project.settings(Selection::default());
+                    files = lint::config_files(self.settings.config.as_ref());
+                    for input in project.inputs {
+                        if let Some(file) = self.load(&absolute(&input.candidate.path), input.role)
+                        {
+                            files.push(file);
+                        }
+                    }
+                }
+                Err(error) => self.log.push(error.to_string()),
             }
         }
         lint::sort_files(&mut files);
@@ -340,6 +325,15 @@ impl Server {
 
     /// Publishes the diagnostics of every file whose findings changed since last time.
     fn publish(&mut self, connection: &Connection) -> anyhow::Result<()> {
+        for message in self.log.drain(..) {
+            let params = json!({"type": 2, "message": format!("mamlint: {message}")});
+            connection
+                .sender
+                .send(Message::Notification(Notification::new(
+                    "window/logMessage".to_owned(),
+                    params,
+                )))?;
+        }
         self.recheck();
         let mut current: HashMap<String, Vec<lsp_types::Diagnostic>> = HashMap::new();
         for (d, lsp) in &self.diagnostics {

@@ -11,11 +11,13 @@ pub mod duration;
 pub mod entity;
 pub mod properties;
 pub mod settings;
+pub mod views;
 pub mod workspace;
 
 use std::fmt;
 
 pub use entity::{AppRef, At, Entity, Origin};
+pub use views::{Cloud, Domain, DomainStatus, Guard};
 pub use workspace::{DocumentClass, Resolution, Role, Workspace, WorkspaceFile, classify_file};
 
 use crate::syntax::Node;

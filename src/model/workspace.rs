@@ -245,6 +245,6 @@ impl<'a> Workspace<'a> {
     /// Intune mobile app policies (`type: intune`).
     pub fn intune_policies(&self) -> impl Iterator<Item = &Entity<'a>> {
         self.of_kind(Kind::MobileAppPolicy)
-            .filter(|e| e.spec_str("type") == Some("intune"))
+            .filter(|e| e.is_intune_policy())
     }
 }

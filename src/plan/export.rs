@@ -184,7 +184,7 @@ mod tests {
         let outcome = crate::lint::run(
             vec![crate::lint::Input::memory("x.yaml", text.clone())],
             &crate::lint::Settings {
-                selection: crate::lint::Selection {
+                selection: crate::selection::Selection {
                     select: vec![],
                     ignore: vec!["MAM008".into()],
                 },

@@ -8,7 +8,10 @@
 //! covers. `apply` executes a plan; `export` writes current state as manifests.
 
 pub mod apply;
+pub mod build;
+pub mod consent;
 pub mod direction;
+pub mod domains;
 pub mod export;
 pub mod render;
 pub mod state;

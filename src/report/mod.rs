@@ -15,7 +15,7 @@ use crate::model::WorkspaceFile;
 use crate::syntax::LineCol;
 
 /// `--format`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Format {
     /// rustc-style code frames with labels, help and a summary line.
     Human,
@@ -27,6 +27,34 @@ pub enum Format {
     Github,
     /// JUnit XML, for GitLab, Jenkins, Azure DevOps.
     Junit,
+}
+
+impl Format {
+    pub const ALL: [Format; 5] = [
+        Format::Human,
+        Format::Json,
+        Format::Sarif,
+        Format::Github,
+        Format::Junit,
+    ];
+
+    /// The name `--format` takes.
+    pub fn name(self) -> &'static str {
+        match self {
+            Format::Human => "human",
+            Format::Json => "json",
+            Format::Sarif => "sarif",
+            Format::Github => "github",
+            Format::Junit => "junit",
+        }
+    }
+
+    /// The format of a `--format` name, case-insensitive.
+    pub fn from_name(name: &str) -> Option<Format> {
+        Format::ALL
+            .into_iter()
+            .find(|f| f.name().eq_ignore_ascii_case(name))
+    }
 }
 
 /// Options that apply to the human format.

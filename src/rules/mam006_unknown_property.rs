@@ -62,5 +62,5 @@ impl Rule for UnknownProperty {
     fn meta(&self) -> &'static RuleMeta {
         &Self::META
     }
-    // Reported by the schema validation that MAM007 runs; see `schema::check`.
+    // Reported with MAM007's schema validation, in one pass: see `schema_findings`.
 }

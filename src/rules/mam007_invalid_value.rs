@@ -61,6 +61,6 @@ impl Rule for InvalidValue {
     }
 
     fn check_entity(&self, cx: &Context<'_, '_>, entity: &Entity<'_>, out: &mut Vec<Diagnostic>) {
-        crate::schema::check(entity, cx.workspace.platform(entity), out);
+        super::schema_findings::check(entity, cx.workspace.platform(entity), out);
     }
 }

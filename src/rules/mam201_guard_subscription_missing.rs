@@ -1,5 +1,6 @@
 use super::{Context, Rule, RuleMeta, declare_rule, spec_key_location};
 use crate::diagnostic::Diagnostic;
+use crate::model::Guard;
 
 declare_rule! {
     /// ## What it checks
@@ -66,9 +67,7 @@ impl Rule for GuardSubscriptionMissing {
             let Some(org) = ws.organization_of(policy) else {
                 continue;
             };
-            if org.spec_str("guard").unwrap_or("none") != "none"
-                || reported.contains(&(org as *const _))
-            {
+            if org.guard() != Some(Guard::None) || reported.contains(&(org as *const _)) {
                 continue;
             }
             reported.push(org);
@@ -81,7 +80,7 @@ impl Rule for GuardSubscriptionMissing {
                     org.describe()
                 ),
             )
-            .label(if explicit { "no Guard subscription" } else { "`guard` is not set, so it is `none`" })
+            .label(if explicit { "no Guard subscription".to_owned() } else { format!("`guard` is not set, so it is `{}`", Guard::DEFAULT.key()) })
             .help("Intune mobile app policies need Atlassian Guard Standard or above: set `guard: standard` once subscribed");
             for user in ws
                 .intune_policies()

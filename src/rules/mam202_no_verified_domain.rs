@@ -54,18 +54,6 @@ declare_rule! {
     }
 }
 
-/// The verified claimed domains of an Organization (`status` defaults to verified).
-pub(crate) fn verified_domains<'a>(org: &Entity<'a>) -> Vec<crate::model::At<'a>> {
-    let Some(domains) = org.spec_get("domains") else {
-        return Vec::new();
-    };
-    domains
-        .items()
-        .filter(|d| d.get("status").and_then(|s| s.str()).unwrap_or("verified") == "verified")
-        .filter_map(|d| d.get("name").filter(|n| n.str().is_some()))
-        .collect()
-}
-
 impl Rule for NoVerifiedDomain {
     fn meta(&self) -> &'static RuleMeta {
         &Self::META
@@ -78,7 +66,7 @@ impl Rule for NoVerifiedDomain {
             let Some(org) = ws.organization_of(policy) else {
                 continue;
             };
-            if !verified_domains(org).is_empty() || reported.contains(&(org as *const _)) {
+            if !org.verified_domains().is_empty() || reported.contains(&(org as *const _)) {
                 continue;
             }
             reported.push(org);

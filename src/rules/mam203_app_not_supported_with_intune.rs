@@ -1,7 +1,7 @@
 use super::{Context, Rule, RuleMeta, declare_rule};
 use crate::diagnostic::Diagnostic;
+use crate::model::Entity;
 use crate::model::catalog::CATALOG;
-use crate::model::{Entity, Kind};
 
 declare_rule! {
     /// ## What it checks
@@ -53,7 +53,7 @@ impl Rule for AppNotSupportedWithIntune {
     }
 
     fn check_entity(&self, _cx: &Context<'_, '_>, entity: &Entity<'_>, out: &mut Vec<Diagnostic>) {
-        if entity.kind != Kind::MobileAppPolicy || entity.spec_str("type") != Some("intune") {
+        if !entity.is_intune_policy() {
             return;
         }
         let Some(apps) = entity.spec_get("apps") else {

@@ -1,10 +1,8 @@
 use std::collections::HashSet;
 
-use super::mam202_no_verified_domain::verified_domains;
 use super::{Context, Rule, RuleMeta, declare_rule};
 use crate::diagnostic::Diagnostic;
-use crate::model::catalog::{App, CATALOG};
-use crate::model::{Entity, Kind};
+use crate::model::catalog::CATALOG;
 
 declare_rule! {
     /// ## What it checks
@@ -78,39 +76,6 @@ declare_rule! {
     }
 }
 
-/// Whether a tenant records admin consent for a catalog app. An entry names the app by `app`;
-/// only an entry without `app` is matched by its `appId` (a contradicting pair is MAM103's).
-pub(crate) fn has_consent(tenant: &Entity<'_>, app: &App) -> bool {
-    let Some(list) = tenant.spec_get("adminConsent") else {
-        return false;
-    };
-    list.items()
-        .any(|entry| match entry.get("app").and_then(|a| a.str()) {
-            Some(key) => key == app.key,
-            None => entry
-                .get("appId")
-                .and_then(|a| a.str())
-                .zip(app.entra_app_id.as_deref())
-                .is_some_and(|(given, id)| given.eq_ignore_ascii_case(id)),
-        })
-}
-
-/// The tenants that list a domain, with the node of the domain in each.
-pub(crate) fn tenants_holding<'w, 'a>(
-    ws: &'w crate::model::Workspace<'a>,
-    domain: &str,
-) -> Vec<(&'w Entity<'a>, crate::model::At<'a>)> {
-    ws.of_kind(Kind::EntraTenant)
-        .filter_map(|tenant| {
-            let held = tenant
-                .spec_get("domains")?
-                .items()
-                .find(|d| d.str().is_some_and(|n| n.eq_ignore_ascii_case(domain)))?;
-            Some((tenant, held))
-        })
-        .collect()
-}
-
 impl Rule for MissingAdminConsent {
     fn meta(&self) -> &'static RuleMeta {
         &Self::META
@@ -131,11 +96,11 @@ impl Rule for MissingAdminConsent {
                 .filter_map(|item| Some((CATALOG.by_key(item.str()?)?, item)))
                 .filter(|(app, _)| app.intune && app.entra_app_id.is_some())
                 .collect();
-            for claim in verified_domains(org) {
+            for claim in org.verified_domains() {
                 let domain = claim.str().unwrap_or_default();
-                for (tenant, held) in tenants_holding(ws, domain) {
+                for (tenant, held) in ws.tenants_holding(domain) {
                     for (app, app_at) in &apps {
-                        if has_consent(tenant, app) {
+                        if tenant.has_consent(app) {
                             continue;
                         }
                         let key = (

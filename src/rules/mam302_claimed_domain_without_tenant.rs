@@ -1,5 +1,3 @@
-use super::mam202_no_verified_domain::verified_domains;
-use super::mam301_missing_admin_consent::tenants_holding;
 use super::{Context, Rule, RuleMeta, declare_rule};
 use crate::diagnostic::Diagnostic;
 use crate::model::{Entity, Kind};
@@ -102,9 +100,9 @@ impl Rule for ClaimedDomainWithoutTenant {
             .map(|n| format!("`{n}`"))
             .collect();
         for org in orgs {
-            for claim in verified_domains(org) {
+            for claim in org.verified_domains() {
                 let domain = claim.str().unwrap_or_default();
-                if !tenants_holding(ws, domain).is_empty() {
+                if !ws.tenants_holding(domain).is_empty() {
                     continue;
                 }
                 out.push(

@@ -12,7 +12,8 @@
 
 use std::fmt::Write as _;
 
-use crate::diagnostic::{Diagnostic, FileId, Severity};
+pub use crate::diagnostic::RuleMeta;
+use crate::diagnostic::{Diagnostic, FileId};
 use crate::model::{Entity, Workspace};
 
 pub mod mam001_parse_error;
@@ -45,6 +46,7 @@ pub mod mam403_coverage_gap;
 pub mod mam404_untracked_intune_target;
 pub mod mam405_wipe_before_access_check;
 pub mod mam406_pin_settings_without_pin;
+mod schema_findings;
 
 pub use mam001_parse_error::ParseError;
 pub use mam003_yaml11_boolean::Yaml11Boolean;
@@ -56,40 +58,6 @@ pub use mam011_suppression_without_reason::SuppressionWithoutReason;
 pub use mam012_unused_suppression::UnusedSuppression;
 pub use mam013_expired_suppression::ExpiredSuppression;
 pub use mam014_invalid_configuration::InvalidConfiguration;
-
-/// What a rule is, independent of any finding.
-#[derive(Debug, PartialEq, Eq)]
-pub struct RuleMeta {
-    pub code: &'static str,
-    /// Kebab-case name of the problem, e.g. `platform-mismatch`.
-    pub name: &'static str,
-    pub severity: Severity,
-    /// One line for tables and SARIF short descriptions.
-    pub summary: &'static str,
-    /// The rule's doc comment, in Markdown.
-    pub docs: &'static str,
-}
-
-impl RuleMeta {
-    /// The doc comment with rustdoc's leading space removed from each line.
-    pub fn documentation(&self) -> String {
-        self.docs
-            .lines()
-            .map(|l| l.strip_prefix(' ').unwrap_or(l))
-            .collect::<Vec<_>>()
-            .join("\n")
-    }
-
-    /// A section of the documentation by heading (`Example`, `Fix`, ...).
-    pub fn section(&self, heading: &str) -> Option<String> {
-        let docs = self.documentation();
-        let marker = format!("## {heading}\n");
-        let start = docs.find(&marker)? + marker.len();
-        let rest = &docs[start..];
-        let end = rest.find("\n## ").map_or(rest.len(), |i| i + 1);
-        Some(rest[..end].trim().to_owned())
-    }
-}
 
 /// Declares a rule: a unit struct whose doc comment is its documentation, with its metadata.
 macro_rules! declare_rule {
@@ -182,6 +150,14 @@ pub static RULES: &[&dyn Rule] = &[
     &mam405_wipe_before_access_check::WipeBeforeAccessCheck,
     &mam406_pin_settings_without_pin::PinSettingsWithoutPin,
 ];
+
+/// The metadata of every rule, in code order: what `config` and `selection` check rule
+/// patterns against.
+pub fn metas() -> &'static [&'static RuleMeta] {
+    static METAS: std::sync::LazyLock<Vec<&'static RuleMeta>> =
+        std::sync::LazyLock::new(|| RULES.iter().map(|r| r.meta()).collect());
+    &METAS
+}
 
 /// Rule metadata by code (`MAM102`) or name (`platform-mismatch`), case-insensitive.
 pub fn find(code_or_name: &str) -> Option<&'static RuleMeta> {

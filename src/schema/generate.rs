@@ -7,10 +7,11 @@
 use serde_json::{Map, Value, json};
 
 use super::patterns;
+use crate::diagnostic::{RuleMeta, Severity};
 use crate::model::catalog::CATALOG;
 use crate::model::properties::{PROPERTIES, Property};
 use crate::model::settings::FACTS;
-use crate::model::{Kind, Platform};
+use crate::model::{Cloud, DomainStatus, Guard, Kind, Platform};
 
 const DRAFT: &str = "https://json-schema.org/draft/2020-12/schema";
 
@@ -24,8 +25,8 @@ pub fn export_stem(platform: Platform) -> String {
     format!("graph-{}", platform.graph_type())
 }
 
-/// Every schema: `(file stem, schema)`.
-pub fn all() -> Vec<(String, Value)> {
+/// Every schema: `(file stem, schema)`; `rules` are the codes the configuration may name.
+pub fn all(rules: &[&RuleMeta]) -> Vec<(String, Value)> {
     let mut out: Vec<(String, Value)> = Kind::ALL
         .into_iter()
         .map(|k| (k.schema_stem().to_owned(), manifest(k)))
@@ -33,7 +34,7 @@ pub fn all() -> Vec<(String, Value)> {
     for platform in Platform::ALL {
         out.push((export_stem(platform), graph_export(platform)));
     }
-    out.push((CONFIG_STEM.to_owned(), config()));
+    out.push((CONFIG_STEM.to_owned(), config(rules)));
     out
 }
 
@@ -41,9 +42,10 @@ pub fn all() -> Vec<(String, Value)> {
 pub const CONFIG_STEM: &str = "mamlint-config";
 
 /// The schema of `mamlint.toml` (for editors such as Taplo / Even Better TOML).
-fn config() -> Value {
-    let codes: Vec<&str> = crate::rules::RULES.iter().map(|r| r.meta().code).collect();
-    let severity = json!({"enum": ["error", "warning", "info"]});
+fn config(rules: &[&RuleMeta]) -> Value {
+    let codes: Vec<&str> = rules.iter().map(|r| r.code).collect();
+    let severities: Vec<&str> = Severity::ALL.iter().rev().map(|s| s.as_str()).collect();
+    let severity = json!({"enum": severities});
     let rule_list = json!({
         "type": "array",
         "items": {"type": "string", "description": format!("A rule code ({}), a code prefix such as MAM3, a rule name, or ALL.", codes.join(", "))}
@@ -197,7 +199,7 @@ fn manifest(kind: Kind) -> Value {
             "properties": {
                 "orgId": {"type": "string", "minLength": 1, "description": "The Atlassian organization ID."},
                 "cloud": {"enum": ["commercial", "government"], "default": "commercial"},
-                "guard": {"enum": ["none", "standard", "premium"], "default": "none", "description": "The Atlassian Guard subscription; Intune mobile app policies need Guard Standard or above."},
+                "guard": {"enum": Guard::ALL.map(Guard::key), "default": Guard::DEFAULT.key(), "description": "The Atlassian Guard subscription; Intune mobile app policies need Guard Standard or above."},
                 "domains": {
                     "type": "array",
                     "description": "Domains claimed in Atlassian Administration (Settings > Domains).",
@@ -206,7 +208,7 @@ fn manifest(kind: Kind) -> Value {
                         "required": ["name"],
                         "properties": {
                             "name": {"$ref": "#/$defs/domain"},
-                            "status": {"enum": ["verified", "unverified"], "default": "verified"}
+                            "status": {"enum": DomainStatus::ALL.map(DomainStatus::key), "default": DomainStatus::DEFAULT.key()}
                         },
                         "additionalProperties": false
                     }
@@ -231,7 +233,7 @@ fn manifest(kind: Kind) -> Value {
             "required": ["tenantId"],
             "properties": {
                 "tenantId": {"$ref": "#/$defs/guid"},
-                "cloud": {"enum": ["global", "usgov", "usgov-dod", "china"], "default": "global"},
+                "cloud": {"enum": Cloud::ALL.map(Cloud::key), "default": Cloud::DEFAULT.key()},
                 "domains": {"type": "array", "items": {"$ref": "#/$defs/domain"}, "description": "The tenant's verified domains in use."},
                 "adminConsent": {
                     "type": "array",

@@ -1,19 +1,20 @@
-//! JSON Schemas of the manifest kinds and of Graph exports, and the check that turns schema
-//! errors into MAM006 (unknown key) and MAM007 (invalid value) at the exact key or value.
+//! JSON Schemas of the manifest kinds and of Graph exports, and a plain validator: an entity
+//! in, [`SchemaError`]s (a JSON Pointer and what is wrong there) out. Turning those into
+//! findings at the exact key or value is MAM006's and MAM007's job (`rules/schema_findings`).
 //!
 //! The schemas in `schemas/` are generated ([`generate`]) from the catalogs under `rules/`,
 //! committed, and embedded here with `include_str!`; each is compiled once per process and
 //! shared across threads. This is the only module that touches the `jsonschema` crate.
 
 pub mod generate;
-mod map;
 pub mod patterns;
 
 use std::sync::{LazyLock, OnceLock};
 
-use jsonschema::{Draft, Validator};
+use jsonschema::error::{TypeKind, ValidationErrorKind};
+use jsonschema::{Draft, ValidationError, Validator};
+use serde_json::Value as Json;
 
-use crate::diagnostic::Diagnostic;
 use crate::model::{Entity, Kind, Platform};
 
 /// The committed schema files, by file stem.
@@ -109,34 +110,176 @@ fn compiled(stem: &str) -> Option<&'static Compiled> {
     }))
 }
 
-/// Validates one entity against its schema and reports MAM006/MAM007.
-pub fn check(entity: &Entity<'_>, platform: Option<Platform>, out: &mut Vec<Diagnostic>) {
+/// What a schema says is wrong at one place of an entity.
+#[derive(Clone, Debug, PartialEq)]
+pub struct SchemaError {
+    /// JSON Pointer of the value, relative to the entity's root.
+    pub pointer: String,
+    pub kind: SchemaErrorKind,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum SchemaErrorKind {
+    /// Keys the object at `pointer` may not have, and the keys it may.
+    UnknownKeys {
+        keys: Vec<String>,
+        allowed: Vec<String>,
+    },
+    /// The object at `pointer` lacks this key.
+    MissingKey(String),
+    /// The value has the wrong type: the types allowed (`string or boolean`, `mapping`).
+    Type(String),
+    /// Not one of these values.
+    Enum(Vec<String>),
+    /// Not this value (JSON text).
+    Constant(String),
+    /// Malformed: what the pattern expects, in words.
+    Pattern(String),
+    /// Below this minimum / above this maximum (as written in the schema).
+    Minimum(String),
+    Maximum(String),
+    /// An empty string where one is required.
+    Empty,
+    /// An empty mapping where a key is required.
+    NoProperties,
+    /// Anything else, described.
+    Other(String),
+}
+
+/// Validates one entity against its schema: the schema of its kind, or of its platform's
+/// Graph export. Empty when valid, or when there is no schema for it.
+pub fn validate(entity: &Entity<'_>, platform: Option<Platform>) -> Vec<SchemaError> {
     let stem = if entity.is_export() {
         match platform {
             Some(p) => generate::export_stem(p),
-            None => return,
+            None => return Vec::new(),
         }
     } else {
         entity.kind.schema_stem().to_owned()
     };
-    let Some(compiled) = compiled(&stem) else {
-        return;
-    };
-    let Some(validator) = &compiled.validator else {
-        return;
+    let Some(Compiled {
+        schema,
+        validator: Some(validator),
+    }) = compiled(&stem)
+    else {
+        return Vec::new();
     };
     let instance = entity.root.to_json();
     // Most documents are valid; `is_valid` stops at the first error and allocates none.
     if validator.is_valid(&instance) {
-        return;
+        return Vec::new();
     }
-    let mut found = Vec::new();
-    for error in validator.iter_errors(&instance) {
-        map::report(entity, platform, &compiled.schema, &error, &mut found);
+    validator
+        .iter_errors(&instance)
+        .map(|error| convert(schema, &error))
+        .collect()
+}
+
+fn convert(schema: &Json, error: &ValidationError<'_>) -> SchemaError {
+    let kind = match error.kind() {
+        ValidationErrorKind::AdditionalProperties { unexpected } => SchemaErrorKind::UnknownKeys {
+            keys: unexpected.clone(),
+            allowed: allowed_keys(schema, error.schema_path().as_str()),
+        },
+        ValidationErrorKind::Required { property } => {
+            SchemaErrorKind::MissingKey(property.as_str().unwrap_or_default().to_owned())
+        }
+        ValidationErrorKind::Type { kind } => SchemaErrorKind::Type(type_names(kind)),
+        ValidationErrorKind::Enum { options } => SchemaErrorKind::Enum(
+            options
+                .as_array()
+                .map(|a| {
+                    a.iter()
+                        .filter_map(Json::as_str)
+                        .map(str::to_owned)
+                        .collect()
+                })
+                .unwrap_or_default(),
+        ),
+        ValidationErrorKind::Constant { expected_value } => {
+            SchemaErrorKind::Constant(expected_value.to_string())
+        }
+        ValidationErrorKind::Pattern { pattern } => {
+            SchemaErrorKind::Pattern(patterns::describe(pattern))
+        }
+        ValidationErrorKind::Minimum { limit } => SchemaErrorKind::Minimum(limit.to_string()),
+        ValidationErrorKind::Maximum { limit } => SchemaErrorKind::Maximum(limit.to_string()),
+        ValidationErrorKind::MinLength { .. } => SchemaErrorKind::Empty,
+        ValidationErrorKind::MinProperties { .. } => SchemaErrorKind::NoProperties,
+        other => SchemaErrorKind::Other(format!("{other:?}")),
+    };
+    SchemaError {
+        pointer: error.instance_path().as_str().to_owned(),
+        kind,
     }
-    // `if`/`then` branches can report one problem twice.
-    found.dedup_by(|a, b| a.location == b.location && a.message == b.message);
-    out.extend(found);
+}
+
+fn type_names(kind: &TypeKind) -> String {
+    let names: Vec<String> = match kind {
+        TypeKind::Single(t) => vec![t.to_string()],
+        TypeKind::Multiple(set) => set
+            .iter()
+            .map(|t| t.to_string())
+            .filter(|t| t != "null")
+            .collect(),
+    };
+    let names: Vec<String> = names
+        .into_iter()
+        .map(|n| {
+            if n == "object" {
+                "mapping".to_owned()
+            } else {
+                n
+            }
+        })
+        .collect();
+    names.join(" or ")
+}
+
+/// The property names the schema allows at the object an `additionalProperties` error is
+/// about, following local `$ref`s along the error's schema path.
+fn allowed_keys(schema: &Json, schema_path: &str) -> Vec<String> {
+    let mut node = schema;
+    let tokens: Vec<&str> = schema_path.split('/').filter(|t| !t.is_empty()).collect();
+    let Some((_, parents)) = tokens.split_last() else {
+        return keys_of(schema);
+    };
+    for token in parents {
+        let token = token.replace("~1", "/").replace("~0", "~");
+        if token == "$ref" {
+            let Some(target) = node
+                .get("$ref")
+                .and_then(Json::as_str)
+                .and_then(|r| r.strip_prefix('#'))
+            else {
+                return Vec::new();
+            };
+            match schema.pointer(target) {
+                Some(resolved) => node = resolved,
+                None => return Vec::new(),
+            }
+            continue;
+        }
+        node = match node {
+            Json::Object(map) => match map.get(&token) {
+                Some(next) => next,
+                None => return Vec::new(),
+            },
+            Json::Array(items) => match token.parse::<usize>().ok().and_then(|i| items.get(i)) {
+                Some(next) => next,
+                None => return Vec::new(),
+            },
+            _ => return Vec::new(),
+        };
+    }
+    keys_of(node)
+}
+
+fn keys_of(node: &Json) -> Vec<String> {
+    node.get("properties")
+        .and_then(Json::as_object)
+        .map(|m| m.keys().cloned().collect())
+        .unwrap_or_default()
 }
 
 #[cfg(test)]
@@ -146,7 +289,7 @@ mod tests {
     #[test]
     fn committed_schemas_are_generated_and_compile() {
         let update = std::env::var_os("MAMLINT_UPDATE_GENERATED").is_some();
-        for (stem, schema) in generate::all() {
+        for (stem, schema) in generate::all(crate::rules::metas()) {
             let rendered = generate::render(&schema);
             let path = format!("{}/schemas/{stem}.schema.json", env!("CARGO_MANIFEST_DIR"));
             if update {

@@ -24,7 +24,7 @@ fn lint_example(section: &str) -> mamlint::lint::Outcome {
     std::fs::write(&config_path, toml).unwrap();
     let policy = dir.path().join("example.yaml");
     std::fs::write(&policy, &yaml).unwrap();
-    let config = mamlint::config::Config::load(&config_path).unwrap();
+    let config = mamlint::config::Config::load(&config_path, mamlint::rules::metas()).unwrap();
     let input = mamlint::lint::Input::memory(policy.to_string_lossy(), yaml.into_bytes());
     mamlint::lint::run(
         vec![input],

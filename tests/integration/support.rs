@@ -32,7 +32,7 @@ pub(crate) fn lint_fixture(path: &Path) -> Outcome {
     let config_path = path.with_extension("toml");
     let config = config_path
         .is_file()
-        .then(|| mamlint::config::Config::load(&config_path).unwrap());
+        .then(|| mamlint::config::Config::load(&config_path, mamlint::rules::metas()).unwrap());
     let relative = path
         .strip_prefix(root())
         .unwrap_or(path)

@@ -1,47 +1,53 @@
-//! Schema errors → diagnostics at the exact key or value.
+//! Schema errors → MAM006 (unknown key) and MAM007 (invalid value) at the exact key or value.
 //!
-//! `additionalProperties` errors point at the parent object; each unexpected key gets its own
-//! MAM006 at the key, with a did-you-mean from the keys the schema allows there. `required`
-//! errors point at the key that holds the incomplete object. Everything else is MAM007 at the
-//! value, worded from the error's kind. Values that MAM003/MAM004 explain better (a YAML 1.1
-//! boolean, an unquoted version) are left to those rules.
+//! `schema::validate` says what is wrong at which pointer; this module decides the finding.
+//! Each unexpected key gets its own MAM006 at the key, with a did-you-mean from the keys the
+//! schema allows there. A missing key is reported at the key that holds the incomplete
+//! object. Everything else is MAM007 at the value, worded from the error's kind. Values that
+//! MAM003/MAM004 explain better (a YAML 1.1 boolean, an unquoted version) are left to them.
 
-use jsonschema::ValidationError;
-use jsonschema::error::{TypeKind, ValidationErrorKind};
 use serde_json::Value as Json;
 
-use super::patterns;
+use super::{InvalidValue, UnknownProperty, UnquotedVersion, Yaml11Boolean};
 use crate::diagnostic::{Diagnostic, Location};
 use crate::model::properties::PROPERTIES;
 use crate::model::settings::FACTS;
 use crate::model::{At, Entity, Platform};
-use crate::rules::{InvalidValue, UnknownProperty, UnquotedVersion, Yaml11Boolean};
+use crate::schema::{self, SchemaError, SchemaErrorKind};
 use crate::suggest;
 use crate::syntax::{Node, Span};
 
-pub(super) fn report(
+/// Validates an entity and reports MAM006/MAM007.
+pub(crate) fn check(entity: &Entity<'_>, platform: Option<Platform>, out: &mut Vec<Diagnostic>) {
+    let mut found = Vec::new();
+    for error in schema::validate(entity, platform) {
+        report(entity, platform, &error, &mut found);
+    }
+    // `if`/`then` branches can report one problem twice.
+    found.dedup_by(|a, b| a.location == b.location && a.message == b.message);
+    out.extend(found);
+}
+
+fn report(
     entity: &Entity<'_>,
     platform: Option<Platform>,
-    schema: &Json,
-    error: &ValidationError<'_>,
+    error: &SchemaError,
     out: &mut Vec<Diagnostic>,
 ) {
-    let pointer = error.instance_path().as_str().to_owned();
-    let Some(at) = entity.find(&pointer) else {
+    let pointer = error.pointer.as_str();
+    let Some(at) = entity.find(pointer) else {
         return;
     };
-    match error.kind() {
-        ValidationErrorKind::AdditionalProperties { unexpected } => {
-            let allowed = allowed_keys(schema, error.schema_path().as_str());
-            for key in unexpected {
+    match &error.kind {
+        SchemaErrorKind::UnknownKeys { keys, allowed } => {
+            for key in keys {
                 if let Some((member, key_pointer)) = at.member(key) {
                     let location = entity.key_location(member, &key_pointer);
-                    out.push(unknown_key(entity, platform, &at, key, &allowed, location));
+                    out.push(unknown_key(entity, platform, &at, key, allowed, location));
                 }
             }
         }
-        ValidationErrorKind::Required { property } => {
-            let key = property.as_str().unwrap_or_default();
+        SchemaErrorKind::MissingKey(key) => {
             let location = holder_location(entity, &at);
             let place = if at.pointer.is_empty() {
                 "the document".to_owned()
@@ -193,9 +199,9 @@ fn leave_to_other_rules(
     entity: &Entity<'_>,
     platform: Option<Platform>,
     at: &At<'_>,
-    kind: &ValidationErrorKind,
+    kind: &SchemaErrorKind,
 ) -> bool {
-    if !matches!(kind, ValidationErrorKind::Type { .. }) {
+    if !matches!(kind, SchemaErrorKind::Type(_)) {
         return false;
     }
     let Some(platform) = platform else {
@@ -214,14 +220,12 @@ fn leave_to_other_rules(
     Yaml11Boolean::applies(property, at.node) || UnquotedVersion::applies(key, property, at.node)
 }
 
-fn label(kind: &ValidationErrorKind) -> &'static str {
+fn label(kind: &SchemaErrorKind) -> &'static str {
     match kind {
-        ValidationErrorKind::Type { .. } => "wrong type",
-        ValidationErrorKind::Enum { .. } | ValidationErrorKind::Constant { .. } => {
-            "not an allowed value"
-        }
-        ValidationErrorKind::Pattern { .. } => "malformed",
-        ValidationErrorKind::Minimum { .. } | ValidationErrorKind::Maximum { .. } => "out of range",
+        SchemaErrorKind::Type(_) => "wrong type",
+        SchemaErrorKind::Enum(_) | SchemaErrorKind::Constant(_) => "not an allowed value",
+        SchemaErrorKind::Pattern(_) => "malformed",
+        SchemaErrorKind::Minimum(_) | SchemaErrorKind::Maximum(_) => "out of range",
         _ => "invalid value",
     }
 }
@@ -235,63 +239,68 @@ fn show(node: &Node) -> String {
     }
 }
 
-fn type_names(kind: &TypeKind) -> String {
-    let names: Vec<String> = match kind {
-        TypeKind::Single(t) => vec![t.to_string()],
-        TypeKind::Multiple(set) => set
-            .iter()
-            .map(|t| t.to_string())
-            .filter(|t| t != "null")
-            .collect(),
-    };
-    let names: Vec<String> = names
-        .into_iter()
-        .map(|n| {
-            if n == "object" {
-                "mapping".to_owned()
-            } else {
-                n
-            }
-        })
-        .collect();
-    names.join(" or ")
-}
-
-fn describe(kind: &ValidationErrorKind, name: &str, node: &Node) -> (String, Option<String>) {
+fn describe(kind: &SchemaErrorKind, name: &str, node: &Node) -> (String, Option<String>) {
     let subject = if name.is_empty() {
         "the document".to_owned()
     } else {
         format!("`{name}`")
     };
     match kind {
-        ValidationErrorKind::Type { kind } => {
-            (format!("{subject} must be {}, not {} {}", with_article(&type_names(kind)), node.type_name(), show(node)), None)
-        }
-        ValidationErrorKind::Enum { options } => {
-            let values: Vec<&str> = options.as_array().map(|a| a.iter().filter_map(Json::as_str).collect()).unwrap_or_default();
-            let suggestion = node.as_str().and_then(|v| suggest::closest(v, values.iter().copied()));
-            let listed = values.iter().map(|v| format!("`{v}`")).collect::<Vec<_>>().join(", ");
+        SchemaErrorKind::Type(types) => (
+            format!(
+                "{subject} must be {}, not {} {}",
+                with_article(types),
+                node.type_name(),
+                show(node)
+            ),
+            None,
+        ),
+        SchemaErrorKind::Enum(values) => {
+            let suggestion = node
+                .as_str()
+                .and_then(|v| suggest::closest(v, values.iter().map(String::as_str)));
+            let listed = values
+                .iter()
+                .map(|v| format!("`{v}`"))
+                .collect::<Vec<_>>()
+                .join(", ");
             let help = match suggestion {
                 Some(s) => format!("did you mean `{s}`? Allowed values: {listed}"),
                 None => format!("allowed values: {listed}"),
             };
-            (format!("{} is not an allowed value of {subject}", show(node)), Some(help))
+            (
+                format!("{} is not an allowed value of {subject}", show(node)),
+                Some(help),
+            )
         }
-        ValidationErrorKind::Constant { expected_value } => {
-            (format!("{subject} must be {expected_value}, not {}", show(node)), None)
-        }
-        ValidationErrorKind::Pattern { pattern } => (
-            format!("{} is not a valid value of {subject}: expected {}", show(node), patterns::describe(pattern)),
+        SchemaErrorKind::Constant(expected) => (
+            format!("{subject} must be {expected}, not {}", show(node)),
             None,
         ),
-        ValidationErrorKind::Minimum { limit } => (format!("{subject} must be at least {limit}, not {}", show(node)), None),
-        ValidationErrorKind::Maximum { limit } => (format!("{subject} must be at most {limit}, not {}", show(node)), None),
-        ValidationErrorKind::MinLength { .. } => (format!("{subject} must not be empty"), None),
-        ValidationErrorKind::MinProperties { .. } => (
+        SchemaErrorKind::Pattern(expected) => (
+            format!(
+                "{} is not a valid value of {subject}: expected {expected}",
+                show(node)
+            ),
+            None,
+        ),
+        SchemaErrorKind::Minimum(limit) => (
+            format!("{subject} must be at least {limit}, not {}", show(node)),
+            None,
+        ),
+        SchemaErrorKind::Maximum(limit) => (
+            format!("{subject} must be at most {limit}, not {}", show(node)),
+            None,
+        ),
+        SchemaErrorKind::Empty => (format!("{subject} must not be empty"), None),
+        SchemaErrorKind::NoProperties => (
             format!("{subject} is empty"),
             Some("an adminConsent entry names the app with `app` (catalog key), `appId` (Entra application ID), or both".to_owned()),
         ),
-        other => (format!("{subject} is invalid: {other:?}"), None),
+        SchemaErrorKind::MissingKey(_) | SchemaErrorKind::UnknownKeys { .. } => {
+            (format!("{subject} is invalid"), None)
+        }
+        SchemaErrorKind::Other(other) => (format!("{subject} is invalid: {other}"), None),
     }
 }
 
@@ -300,50 +309,4 @@ fn with_article(noun: &str) -> String {
         Some('a' | 'e' | 'i' | 'o' | 'u') => format!("an {noun}"),
         _ => format!("a {noun}"),
     }
-}
-
-/// The property names the schema allows at the object an `additionalProperties` error is
-/// about, following local `$ref`s along the error's schema path.
-fn allowed_keys(schema: &Json, schema_path: &str) -> Vec<String> {
-    let mut node = schema;
-    let tokens: Vec<&str> = schema_path.split('/').filter(|t| !t.is_empty()).collect();
-    let Some((_, parents)) = tokens.split_last() else {
-        return keys_of(schema);
-    };
-    for token in parents {
-        let token = token.replace("~1", "/").replace("~0", "~");
-        if token == "$ref" {
-            let Some(target) = node
-                .get("$ref")
-                .and_then(Json::as_str)
-                .and_then(|r| r.strip_prefix('#'))
-            else {
-                return Vec::new();
-            };
-            match schema.pointer(target) {
-                Some(resolved) => node = resolved,
-                None => return Vec::new(),
-            }
-            continue;
-        }
-        node = match node {
-            Json::Object(map) => match map.get(&token) {
-                Some(next) => next,
-                None => return Vec::new(),
-            },
-            Json::Array(items) => match token.parse::<usize>().ok().and_then(|i| items.get(i)) {
-                Some(next) => next,
-                None => return Vec::new(),
-            },
-            _ => return Vec::new(),
-        };
-    }
-    keys_of(node)
-}
-
-fn keys_of(node: &Json) -> Vec<String> {
-    node.get("properties")
-        .and_then(Json::as_object)
-        .map(|m| m.keys().cloned().collect())
-        .unwrap_or_default()
 }

@@ -1,0 +1,181 @@
+//! Building the plan: for each EntraTenant, its desired policies against the current ones
+//! (from Graph or from `--current` exports), consent per app, then the Atlassian domains and
+//! the manual steps. The command line only chooses where current state comes from and
+//! renders the result.
+
+use std::path::{Path, PathBuf};
+
+use super::consent::{self, Source};
+use super::{Consent, Plan, TenantPlan, domains, export, state};
+use crate::graph::{Client, Credentials, Endpoints, Secret, ServiceError};
+use crate::model::catalog::App;
+use crate::model::{Cloud, Entity, Kind, Workspace};
+
+/// A tenant to plan for, with its service endpoints.
+pub struct TenantTarget<'w, 'a> {
+    pub entity: &'w Entity<'a>,
+    pub name: String,
+    pub tenant_id: String,
+    pub endpoints: Endpoints,
+}
+
+/// The EntraTenants of the workspace (only the one named `only`, if given).
+pub fn tenants<'w, 'a>(
+    workspace: &'w Workspace<'a>,
+    only: Option<&str>,
+) -> Result<Vec<TenantTarget<'w, 'a>>, ServiceError> {
+    let mut found = Vec::new();
+    for entity in workspace.of_kind(Kind::EntraTenant) {
+        let name = entity.name().unwrap_or_default().to_owned();
+        if only.is_some_and(|o| o != name) {
+            continue;
+        }
+        found.push(TenantTarget {
+            entity,
+            name,
+            tenant_id: entity.tenant_id().unwrap_or_default().to_owned(),
+            // An unknown cloud is MAM007's; the plan refuses files with errors before this.
+            endpoints: Endpoints::for_cloud(entity.cloud().unwrap_or(Cloud::DEFAULT))?,
+        });
+    }
+    Ok(found)
+}
+
+/// A live Graph client of a tenant for one API version.
+pub fn graph_client(
+    target: &TenantTarget<'_, '_>,
+    credentials: &Credentials,
+    version: &str,
+    verbose: bool,
+) -> Result<Client, ServiceError> {
+    let token = credentials.token(&target.endpoints, &target.tenant_id, verbose)?;
+    Ok(Client::new(
+        &format!("{}/{version}", target.endpoints.graph),
+        token,
+        verbose,
+    ))
+}
+
+/// Where the tenants' current state comes from.
+pub enum Current<'c> {
+    /// Graph exports in a directory (`DIR/<tenant>/` when it exists, else `DIR`).
+    Directory(PathBuf),
+    /// Graph itself.
+    Live(&'c Credentials),
+}
+
+pub struct Options {
+    /// Delete policies that are in the tenant but in no file.
+    pub prune: bool,
+    /// Log every service call.
+    pub verbose: bool,
+    /// The Atlassian Admin API key, to compare claimed domains.
+    pub atlassian_key: Option<Secret>,
+}
+
+/// The plan of every tenant, with a live client per tenant (to apply it) when reading Graph.
+pub fn build(
+    workspace: &Workspace<'_>,
+    current: &Current<'_>,
+    options: &Options,
+) -> anyhow::Result<(Plan, Vec<Option<Client>>)> {
+    let mut tenant_plans = Vec::new();
+    let mut clients = Vec::new();
+    for target in &tenants(workspace, None)? {
+        let desired: Vec<state::Policy> = workspace
+            .of_kind(Kind::AppProtectionPolicy)
+            .filter(|p| {
+                workspace
+                    .tenant_of(p)
+                    .is_some_and(|t| std::ptr::eq(t, target.entity))
+            })
+            .filter_map(|p| state::desired(workspace, p))
+            .collect();
+        let (version, reason) = super::api_version(&desired);
+        let apps = super::consent_apps(workspace, target.entity);
+        let (current, consent, client) = match current {
+            Current::Directory(dir) => {
+                let dir = tenant_directory(dir, &target.name);
+                let current = state::from_directory(&dir).map_err(anyhow::Error::msg)?;
+                (current, consent_from_directory(&dir, target, &apps), None)
+            }
+            Current::Live(credentials) => {
+                let reader = graph_client(target, credentials, "beta", options.verbose)?;
+                let current = export::read_live(&reader)?;
+                let directory = graph_client(target, credentials, "v1.0", options.verbose)?;
+                let mut consent = Vec::new();
+                for app in &apps {
+                    let app_id = app.entra_app_id.as_deref().unwrap_or_default();
+                    let found = consent::live(&directory, app_id)?;
+                    consent.push(record(app, found, Source::Graph, target));
+                }
+                let writer = graph_client(target, credentials, version, options.verbose)?;
+                (current, consent, Some(writer))
+            }
+        };
+        tenant_plans.push(TenantPlan {
+            tenant: target.name.clone(),
+            tenant_id: target.tenant_id.clone(),
+            graph_api_version: version,
+            graph_api_reason: reason,
+            changes: super::tenant_changes(&desired, &current, options.prune),
+            consent,
+        });
+        clients.push(client);
+    }
+    let domains = match &options.atlassian_key {
+        Some(key) => domains::check_live(workspace, key, options.verbose)?,
+        None => Vec::new(),
+    };
+    let manual_steps = super::manual_steps(workspace, &tenant_plans);
+    let plan = Plan {
+        version: 1,
+        tenants: tenant_plans,
+        domains,
+        manual_steps,
+    };
+    Ok((plan, clients))
+}
+
+/// `DIR/<tenant>` when it exists, else `DIR` for every tenant.
+fn tenant_directory(dir: &Path, tenant: &str) -> PathBuf {
+    let own = dir.join(tenant);
+    if own.is_dir() { own } else { dir.to_path_buf() }
+}
+
+/// Consent from Graph list files in the directory, else as the tenant declares it.
+fn consent_from_directory(
+    dir: &Path,
+    target: &TenantTarget<'_, '_>,
+    apps: &[&App],
+) -> Vec<Consent> {
+    apps.iter()
+        .map(|app| {
+            let app_id = app.entra_app_id.as_deref().unwrap_or_default();
+            match consent::from_files(dir, app_id) {
+                Some(found) => record(app, found, Source::Current, target),
+                None => record(
+                    app,
+                    consent::declared(target.entity, app),
+                    Source::Declared,
+                    target,
+                ),
+            }
+        })
+        .collect()
+}
+
+fn record(
+    app: &App,
+    found: consent::Found,
+    source: Source,
+    target: &TenantTarget<'_, '_>,
+) -> Consent {
+    consent::record(
+        app,
+        found,
+        source,
+        &target.endpoints.login,
+        &target.tenant_id,
+    )
+}
