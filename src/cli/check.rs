@@ -185,38 +185,10 @@ pub(super) fn run(args: CheckArgs) -> anyhow::Result<u8> {
     let Project { inputs, errors, .. } = project;
     let mut read_errors = errors;
     let mut outcome = if args.fix || args.diff {
-        let fixed = fix::run(inputs, &settings, args.unsafe_fixes);
-        if args.diff {
-            let mut out = std::io::stdout().lock();
-            for changed in &fixed.changed {
-                write!(out, "{}", fix::unified_diff(changed))?;
-            }
-            writeln!(
-                stderr,
-                "Would fix {} findings in {} files.",
-                fixed.applied,
-                fixed.changed.len()
-            )?;
-            read_errors.extend(fixed.outcome.read_errors.iter().cloned());
-            args::print_read_errors(&read_errors);
-            return Ok(exit::code(exit::Status {
-                unreadable: !read_errors.is_empty(),
-                config_errors: fixed.outcome.has_config_errors(),
-                findings: !fixed.changed.is_empty(),
-                exit_zero: false,
-            }));
+        match fix_files(&args, inputs, &settings, &mut read_errors, stderr)? {
+            Ok(outcome) => outcome,
+            Err(code) => return Ok(code),
         }
-        for changed in &fixed.changed {
-            fix::write_atomically(&changed.path, &changed.bytes)
-                .with_context(|| format!("writing {}", changed.path))?;
-        }
-        writeln!(
-            stderr,
-            "Fixed {} findings in {} files.",
-            fixed.applied,
-            fixed.changed.len()
-        )?;
-        fixed.outcome
     } else {
         lint::run(inputs, &settings)
     };
@@ -264,6 +236,49 @@ pub(super) fn run(args: CheckArgs) -> anyhow::Result<u8> {
     // only delay the exit (about a tenth of a large run).
     std::mem::forget(outcome);
     Ok(exit::code(status))
+}
+
+/// `--fix` (writes the fixed files, then the run reports what is left) and `--diff` (prints
+/// the fixes; the run ends with `Err(exit code)`).
+fn fix_files(
+    args: &CheckArgs,
+    inputs: Vec<crate::lint::Input>,
+    settings: &crate::lint::Settings,
+    read_errors: &mut Vec<String>,
+    stderr: &mut dyn Write,
+) -> anyhow::Result<Result<Outcome, u8>> {
+    let fixed = fix::run(inputs, settings, args.unsafe_fixes);
+    if args.diff {
+        let mut out = std::io::stdout().lock();
+        for changed in &fixed.changed {
+            write!(out, "{}", fix::unified_diff(changed))?;
+        }
+        writeln!(
+            stderr,
+            "Would fix {} findings in {} files.",
+            fixed.applied,
+            fixed.changed.len()
+        )?;
+        read_errors.extend(fixed.outcome.read_errors.iter().cloned());
+        args::print_read_errors(read_errors);
+        return Ok(Err(exit::code(exit::Status {
+            unreadable: !read_errors.is_empty(),
+            config_errors: fixed.outcome.has_config_errors(),
+            findings: !fixed.changed.is_empty(),
+            exit_zero: false,
+        })));
+    }
+    for changed in &fixed.changed {
+        fix::write_atomically(&changed.path, &changed.bytes)
+            .with_context(|| format!("writing {}", changed.path))?;
+    }
+    writeln!(
+        stderr,
+        "Fixed {} findings in {} files.",
+        fixed.applied,
+        fixed.changed.len()
+    )?;
+    Ok(Ok(fixed.outcome))
 }
 
 /// `--baseline`: hides the findings it records, reports (or prunes) entries that match none.

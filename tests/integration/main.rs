@@ -13,6 +13,7 @@ mod examples;
 mod fakes;
 mod fix;
 mod lsp;
+mod project;
 mod properties;
 mod rollout;
 mod rules;
