@@ -82,11 +82,11 @@ impl Baseline {
 
     pub fn read(path: &Path) -> Result<Baseline, BaselineError> {
         let display = path.display().to_string();
-        let text = std::fs::read_to_string(path).map_err(|source| BaselineError::Read {
+        let bytes = crate::syntax::read_capped(path).map_err(|source| BaselineError::Read {
             path: display.clone(),
             source,
         })?;
-        serde_json::from_str(&text).map_err(|source| BaselineError::Parse {
+        serde_json::from_slice(&bytes).map_err(|source| BaselineError::Parse {
             path: display,
             source,
         })

@@ -141,13 +141,15 @@ pub fn run(inputs: Vec<Input>, settings: &Settings, unsafe_fixes: bool) -> FixOu
     let mut current: Vec<Input> = inputs
         .into_iter()
         .map(|input| match input.bytes {
-            Bytes::Disk => match std::fs::read(&input.candidate.path) {
-                Ok(bytes) => Input {
-                    bytes: Bytes::Memory(bytes),
-                    ..input
-                },
-                Err(_) => input,
-            },
+            Bytes::Disk => {
+                match crate::syntax::read_bounded(std::path::Path::new(&input.candidate.path)) {
+                    Ok(bytes) => Input {
+                        bytes: Bytes::Memory(bytes),
+                        ..input
+                    },
+                    Err(_) => input,
+                }
+            }
             Bytes::Memory(_) => input,
         })
         .collect();

@@ -158,7 +158,7 @@ pub fn load(input: Input) -> Loaded {
     } = input;
     let bytes = match bytes {
         Bytes::Memory(bytes) => bytes,
-        Bytes::Disk => match read_limited(&candidate.path) {
+        Bytes::Disk => match syntax::read_bounded(std::path::Path::new(&candidate.path)) {
             Ok(bytes) => bytes,
             Err(error) => return Loaded::Unreadable(format!("{}: {error}", candidate.path)),
         },
@@ -186,16 +186,6 @@ pub fn load(input: Input) -> Loaded {
         None => "no mamlint manifest or Graph app protection policy".to_owned(),
     };
     Loaded::Skipped(candidate.path, reason)
-}
-
-/// Reads a file, refusing to pull more than the size limit into memory.
-fn read_limited(path: &str) -> std::io::Result<Vec<u8>> {
-    use std::io::Read;
-    let file = std::fs::File::open(path)?;
-    let mut bytes = Vec::new();
-    file.take(syntax::MAX_FILE_BYTES + 1)
-        .read_to_end(&mut bytes)?;
-    Ok(bytes)
 }
 
 /// The configuration files of a run, as files that findings can point into.

@@ -185,7 +185,7 @@ impl Config {
                 );
                 break;
             }
-            let text = match std::fs::read(&file) {
+            let text = match crate::syntax::read_capped(&file) {
                 Ok(bytes) => String::from_utf8_lossy(&bytes).into_owned(),
                 Err(error) if chain.is_empty() => return Err(error),
                 Err(error) => {
@@ -587,6 +587,30 @@ mod tests {
             config.fail_level,
             Some(Severity::Warning),
             "the file's own settings still apply"
+        );
+    }
+
+    #[test]
+    fn extending_a_device_is_refused_without_reading_it() {
+        let dir = tempfile::tempdir().unwrap();
+        let text = "extend = \"/dev/zero\"\n";
+        let path = write(dir.path(), "mamlint.toml", text);
+        let config = Config::load(&path, &RULES).unwrap();
+        let error = &config.sources[0].errors[0];
+        assert_eq!(&text[error.span.range()], "\"/dev/zero\"");
+        assert!(
+            error.message.contains("not a regular file"),
+            "{}",
+            error.message
+        );
+        let big = write(dir.path(), "big.toml", &"# padding\n".repeat(2_000_000));
+        let text = format!("extend = \"{}\"\n", big.display());
+        let path = write(dir.path(), "big/mamlint.toml", &text);
+        let config = Config::load(&path, &RULES).unwrap();
+        assert!(
+            config.sources[0].errors[0].message.contains("byte limit"),
+            "{:?}",
+            config.sources[0].errors
         );
     }
 

@@ -470,11 +470,13 @@ impl Credentials {
             Err(_) => {
                 let path = std::env::var("MAMLINT_CLIENT_SECRET_FILE")
                     .map_err(|_| ServiceError::config("MAMLINT_CLIENT_ID is set without MAMLINT_CLIENT_SECRET or MAMLINT_CLIENT_SECRET_FILE"))?;
-                std::fs::read_to_string(&path).map_err(|e| {
-                    ServiceError::config(format!(
-                        "cannot read MAMLINT_CLIENT_SECRET_FILE {path}: {e}"
-                    ))
-                })?
+                crate::syntax::read_capped(std::path::Path::new(&path))
+                    .map(|bytes| String::from_utf8_lossy(&bytes).into_owned())
+                    .map_err(|e| {
+                        ServiceError::config(format!(
+                            "cannot read MAMLINT_CLIENT_SECRET_FILE {path}: {e}"
+                        ))
+                    })?
             }
         };
         Ok(Credentials::ClientSecret {

@@ -214,7 +214,7 @@ impl Server {
     fn load(&self, path: &str, role: Role) -> Option<WorkspaceFile> {
         let bytes = match self.buffers.get(path) {
             Some(buffer) => Bytes::Memory(buffer.text.clone().into_bytes()),
-            None => Bytes::Memory(std::fs::read(path).ok()?),
+            None => Bytes::Memory(crate::syntax::read_bounded(Path::new(path)).ok()?),
         };
         let input = Input {
             candidate: Candidate {
@@ -595,7 +595,9 @@ impl Server {
                 };
                 let text = match self.buffers.get(&path) {
                     Some(buffer) => buffer.text.clone(),
-                    None => std::fs::read_to_string(&path).unwrap_or_default(),
+                    None => crate::syntax::read_capped(Path::new(&path))
+                        .map(|bytes| String::from_utf8_lossy(&bytes).into_owned())
+                        .unwrap_or_default(),
                 };
                 let offset = position::offset(&text, at, self.encoding);
                 Ok(serde_json::to_value(features::completion(&text, offset))

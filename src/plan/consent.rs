@@ -77,8 +77,8 @@ pub fn live(client: &Client, app_id: &str) -> Result<Found, ServiceError> {
 /// `servicePrincipals.json`.
 pub fn from_files(dir: &Path, app_id: &str) -> Option<Found> {
     let read = |name: &str| -> Option<Vec<Value>> {
-        let text = std::fs::read_to_string(dir.join(name)).ok()?;
-        let value: Value = serde_json::from_str(&text).ok()?;
+        let bytes = crate::syntax::read_capped(&dir.join(name)).ok()?;
+        let value: Value = serde_json::from_slice(&bytes).ok()?;
         value
             .get("value")
             .and_then(Value::as_array)

@@ -225,8 +225,8 @@ pub fn from_directory(dir: &std::path::Path) -> Result<Vec<Policy>, String> {
     let mut policies = Vec::new();
     let mut names: BTreeMap<(Platform, String), String> = BTreeMap::new();
     for candidate in candidates {
-        let bytes =
-            std::fs::read(&candidate.path).map_err(|e| format!("{}: {e}", candidate.path))?;
+        let bytes = crate::syntax::read_capped(std::path::Path::new(&candidate.path))
+            .map_err(|e| format!("{}: {e}", candidate.path))?;
         let loaded = crate::syntax::load(&candidate.path, &bytes);
         if let Some(error) = &loaded.parsed.error {
             return Err(format!("{}: {}", candidate.path, error.message));

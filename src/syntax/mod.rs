@@ -17,6 +17,37 @@ pub use source::{Encoding, LineCol, SourceFile, Span};
 /// accidental inputs (a build artifact, a data dump).
 pub const MAX_FILE_BYTES: u64 = 16 * 1024 * 1024;
 
+/// Reads a regular file, never more than `MAX_FILE_BYTES + 1` bytes (so an oversized file
+/// is seen to be oversized without being read whole). Devices, FIFOs and directories are
+/// refused: `/dev/zero` or a named pipe must not hang or exhaust a run. Every file mamlint
+/// reads goes through here.
+pub fn read_bounded(path: &std::path::Path) -> std::io::Result<Vec<u8>> {
+    use std::io::Read;
+    let file = std::fs::File::open(path)?;
+    if !file.metadata()?.is_file() {
+        return Err(std::io::Error::new(
+            std::io::ErrorKind::InvalidInput,
+            "not a regular file",
+        ));
+    }
+    let mut bytes = Vec::new();
+    file.take(MAX_FILE_BYTES + 1).read_to_end(&mut bytes)?;
+    Ok(bytes)
+}
+
+/// Like [`read_bounded`], but a file over the limit is an error rather than a finding (for
+/// configuration, baselines and exports, which have no file of their own to report in).
+pub fn read_capped(path: &std::path::Path) -> std::io::Result<Vec<u8>> {
+    let bytes = read_bounded(path)?;
+    if bytes.len() as u64 > MAX_FILE_BYTES {
+        return Err(std::io::Error::new(
+            std::io::ErrorKind::InvalidData,
+            format!("over the {MAX_FILE_BYTES}-byte limit"),
+        ));
+    }
+    Ok(bytes)
+}
+
 /// Most values one file may hold, counting expanded YAML aliases.
 pub const MAX_NODES: usize = 2_000_000;
 
