@@ -1,7 +1,10 @@
+use std::collections::HashMap;
+use std::collections::hash_map::Entry;
+
 use super::{Context, Rule, RuleMeta, declare_rule};
 use crate::diagnostic::{Diagnostic, FileId, Location};
 use crate::model::Classified;
-use crate::syntax::push_pointer;
+use crate::syntax::{Member, push_pointer};
 
 declare_rule! {
     /// ## What it checks
@@ -51,6 +54,30 @@ declare_rule! {
     }
 }
 
+/// Each member whose key an earlier member of the mapping already has, with that first
+/// member. Linear in the size of the mapping: a hash of keys once it is more than a few long.
+fn repeated_keys(members: &[Member]) -> Vec<(&Member, &Member)> {
+    const SCAN: usize = 16;
+    if members.len() <= SCAN {
+        return members
+            .iter()
+            .enumerate()
+            .filter_map(|(i, m)| Some((m, members[..i].iter().find(|f| f.key == m.key)?)))
+            .collect();
+    }
+    let mut first: HashMap<&str, &Member> = HashMap::with_capacity(members.len());
+    let mut repeated = Vec::new();
+    for member in members {
+        match first.entry(member.key.as_str()) {
+            Entry::Occupied(entry) => repeated.push((member, *entry.get())),
+            Entry::Vacant(entry) => {
+                entry.insert(member);
+            }
+        }
+    }
+    repeated
+}
+
 impl Rule for DuplicateKey {
     fn meta(&self) -> &'static RuleMeta {
         &Self::META
@@ -65,10 +92,7 @@ impl Rule for DuplicateKey {
                 continue;
             }
             document.root.walk_mappings("", |pointer, members| {
-                for (i, member) in members.iter().enumerate() {
-                    let Some(first) = members[..i].iter().find(|m| m.key == member.key) else {
-                        continue;
-                    };
+                for (member, first) in repeated_keys(members) {
                     let at = |span| Location {
                         file,
                         span,

@@ -6,6 +6,8 @@
 //! object. Everything else is MAM007 at the value, worded from the error's kind. Values that
 //! MAM003/MAM004 explain better (a YAML 1.1 boolean, an unquoted version) are left to them.
 
+use std::collections::HashMap;
+
 use serde_json::Value as Json;
 
 use super::{InvalidValue, UnknownProperty, UnquotedVersion, Yaml11Boolean};
@@ -15,7 +17,10 @@ use crate::model::settings::FACTS;
 use crate::model::{At, Entity, Platform};
 use crate::schema::{self, SchemaError, SchemaErrorKind};
 use crate::suggest;
-use crate::syntax::{Node, Span};
+use crate::syntax::{Member, Node, Span, push_pointer};
+
+/// How many unknown keys of one mapping get a did-you-mean.
+const MAX_SUGGESTED_KEYS: usize = 100;
 
 /// Validates an entity and reports MAM006/MAM007.
 pub(crate) fn check(entity: &Entity<'_>, platform: Option<Platform>, out: &mut Vec<Diagnostic>) {
@@ -40,11 +45,31 @@ fn report(
     };
     match &error.kind {
         SchemaErrorKind::UnknownKeys { keys, allowed } => {
-            for key in keys {
-                if let Some((member, key_pointer)) = at.member(key) {
-                    let location = entity.key_location(member, &key_pointer);
-                    out.push(unknown_key(entity, platform, &at, key, allowed, location));
-                }
+            // One lookup per key: by hash, so a mapping of many unknown keys stays linear (the
+            // last of repeated keys, as `Node::member` finds it).
+            let members: HashMap<&str, &Member> = at
+                .node
+                .as_object()
+                .unwrap_or(&[])
+                .iter()
+                .map(|m| (m.key.as_str(), m))
+                .collect();
+            for (index, key) in keys.iter().enumerate() {
+                let Some(member) = members.get(key.as_str()) else {
+                    continue;
+                };
+                let key_pointer = push_pointer(&at.pointer, key);
+                let location = entity.key_location(member, &key_pointer);
+                // Past a hundred unknown keys in one mapping the file is not a typo away from
+                // right; did-you-mean would only cost time.
+                let candidates = if index < MAX_SUGGESTED_KEYS {
+                    &allowed[..]
+                } else {
+                    &[]
+                };
+                out.push(unknown_key(
+                    entity, platform, &at, key, candidates, location,
+                ));
             }
         }
         SchemaErrorKind::MissingKey(key) => {

@@ -51,6 +51,9 @@ pub fn read_capped(path: &std::path::Path) -> std::io::Result<Vec<u8>> {
 /// Most values one file may hold, counting expanded YAML aliases.
 pub const MAX_NODES: usize = 2_000_000;
 
+/// Most values YAML anchors and aliases may copy in one file.
+pub const MAX_ALIAS_NODES: usize = 100_000;
+
 /// A syntax error at a position in the decoded text.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ParseError {

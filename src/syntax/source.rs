@@ -162,7 +162,16 @@ pub struct SourceFile {
     pub text: String,
     pub encoding: Encoding,
     line_starts: Vec<u32>,
+    /// Whether the text is ASCII, so that a column is a byte distance.
+    ascii: bool,
+    /// For other text, built on first use: the number of characters before every
+    /// `CHAR_MARK_STRIDE`-th byte (rounded down to a character boundary). A column is then a
+    /// lookup plus a count over at most one stride, whatever the length of the line: a
+    /// minified Graph export with thousands of findings on one line stays linear.
+    char_marks: std::sync::OnceLock<Vec<(u32, u32)>>,
 }
+
+const CHAR_MARK_STRIDE: usize = 256;
 
 /// A 1-based line and a 1-based column counted in Unicode scalar values.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
@@ -182,10 +191,39 @@ impl SourceFile {
         );
         SourceFile {
             path: path.into(),
+            ascii: text.is_ascii(),
             text,
             encoding,
             line_starts,
+            char_marks: std::sync::OnceLock::new(),
         }
+    }
+
+    /// The number of characters in `text[..offset]` (`offset` on a character boundary).
+    fn chars_before(&self, offset: usize) -> usize {
+        if self.ascii {
+            return offset;
+        }
+        let marks = self.char_marks.get_or_init(|| {
+            let mut marks = vec![(0u32, 0u32)];
+            let mut chars = 0u32;
+            let mut next = CHAR_MARK_STRIDE;
+            for (at, _) in self.text.char_indices() {
+                if at >= next {
+                    marks.push((u32::try_from(at).unwrap_or(u32::MAX), chars));
+                    next = at + CHAR_MARK_STRIDE;
+                }
+                chars = chars.saturating_add(1);
+            }
+            marks
+        });
+        let index = match marks.binary_search_by_key(&(offset as u32), |&(at, _)| at) {
+            Ok(i) => i,
+            Err(i) => i.saturating_sub(1),
+        };
+        let (at, chars) = marks.get(index).copied().unwrap_or((0, 0));
+        let at = (at as usize).min(offset);
+        chars as usize + self.text.get(at..offset).map_or(0, |t| t.chars().count())
     }
 
     /// Clamps an offset into the text and onto a character boundary.
@@ -207,7 +245,7 @@ impl SourceFile {
         let start = self.line_starts[line] as usize;
         LineCol {
             line: line + 1,
-            column: self.text[start..offset].chars().count() + 1,
+            column: self.chars_before(offset) - self.chars_before(start) + 1,
         }
     }
 
@@ -266,6 +304,28 @@ impl SourceFile {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn columns_count_characters_on_long_non_ascii_lines() {
+        let line: String = (0..3000)
+            .map(|i| match i % 5 {
+                0 => 'é',
+                1 => '😀',
+                2 => '\t',
+                _ => 'a',
+            })
+            .collect();
+        let text = format!("first\r\n{line}\nlast é\n");
+        let file = SourceFile::new("x.yaml", text.clone(), Encoding::Utf8);
+        for (offset, _) in text.char_indices().chain([(text.len(), ' ')]) {
+            let line_start = text[..offset].rfind('\n').map_or(0, |i| i + 1);
+            let expected = text[line_start..offset].chars().count() + 1;
+            assert_eq!(file.line_col(offset).column, expected, "offset {offset}");
+        }
+        // Offsets inside a character are clamped to its start.
+        let inside = text.find('😀').unwrap() + 2;
+        assert_eq!(file.line_col(inside), file.line_col(inside - 2));
+    }
 
     #[test]
     fn decodes_utf16le_with_bom_and_crlf() {

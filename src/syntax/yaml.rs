@@ -7,13 +7,13 @@
 //! Aliases are expanded against a node budget, so an alias bomb is a parse error, not an
 //! out-of-memory kill.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use granit_parser::{Event, Parser, ScalarStyle, StructureStyle};
 
 use super::node::{Comment, Document, Member, Node, Style, Value};
 use super::source::Span;
-use super::{MAX_NODES, ParseError, ParsedFile};
+use super::{MAX_ALIAS_NODES, MAX_NODES, ParseError, ParsedFile};
 
 enum Frame {
     Seq {
@@ -34,10 +34,13 @@ enum Frame {
 struct Builder<'s> {
     text: &'s str,
     stack: Vec<Frame>,
-    anchors: HashMap<usize, Node>,
+    /// Anchored nodes with their size in nodes, so an alias is charged without a walk.
+    anchors: HashMap<usize, (Node, usize)>,
     documents: Vec<Document>,
     comments: Vec<Comment>,
     nodes: usize,
+    /// Nodes created by copying anchored nodes (for anchors and their aliases).
+    copied: usize,
 }
 
 /// Parses a YAML stream. On a syntax error the error is returned together with the documents
@@ -50,6 +53,7 @@ pub fn parse(text: &str) -> ParsedFile {
         documents: Vec::new(),
         comments: Vec::new(),
         nodes: 0,
+        copied: 0,
     };
     let error = builder.run().err();
     ParsedFile {
@@ -167,16 +171,17 @@ impl Builder<'_> {
                     }
                 }
                 Event::Alias(id) => {
-                    let size = self.anchors.get(&id).map(count_nodes);
-                    let Some(size) = size else {
+                    let Some(&(_, size)) = self.anchors.get(&id) else {
                         return Err(ParseError {
                             span: Span::new(start, end),
                             message: "invalid YAML: unknown alias".into(),
                         });
                     };
-                    // Check the budget before copying, so a bomb never allocates its expansion.
+                    // Charge the budgets before copying, so a bomb never allocates its
+                    // expansion.
                     self.count(size, start)?;
-                    if let Some(mut copy) = self.anchors.get(&id).cloned() {
+                    self.charge_copy(size, start)?;
+                    if let Some(mut copy) = self.anchors.get(&id).map(|(node, _)| node.clone()) {
                         copy.span = Span::new(start, end);
                         self.finish(copy, 0)?;
                     }
@@ -206,10 +211,28 @@ impl Builder<'_> {
         Ok(())
     }
 
+    /// Counts nodes copied from anchors. Real policy files anchor a few settings; nesting
+    /// anchors (each holding aliases of the one before) multiplies copies, so they have their
+    /// own, smaller budget that bounds time and memory whatever the nesting.
+    fn charge_copy(&mut self, n: usize, at: usize) -> Result<(), ParseError> {
+        self.copied = self.copied.saturating_add(n);
+        if self.copied > MAX_ALIAS_NODES {
+            return Err(ParseError {
+                span: Span::empty(at),
+                message: format!(
+                    "aliases in the file expand to more than {MAX_ALIAS_NODES} values (anchors nested in anchors, a \"billion laughs\" document?)"
+                ),
+            });
+        }
+        Ok(())
+    }
+
     /// Places a completed node into its parent, or makes it a document root.
     fn finish(&mut self, node: Node, anchor: usize) -> Result<(), ParseError> {
         if anchor != 0 {
-            self.anchors.insert(anchor, node.clone());
+            let size = count_nodes(&node);
+            self.charge_copy(size, node.span.start as usize)?;
+            self.anchors.insert(anchor, (node.clone(), size));
         }
         match self.stack.last_mut() {
             None => {
@@ -266,6 +289,7 @@ fn merge_keys(members: Vec<Member>) -> Vec<Member> {
     let (merges, mut own): (Vec<Member>, Vec<Member>) = members.into_iter().partition(|m| {
         m.key == "<<" && matches!(m.value.value, Value::Object(_) | Value::Array(_))
     });
+    let mut defined: HashSet<String> = own.iter().map(|m| m.key.clone()).collect();
     let mut inherited = Vec::new();
     for merge in &merges {
         let sources: Vec<&Node> = match &merge.value.value {
@@ -274,11 +298,7 @@ fn merge_keys(members: Vec<Member>) -> Vec<Member> {
         };
         for source in sources {
             for m in source.as_object().unwrap_or(&[]) {
-                let defined = own
-                    .iter()
-                    .chain(inherited.iter())
-                    .any(|o: &Member| o.key == m.key);
-                if !defined {
+                if defined.insert(m.key.clone()) {
                     inherited.push(m.clone());
                 }
             }
