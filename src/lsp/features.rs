@@ -52,9 +52,18 @@ pub fn property_markdown(name: &str, platform: Platform, property: &Property) ->
     if !values.is_empty() {
         let listed: Vec<String> = values.iter().map(|v| format!("`{v}`")).collect();
         out.push_str(&format!("\n\nAllowed values: {}", listed.join(", ")));
+        if property.flags {
+            out.push_str(" (a flag enum: a comma-separated list of them)");
+        }
     }
-    if let Some((min, max)) = property.range() {
-        out.push_str(&format!("\n\nRange: {min} to {max}"));
+    match (property.minimum, property.maximum) {
+        (Some(min), Some(max)) => out.push_str(&format!("\n\nRange: {min} to {max}")),
+        (Some(min), None) => out.push_str(&format!("\n\nMinimum: {min}")),
+        (None, Some(max)) => out.push_str(&format!("\n\nMaximum: {max}")),
+        (None, None) => {}
+    }
+    if let Some(format) = property.format {
+        out.push_str(&format!("\n\nFormat: {}", format.describe()));
     }
     if let Some(default) = &property.admin_center_default {
         out.push_str(&format!("\n\nAdmin center default: {default}"));

@@ -13,6 +13,29 @@ use serde::Deserialize;
 
 use super::Platform;
 
+/// The value format of a string-valued property.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Format {
+    /// A dotted version (`16.10`), which an unquoted YAML number silently changes.
+    Version,
+    /// An ISO 8601 duration (`PT12H`, `P90D`).
+    Duration,
+    /// A calendar date, `YYYY-MM-DD` (Android security patch levels).
+    Date,
+}
+
+impl Format {
+    /// How hovers name the format.
+    pub fn describe(self) -> &'static str {
+        match self {
+            Format::Version => "a dotted version such as `16.10` (quote it in YAML)",
+            Format::Duration => "an ISO 8601 duration such as `PT30M`, `PT12H` or `P90D`",
+            Format::Date => "a date, `YYYY-MM-DD`",
+        }
+    }
+}
+
 #[derive(Debug, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Property {
@@ -29,7 +52,17 @@ pub struct Property {
     /// Values that beta accepts beyond the v1.0 `enum`.
     #[serde(default)]
     pub beta_enum: Vec<String>,
+    /// The documented constraint as the docs word it; [`Property::minimum`] and
+    /// [`Property::maximum`] are what mamlint checks.
     pub constraints: Option<String>,
+    /// The documented inclusive range of a number.
+    pub minimum: Option<i64>,
+    pub maximum: Option<i64>,
+    /// A flag enum: the value is a comma-separated list of members (`unmanaged,mdm`).
+    #[serde(default)]
+    pub flags: bool,
+    /// How a string-valued property is written, where it matters to a rule or a schema.
+    pub format: Option<Format>,
     pub admin_center_default: Option<String>,
     /// `navigation` for relationships (`apps`, `assignments`, `deploymentSummary`).
     pub kind: Option<String>,
@@ -57,7 +90,13 @@ impl Property {
     }
 
     pub fn is_duration(&self) -> bool {
-        self.graph_type == "Duration"
+        self.format == Some(Format::Duration)
+    }
+
+    /// Whether the value is a dotted version number (OS, app, SDK, Company Portal). Patch
+    /// levels are dates, not versions.
+    pub fn is_version(&self) -> bool {
+        self.format == Some(Format::Version)
     }
 
     pub fn is_beta_only(&self) -> bool {
@@ -71,19 +110,6 @@ impl Property {
         } else {
             &self.beta_enum
         }
-    }
-
-    /// `(min, max)` parsed from the documented constraint text, e.g. "valid values 1 to 65535"
-    /// or "admin center: 0 to 365 days".
-    pub fn range(&self) -> Option<(i64, i64)> {
-        let text = self.constraints.as_deref()?;
-        let words: Vec<&str> = text.split_whitespace().collect();
-        words
-            .windows(3)
-            .find_map(|w| match (w[0].parse::<i64>(), w[1], w[2].parse::<i64>()) {
-                (Ok(min), "to", Ok(max)) => Some((min, max)),
-                _ => None,
-            })
     }
 }
 
@@ -134,15 +160,6 @@ impl PropertyCatalog {
     }
 }
 
-/// Settings whose values are dotted version numbers (OS, app, SDK, Company Portal), where an
-/// unquoted YAML `16.10` turns into the number 16.1. Patch versions are dates, not numbers.
-pub fn is_version_setting(name: &str, property: &Property) -> bool {
-    property.graph_type == "String"
-        && name.ends_with("Version")
-        && !name.contains("Patch")
-        && name != "version"
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -152,7 +169,7 @@ mod tests {
         let pin = PROPERTIES
             .get(Platform::Android, "maximumPinRetries")
             .unwrap();
-        assert_eq!(pin.range(), Some((1, 65535)));
+        assert_eq!((pin.minimum, pin.maximum), (Some(1), Some(65535)));
         assert!(
             PROPERTIES
                 .get(Platform::Android, "connectToVpnOnLaunch")
@@ -182,10 +199,11 @@ mod tests {
         let os = PROPERTIES
             .get(Platform::Ios, "minimumRequiredOsVersion")
             .unwrap();
-        assert!(is_version_setting("minimumRequiredOsVersion", os));
+        assert!(os.is_version());
         let patch = PROPERTIES
             .get(Platform::Android, "minimumRequiredPatchVersion")
             .unwrap();
-        assert!(!is_version_setting("minimumRequiredPatchVersion", patch));
+        assert!(!patch.is_version());
+        assert_eq!(patch.format, Some(Format::Date));
     }
 }

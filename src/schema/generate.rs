@@ -2,7 +2,7 @@
 //!
 //! The committed files are this generator's output; a test fails when they are stale, and
 //! `mamlint schema --write DIR` writes them. Settings are never typed by hand: every Graph
-//! property becomes a schema from its catalog entry (type, enum, documented range).
+//! property becomes a schema from its catalog entry (type, enum, flags, format, range).
 
 use serde_json::{Map, Value, json};
 
@@ -346,15 +346,16 @@ pub fn property_schema(property: &Property) -> Value {
     let item = match property.item_type() {
         "Boolean" => json!({"type": ["boolean", "null"]}),
         "Int32" => {
-            let (min, max) = property
-                .range()
-                .unwrap_or((i64::from(i32::MIN), i64::from(i32::MAX)));
+            let min = property.minimum.unwrap_or(i64::from(i32::MIN));
+            let max = property.maximum.unwrap_or(i64::from(i32::MAX));
             json!({"type": ["integer", "null"], "minimum": min, "maximum": max})
         }
-        "Duration" => json!({"type": ["string", "null"], "pattern": patterns::DURATION}),
+        _ if property.is_duration() => {
+            json!({"type": ["string", "null"], "pattern": patterns::DURATION})
+        }
         "String" | "DateTimeOffset" => string_or_null(),
         "keyValuePair" => key_value_pair(),
-        _ if !values.is_empty() && property.description.contains("flag") => {
+        _ if !values.is_empty() && property.flags => {
             json!({"type": ["string", "null"], "pattern": patterns::flags(values)})
         }
         _ if !values.is_empty() => {
