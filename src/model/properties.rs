@@ -206,4 +206,97 @@ mod tests {
         assert!(!patch.is_version());
         assert_eq!(patch.format, Some(Format::Date));
     }
+
+    /// The explicit facts of every property agree with its type, so a hand edit of
+    /// `rules/graph-properties.json` cannot put a range on a string or a format on a boolean,
+    /// and a misspelt key fails here instead of being ignored.
+    #[test]
+    fn catalog_facts_are_consistent() {
+        const KNOWN: &[&str] = &[
+            "type",
+            "format",
+            "description",
+            "apiVersion",
+            "inheritedFrom",
+            "enum",
+            "betaEnum",
+            "flags",
+            "constraints",
+            "minimum",
+            "maximum",
+            "default",
+            "nullable",
+            "adminCenterDefault",
+            "kind",
+            "notes",
+        ];
+        let raw: serde_json::Value =
+            serde_json::from_str(include_str!("../../rules/graph-properties.json")).unwrap();
+        let mut problems = Vec::new();
+        for platform in Platform::ALL {
+            let resource = platform.graph_type();
+            let entries = raw[resource].as_object().unwrap();
+            assert_eq!(
+                entries.len(),
+                PROPERTIES.platform(platform).properties.len()
+            );
+            for (name, entry) in entries {
+                let at = format!("{resource}.{name}");
+                for key in entry.as_object().unwrap().keys() {
+                    if !KNOWN.contains(&key.as_str()) {
+                        problems.push(format!("{at}: unknown key `{key}`"));
+                    }
+                }
+                let p = PROPERTIES.get(platform, name).unwrap();
+                for bound in ["minimum", "maximum"] {
+                    if let Some(value) = entry.get(bound) {
+                        if value.as_i64().and_then(|n| i32::try_from(n).ok()).is_none() {
+                            problems.push(format!("{at}: {bound} {value} is not an Int32"));
+                        }
+                        if p.item_type() != "Int32" {
+                            problems.push(format!("{at}: {bound} on a {}", p.graph_type));
+                        }
+                        if p.constraints.is_none() {
+                            problems
+                                .push(format!("{at}: {bound} without the documented constraint"));
+                        }
+                    }
+                }
+                if let (Some(min), Some(max)) = (p.minimum, p.maximum)
+                    && min > max
+                {
+                    problems.push(format!("{at}: minimum {min} > maximum {max}"));
+                }
+                if entry.get("flags").is_some_and(|f| f != true) {
+                    problems.push(format!("{at}: `flags` is written only as true"));
+                }
+                if p.flags && (p.accepted_values().is_empty() || p.is_collection()) {
+                    problems.push(format!(
+                        "{at}: flags on a property that is not a single enum"
+                    ));
+                }
+                match p.format {
+                    Some(Format::Duration) if p.graph_type != "Duration" => {
+                        problems.push(format!("{at}: duration format on a {}", p.graph_type));
+                    }
+                    Some(Format::Version | Format::Date) if p.graph_type != "String" => {
+                        problems.push(format!("{at}: string format on a {}", p.graph_type));
+                    }
+                    None if p.graph_type == "Duration" => {
+                        problems.push(format!("{at}: a Duration without format duration"));
+                    }
+                    _ => {}
+                }
+                // An inherited property is one Graph property: its facts cannot differ.
+                if p.inherited_from.is_some()
+                    && let Some(other) = PROPERTIES.get(platform.other(), name)
+                    && (p.minimum, p.maximum, p.flags, p.format)
+                        != (other.minimum, other.maximum, other.flags, other.format)
+                {
+                    problems.push(format!("{at}: facts differ from the other platform's"));
+                }
+            }
+        }
+        assert!(problems.is_empty(), "{}", problems.join("\n"));
+    }
 }
