@@ -1,10 +1,11 @@
 //! The Graph property catalog: every property of `androidManagedAppProtection` and
 //! `iosManagedAppProtection` with its type, enum values, constraints and Graph version.
 //!
-//! The data is `rules/graph-properties.json`, a copy of the project's Graph reference
-//! (derived from the Graph v1.0 and beta docs), embedded at build time. The JSON Schemas of
-//! settings are generated from it (`schema::generate`), and rules ask it which settings are
-//! booleans, versions or durations, so nothing here is typed by hand twice.
+//! The data is `rules/graph-properties.json`, the project's Graph reference (derived from the
+//! Graph v1.0 and beta docs) with the facts rules need stated as fields (`minimum`/`maximum`,
+//! `flags`, `format`) rather than left in description text; it is embedded at build time.
+//! The JSON Schemas of settings are generated from it (`schema::generate`), and rules ask it
+//! which settings are booleans, versions or durations, so nothing here is typed by hand twice.
 
 use std::collections::BTreeMap;
 use std::sync::LazyLock;
