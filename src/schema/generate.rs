@@ -264,7 +264,7 @@ fn manifest(kind: Kind) -> Value {
                 "required": ["platform", "displayName"],
                 "properties": {
                     "tenant": {"$ref": "#/$defs/name", "description": "The EntraTenant; optional when exactly one is loaded."},
-                    "platform": {"enum": ["android", "ios"]},
+                    "platform": {"enum": Platform::ALL.map(Platform::key)},
                     "displayName": {"type": "string", "minLength": 1},
                     "description": {"type": "string"},
                     "appGroupType": {"enum": group_types, "default": "selectedPublicApps", "description": "Graph targetedManagedAppGroupType. Atlassian apps are custom apps: only selectedPublicApps targets them."},

@@ -109,6 +109,51 @@ fn compiled(stem: &str) -> Option<&'static Compiled> {
     }))
 }
 
+/// The schema of a manifest field: the first property named `key` in its kind's schema,
+/// looking through nested objects and list items (`guard`, `domains[].status`) but not into
+/// `$defs`, which hold the Graph settings and shared types.
+fn field(kind: Kind, key: &str) -> Option<&'static serde_json::Value> {
+    fn find<'s>(schema: &'s serde_json::Value, key: &str) -> Option<&'s serde_json::Value> {
+        let properties = schema.get("properties").and_then(|p| p.as_object());
+        if let Some(found) = properties.and_then(|p| p.get(key)) {
+            return Some(found);
+        }
+        properties
+            .into_iter()
+            .flat_map(|p| p.values())
+            .chain(schema.get("items"))
+            .find_map(|child| find(child, key))
+    }
+    find(&compiled(kind.schema_stem())?.schema, key)
+}
+
+/// The values a manifest field may take (its schema's `enum`), for completion: editors are
+/// offered exactly what validation accepts. Without a kind, the values of every kind's field
+/// of that name, in order and without repeats.
+pub fn field_values(kind: Option<Kind>, key: &str) -> Vec<String> {
+    let kinds = match kind {
+        Some(kind) => vec![kind],
+        None => Kind::ALL.to_vec(),
+    };
+    let mut values: Vec<String> = Vec::new();
+    for kind in kinds {
+        let listed = field(kind, key)
+            .and_then(|f| f.get("enum"))
+            .and_then(|e| e.as_array());
+        for value in listed.into_iter().flatten().filter_map(|v| v.as_str()) {
+            if !values.iter().any(|v| v == value) {
+                values.push(value.to_owned());
+            }
+        }
+    }
+    values
+}
+
+/// The value a manifest field takes when it is left out (its schema's `default`).
+pub fn field_default(kind: Kind, key: &str) -> Option<&'static str> {
+    field(kind, key)?.get("default")?.as_str()
+}
+
 /// Validates one entity against its schema and reports MAM006/MAM007.
 pub fn check(entity: &Entity<'_>, platform: Option<Platform>, out: &mut Vec<Diagnostic>) {
     let stem = if entity.is_export() {
@@ -166,6 +211,38 @@ mod tests {
                 "{stem} does not compile"
             );
         }
+    }
+
+    #[test]
+    fn manifest_fields_have_their_schema_values_and_defaults() {
+        assert_eq!(
+            field_values(Some(Kind::Organization), "guard"),
+            ["none", "standard", "premium"]
+        );
+        assert_eq!(field_default(Kind::Organization, "guard"), Some("none"));
+        assert_eq!(
+            field_values(Some(Kind::Organization), "status"),
+            ["verified", "unverified"],
+            "a field of list items"
+        );
+        assert_eq!(
+            field_values(Some(Kind::Organization), "cloud"),
+            ["commercial", "government"]
+        );
+        assert_eq!(field_values(Some(Kind::EntraTenant), "cloud")[0], "global");
+        assert_eq!(
+            field_values(None, "cloud").len(),
+            6,
+            "both kinds' clouds without a kind"
+        );
+        assert_eq!(
+            field_default(Kind::AppProtectionPolicy, "appGroupType"),
+            Some("selectedPublicApps")
+        );
+        assert!(
+            field_values(Some(Kind::AppProtectionPolicy), "pinCharacterSet").is_empty(),
+            "Graph settings are not manifest fields"
+        );
     }
 
     #[test]
