@@ -1,5 +1,7 @@
 use super::{Context, Rule, RuleMeta, declare_rule, spec_key_location};
 use crate::diagnostic::Diagnostic;
+use crate::model::Kind;
+use crate::schema;
 
 declare_rule! {
     /// ## What it checks
@@ -61,14 +63,16 @@ impl Rule for GuardSubscriptionMissing {
 
     fn check_workspace(&self, cx: &Context<'_, '_>, out: &mut Vec<Diagnostic>) {
         let ws = cx.workspace;
+        // What a left-out `guard` means is the Organization schema's default, not a second
+        // copy of it here.
+        let default = schema::field_default(Kind::Organization, "guard");
         let mut reported: Vec<*const crate::model::Entity<'_>> = Vec::new();
         for policy in ws.intune_policies() {
             let Some(org) = ws.organization_of(policy) else {
                 continue;
             };
-            if org.spec_str("guard").unwrap_or("none") != "none"
-                || reported.contains(&(org as *const _))
-            {
+            let guard = org.spec_str("guard").or(default);
+            if guard.is_some_and(|g| g != "none") || reported.contains(&(org as *const _)) {
                 continue;
             }
             reported.push(org);
@@ -81,7 +85,11 @@ impl Rule for GuardSubscriptionMissing {
                     org.describe()
                 ),
             )
-            .label(if explicit { "no Guard subscription" } else { "`guard` is not set, so it is `none`" })
+            .label(match guard {
+                _ if explicit => "no Guard subscription".to_owned(),
+                Some(guard) => format!("`guard` is not set, so it is `{guard}`"),
+                None => "`guard` is not set".to_owned(),
+            })
             .help("Intune mobile app policies need Atlassian Guard Standard or above: set `guard: standard` once subscribed");
             for user in ws
                 .intune_policies()
