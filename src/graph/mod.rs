@@ -196,7 +196,8 @@ impl Default for RetryPolicy {
 }
 
 impl RetryPolicy {
-    /// `MAMLINT_RETRY_BASE_MS` shortens backoff for tests.
+    /// `MAMLINT_RETRY_BASE_MS` shortens backoff for tests (a documented test hook, README
+    /// "Environment variables": the integration tests run the binary).
     pub fn from_env() -> RetryPolicy {
         let mut policy = RetryPolicy::default();
         if let Some(ms) = std::env::var("MAMLINT_RETRY_BASE_MS")

@@ -14,6 +14,7 @@ use crate::model::properties::{PROPERTIES, Property};
 use crate::model::settings::FACTS;
 use crate::model::{Kind, Platform, Workspace, WorkspaceFile};
 use crate::rules;
+use crate::schema;
 use crate::suppress::is_unsuppressable;
 use crate::syntax::{Format, Hit};
 
@@ -52,9 +53,18 @@ pub fn property_markdown(name: &str, platform: Platform, property: &Property) ->
     if !values.is_empty() {
         let listed: Vec<String> = values.iter().map(|v| format!("`{v}`")).collect();
         out.push_str(&format!("\n\nAllowed values: {}", listed.join(", ")));
+        if property.flags {
+            out.push_str(" (a flag enum: a comma-separated list of them)");
+        }
     }
-    if let Some((min, max)) = property.range() {
-        out.push_str(&format!("\n\nRange: {min} to {max}"));
+    match (property.minimum, property.maximum) {
+        (Some(min), Some(max)) => out.push_str(&format!("\n\nRange: {min} to {max}")),
+        (Some(min), None) => out.push_str(&format!("\n\nMinimum: {min}")),
+        (None, Some(max)) => out.push_str(&format!("\n\nMaximum: {max}")),
+        (None, None) => {}
+    }
+    if let Some(format) = property.format {
+        out.push_str(&format!("\n\nFormat: {}", format.describe()));
     }
     if let Some(default) = &property.admin_center_default {
         out.push_str(&format!("\n\nAdmin center default: {default}"));
@@ -391,33 +401,15 @@ pub fn completion(text: &str, offset: usize) -> Vec<CompletionItem> {
                 .and_then(|p| PROPERTIES.get(p, key))
                 .map(values_for)
                 .unwrap_or_default(),
-            (_, "platform") => vec!["android".into(), "ios".into()],
-            (_, "type") if kind == Some(Kind::MobileAppPolicy) => {
-                vec!["intune".into(), "atlassian".into()]
-            }
-            (_, "guard") => vec!["none".into(), "standard".into(), "premium".into()],
-            (_, "users") => vec!["all".into(), "specific".into()],
-            (_, "status") => vec!["verified".into(), "unverified".into()],
-            (_, "cloud") if kind == Some(Kind::Organization) => {
-                vec!["commercial".into(), "government".into()]
-            }
-            (_, "cloud") => vec![
-                "global".into(),
-                "usgov".into(),
-                "usgov-dod".into(),
-                "china".into(),
-            ],
-            (_, "appGroupType") => PROPERTIES
-                .get(Platform::Ios, "appGroupType")
-                .map(values_for)
-                .unwrap_or_default(),
             (_, "app") => CATALOG.keys().map(str::to_owned).collect(),
             (_, "appId") => CATALOG
                 .apps
                 .iter()
                 .filter_map(|a| a.entra_app_id.clone())
                 .collect(),
-            _ => Vec::new(),
+            // mamlint's own enums (`platform`, `guard`, `cloud`, `status`, `appGroupType`...)
+            // come from the kind's schema, so completion offers what validation accepts.
+            _ => schema::field_values(kind, key),
         };
         return values
             .iter()
@@ -497,6 +489,34 @@ mod tests {
                 "com.atlassian.android.jira.core",
                 "com.atlassian.android.confluence.core"
             ]
+        );
+    }
+
+    #[test]
+    fn completes_mamlint_enums_from_the_schemas() {
+        let org = "apiVersion: mamlint/v1\nkind: Organization\nmetadata: {name: o}\nspec:\n  guard: \n  cloud: \n  domains:\n    - name: acme.com\n      status: ";
+        let at = |needle: &str| org.find(needle).unwrap() + needle.len();
+        assert_eq!(
+            labels(&completion(org, at("guard: "))),
+            ["none", "standard", "premium"]
+        );
+        assert_eq!(
+            labels(&completion(org, at("cloud: "))),
+            ["commercial", "government"]
+        );
+        assert_eq!(
+            labels(&completion(org, org.len())),
+            ["verified", "unverified"]
+        );
+        let tenant = "kind: EntraTenant\nspec:\n  cloud: ";
+        assert_eq!(
+            labels(&completion(tenant, tenant.len())),
+            ["global", "usgov", "usgov-dod", "china"]
+        );
+        let policy = "kind: AppProtectionPolicy\nspec:\n  appGroupType: ";
+        assert_eq!(
+            labels(&completion(policy, policy.len()))[0],
+            "selectedPublicApps"
         );
     }
 

@@ -1,10 +1,11 @@
 //! The Graph property catalog: every property of `androidManagedAppProtection` and
 //! `iosManagedAppProtection` with its type, enum values, constraints and Graph version.
 //!
-//! The data is `rules/graph-properties.json`, a copy of the project's Graph reference
-//! (derived from the Graph v1.0 and beta docs), embedded at build time. The JSON Schemas of
-//! settings are generated from it (`schema::generate`), and rules ask it which settings are
-//! booleans, versions or durations, so nothing here is typed by hand twice.
+//! The data is `rules/graph-properties.json`, the project's Graph reference (derived from the
+//! Graph v1.0 and beta docs) with the facts rules need stated as fields (`minimum`/`maximum`,
+//! `flags`, `format`) rather than left in description text; it is embedded at build time.
+//! The JSON Schemas of settings are generated from it (`schema::generate`), and rules ask it
+//! which settings are booleans, versions or durations, so nothing here is typed by hand twice.
 
 use std::collections::BTreeMap;
 use std::sync::LazyLock;
@@ -12,6 +13,29 @@ use std::sync::LazyLock;
 use serde::Deserialize;
 
 use super::Platform;
+
+/// The value format of a string-valued property.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Format {
+    /// A dotted version (`16.10`), which an unquoted YAML number silently changes.
+    Version,
+    /// An ISO 8601 duration (`PT12H`, `P90D`).
+    Duration,
+    /// A calendar date, `YYYY-MM-DD` (Android security patch levels).
+    Date,
+}
+
+impl Format {
+    /// How hovers name the format.
+    pub fn describe(self) -> &'static str {
+        match self {
+            Format::Version => "a dotted version such as `16.10` (quote it in YAML)",
+            Format::Duration => "an ISO 8601 duration such as `PT30M`, `PT12H` or `P90D`",
+            Format::Date => "a date, `YYYY-MM-DD`",
+        }
+    }
+}
 
 #[derive(Debug, Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -29,7 +53,17 @@ pub struct Property {
     /// Values that beta accepts beyond the v1.0 `enum`.
     #[serde(default)]
     pub beta_enum: Vec<String>,
+    /// The documented constraint as the docs word it; [`Property::minimum`] and
+    /// [`Property::maximum`] are what mamlint checks.
     pub constraints: Option<String>,
+    /// The documented inclusive range of a number.
+    pub minimum: Option<i64>,
+    pub maximum: Option<i64>,
+    /// A flag enum: the value is a comma-separated list of members (`unmanaged,mdm`).
+    #[serde(default)]
+    pub flags: bool,
+    /// How a string-valued property is written, where it matters to a rule or a schema.
+    pub format: Option<Format>,
     pub admin_center_default: Option<String>,
     /// `navigation` for relationships (`apps`, `assignments`, `deploymentSummary`).
     pub kind: Option<String>,
@@ -57,7 +91,13 @@ impl Property {
     }
 
     pub fn is_duration(&self) -> bool {
-        self.graph_type == "Duration"
+        self.format == Some(Format::Duration)
+    }
+
+    /// Whether the value is a dotted version number (OS, app, SDK, Company Portal). Patch
+    /// levels are dates, not versions.
+    pub fn is_version(&self) -> bool {
+        self.format == Some(Format::Version)
     }
 
     pub fn is_beta_only(&self) -> bool {
@@ -71,19 +111,6 @@ impl Property {
         } else {
             &self.beta_enum
         }
-    }
-
-    /// `(min, max)` parsed from the documented constraint text, e.g. "valid values 1 to 65535"
-    /// or "admin center: 0 to 365 days".
-    pub fn range(&self) -> Option<(i64, i64)> {
-        let text = self.constraints.as_deref()?;
-        let words: Vec<&str> = text.split_whitespace().collect();
-        words
-            .windows(3)
-            .find_map(|w| match (w[0].parse::<i64>(), w[1], w[2].parse::<i64>()) {
-                (Ok(min), "to", Ok(max)) => Some((min, max)),
-                _ => None,
-            })
     }
 }
 
@@ -134,15 +161,6 @@ impl PropertyCatalog {
     }
 }
 
-/// Settings whose values are dotted version numbers (OS, app, SDK, Company Portal), where an
-/// unquoted YAML `16.10` turns into the number 16.1. Patch versions are dates, not numbers.
-pub fn is_version_setting(name: &str, property: &Property) -> bool {
-    property.graph_type == "String"
-        && name.ends_with("Version")
-        && !name.contains("Patch")
-        && name != "version"
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -152,7 +170,7 @@ mod tests {
         let pin = PROPERTIES
             .get(Platform::Android, "maximumPinRetries")
             .unwrap();
-        assert_eq!(pin.range(), Some((1, 65535)));
+        assert_eq!((pin.minimum, pin.maximum), (Some(1), Some(65535)));
         assert!(
             PROPERTIES
                 .get(Platform::Android, "connectToVpnOnLaunch")
@@ -182,10 +200,104 @@ mod tests {
         let os = PROPERTIES
             .get(Platform::Ios, "minimumRequiredOsVersion")
             .unwrap();
-        assert!(is_version_setting("minimumRequiredOsVersion", os));
+        assert!(os.is_version());
         let patch = PROPERTIES
             .get(Platform::Android, "minimumRequiredPatchVersion")
             .unwrap();
-        assert!(!is_version_setting("minimumRequiredPatchVersion", patch));
+        assert!(!patch.is_version());
+        assert_eq!(patch.format, Some(Format::Date));
+    }
+
+    /// The explicit facts of every property agree with its type, so a hand edit of
+    /// `rules/graph-properties.json` cannot put a range on a string or a format on a boolean,
+    /// and a misspelt key fails here instead of being ignored.
+    #[test]
+    fn catalog_facts_are_consistent() {
+        const KNOWN: &[&str] = &[
+            "type",
+            "format",
+            "description",
+            "apiVersion",
+            "inheritedFrom",
+            "enum",
+            "betaEnum",
+            "flags",
+            "constraints",
+            "minimum",
+            "maximum",
+            "default",
+            "nullable",
+            "adminCenterDefault",
+            "kind",
+            "notes",
+        ];
+        let raw: serde_json::Value =
+            serde_json::from_str(include_str!("../../rules/graph-properties.json")).unwrap();
+        let mut problems = Vec::new();
+        for platform in Platform::ALL {
+            let resource = platform.graph_type();
+            let entries = raw[resource].as_object().unwrap();
+            assert_eq!(
+                entries.len(),
+                PROPERTIES.platform(platform).properties.len()
+            );
+            for (name, entry) in entries {
+                let at = format!("{resource}.{name}");
+                for key in entry.as_object().unwrap().keys() {
+                    if !KNOWN.contains(&key.as_str()) {
+                        problems.push(format!("{at}: unknown key `{key}`"));
+                    }
+                }
+                let p = PROPERTIES.get(platform, name).unwrap();
+                for bound in ["minimum", "maximum"] {
+                    if let Some(value) = entry.get(bound) {
+                        if value.as_i64().and_then(|n| i32::try_from(n).ok()).is_none() {
+                            problems.push(format!("{at}: {bound} {value} is not an Int32"));
+                        }
+                        if p.item_type() != "Int32" {
+                            problems.push(format!("{at}: {bound} on a {}", p.graph_type));
+                        }
+                        if p.constraints.is_none() {
+                            problems
+                                .push(format!("{at}: {bound} without the documented constraint"));
+                        }
+                    }
+                }
+                if let (Some(min), Some(max)) = (p.minimum, p.maximum)
+                    && min > max
+                {
+                    problems.push(format!("{at}: minimum {min} > maximum {max}"));
+                }
+                if entry.get("flags").is_some_and(|f| f != true) {
+                    problems.push(format!("{at}: `flags` is written only as true"));
+                }
+                if p.flags && (p.accepted_values().is_empty() || p.is_collection()) {
+                    problems.push(format!(
+                        "{at}: flags on a property that is not a single enum"
+                    ));
+                }
+                match p.format {
+                    Some(Format::Duration) if p.graph_type != "Duration" => {
+                        problems.push(format!("{at}: duration format on a {}", p.graph_type));
+                    }
+                    Some(Format::Version | Format::Date) if p.graph_type != "String" => {
+                        problems.push(format!("{at}: string format on a {}", p.graph_type));
+                    }
+                    None if p.graph_type == "Duration" => {
+                        problems.push(format!("{at}: a Duration without format duration"));
+                    }
+                    _ => {}
+                }
+                // An inherited property is one Graph property: its facts cannot differ.
+                if p.inherited_from.is_some()
+                    && let Some(other) = PROPERTIES.get(platform.other(), name)
+                    && (p.minimum, p.maximum, p.flags, p.format)
+                        != (other.minimum, other.maximum, other.flags, other.format)
+                {
+                    problems.push(format!("{at}: facts differ from the other platform's"));
+                }
+            }
+        }
+        assert!(problems.is_empty(), "{}", problems.join("\n"));
     }
 }

@@ -1,6 +1,6 @@
 use super::{Context, Rule, RuleMeta, declare_rule, known_settings};
 use crate::diagnostic::{Diagnostic, Fix};
-use crate::model::properties::{Property, is_version_setting};
+use crate::model::properties::Property;
 use crate::model::{At, Entity};
 use crate::syntax::{Node, Style, Value};
 
@@ -51,8 +51,10 @@ declare_rule! {
 }
 
 impl UnquotedVersion {
-    pub fn applies(name: &str, property: &Property, node: &Node) -> bool {
-        is_version_setting(name, property)
+    /// Whether a setting's value is an unquoted number where the catalog says a version
+    /// goes. The catalog's `format` decides, not the setting's name (`_name` is unused).
+    pub fn applies(property: &Property, node: &Node) -> bool {
+        property.is_version()
             && node.style == Style::Plain
             && matches!(node.value, Value::Int(_) | Value::Float(_))
     }
@@ -69,7 +71,7 @@ impl Rule for UnquotedVersion {
         };
         let (base, settings) = known_settings(cx, entity);
         for (member, property) in settings {
-            if !Self::applies(&member.key, property, &member.value) {
+            if !Self::applies(property, &member.value) {
                 continue;
             }
             let written = source.source.slice(member.value.span);

@@ -33,6 +33,7 @@ declare_rule! {
     ///   platform: ios
     ///   displayName: Atlassian apps (iOS)
     ///   apps: [com.atlassian.jira.app]
+    ///   assignments: {include: [0b6e2c1a-5f0d-4c5e-9a7b-3d2f1e0c9b8a]}
     /// ```
     ///
     /// ## Source

@@ -38,6 +38,7 @@ declare_rule! {
     ///   displayName: Atlassian apps (iOS)
     ///   appGroupType: selectedPublicApps
     ///   apps: [com.atlassian.jira.app]
+    ///   assignments: {include: [0b6e2c1a-5f0d-4c5e-9a7b-3d2f1e0c9b8a]}
     /// ```
     ///
     /// ## Source

@@ -43,6 +43,7 @@ declare_rule! {
     ///   platform: android
     ///   displayName: Atlassian apps (Android)
     ///   apps: [com.atlassian.android.jira.core]
+    ///   assignments: {include: [0b6e2c1a-5f0d-4c5e-9a7b-3d2f1e0c9b8a]}
     ///   settings:
     ///     connectToVpnOnLaunch: false
     /// ```

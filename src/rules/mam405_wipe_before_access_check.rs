@@ -1,7 +1,8 @@
 use super::{Context, Rule, RuleMeta, declare_rule};
 use crate::diagnostic::Diagnostic;
 use crate::model::duration::{describe, parse_seconds};
-use crate::model::{Entity, Kind};
+use crate::model::properties::PROPERTIES;
+use crate::model::{Entity, Kind, Platform};
 
 declare_rule! {
     /// ## What it checks
@@ -58,7 +59,7 @@ impl Rule for WipeBeforeAccessCheck {
         &Self::META
     }
 
-    fn check_entity(&self, _cx: &Context<'_, '_>, entity: &Entity<'_>, out: &mut Vec<Diagnostic>) {
+    fn check_entity(&self, cx: &Context<'_, '_>, entity: &Entity<'_>, out: &mut Vec<Diagnostic>) {
         if entity.kind != Kind::AppProtectionPolicy {
             return;
         }
@@ -88,8 +89,35 @@ impl Rule for WipeBeforeAccessCheck {
                 ),
             )
             .label("wipe period not longer than the access check")
-            .related(entity.location(&access), "access is blocked after this period")
-            .help("make `periodOfflineBeforeWipeIsEnforced` longer than `periodOfflineBeforeAccessCheck` (the admin center defaults are 90 days and 1440 minutes)"),
+            .related(
+                entity.location(&access),
+                "access is blocked after this period",
+            )
+            .help(help(cx.workspace.platform(entity))),
         );
+    }
+}
+
+/// The fix, with the admin center's defaults of both periods as the property catalog quotes
+/// them (when the policy's platform is known).
+fn help(platform: Option<Platform>) -> String {
+    let fix =
+        "make `periodOfflineBeforeWipeIsEnforced` longer than `periodOfflineBeforeAccessCheck`";
+    let defaults: Vec<&str> = [
+        "periodOfflineBeforeWipeIsEnforced",
+        "periodOfflineBeforeAccessCheck",
+    ]
+    .into_iter()
+    .filter_map(|key| {
+        PROPERTIES
+            .get(platform?, key)?
+            .admin_center_default
+            .as_deref()
+    })
+    .collect();
+    if defaults.is_empty() {
+        fix.to_owned()
+    } else {
+        format!("{fix} (admin center defaults: {})", defaults.join("; "))
     }
 }

@@ -242,7 +242,7 @@ fn leave_to_other_rules(
     let Some(property) = PROPERTIES.get(platform, key) else {
         return false;
     };
-    Yaml11Boolean::applies(property, at.node) || UnquotedVersion::applies(key, property, at.node)
+    Yaml11Boolean::applies(property, at.node) || UnquotedVersion::applies(property, at.node)
 }
 
 fn label(kind: &SchemaErrorKind) -> &'static str {

@@ -2,7 +2,7 @@
 //!
 //! The committed files are this generator's output; a test fails when they are stale, and
 //! `mamlint schema --write DIR` writes them. Settings are never typed by hand: every Graph
-//! property becomes a schema from its catalog entry (type, enum, documented range).
+//! property becomes a schema from its catalog entry (type, enum, flags, format, range).
 
 use serde_json::{Map, Value, json};
 
@@ -266,7 +266,7 @@ fn manifest(kind: Kind) -> Value {
                 "required": ["platform", "displayName"],
                 "properties": {
                     "tenant": {"$ref": "#/$defs/name", "description": "The EntraTenant; optional when exactly one is loaded."},
-                    "platform": {"enum": ["android", "ios"]},
+                    "platform": {"enum": Platform::ALL.map(Platform::key)},
                     "displayName": {"type": "string", "minLength": 1},
                     "description": {"type": "string"},
                     "appGroupType": {"enum": group_types, "default": "selectedPublicApps", "description": "Graph targetedManagedAppGroupType. Atlassian apps are custom apps: only selectedPublicApps targets them."},
@@ -348,15 +348,16 @@ pub fn property_schema(property: &Property) -> Value {
     let item = match property.item_type() {
         "Boolean" => json!({"type": ["boolean", "null"]}),
         "Int32" => {
-            let (min, max) = property
-                .range()
-                .unwrap_or((i64::from(i32::MIN), i64::from(i32::MAX)));
+            let min = property.minimum.unwrap_or(i64::from(i32::MIN));
+            let max = property.maximum.unwrap_or(i64::from(i32::MAX));
             json!({"type": ["integer", "null"], "minimum": min, "maximum": max})
         }
-        "Duration" => json!({"type": ["string", "null"], "pattern": patterns::DURATION}),
+        _ if property.is_duration() => {
+            json!({"type": ["string", "null"], "pattern": patterns::DURATION})
+        }
         "String" | "DateTimeOffset" => string_or_null(),
         "keyValuePair" => key_value_pair(),
-        _ if !values.is_empty() && property.description.contains("flag") => {
+        _ if !values.is_empty() && property.flags => {
             json!({"type": ["string", "null"], "pattern": patterns::flags(values)})
         }
         _ if !values.is_empty() => {

@@ -1,12 +1,14 @@
-//! `rules/README.md` is generated from the rules' documentation; it must not go stale.
+//! Generated files must not go stale: `rules/README.md` is generated from the rules'
+//! documentation, `schemas/` from the catalogs. `MAMLINT_UPDATE_GENERATED=1 cargo test`
+//! rewrites them (never in CI).
 
-use crate::support::root;
+use crate::support::{root, update_generated};
 
 #[test]
 fn rules_readme_is_current() {
     let expected = mamlint::rules::catalogue_markdown();
     let path = root().join("rules/README.md");
-    if std::env::var_os("MAMLINT_UPDATE_GENERATED").is_some() {
+    if update_generated() {
         std::fs::write(&path, &expected).unwrap();
     }
     let committed = std::fs::read_to_string(&path).unwrap_or_default();
@@ -15,4 +17,29 @@ fn rules_readme_is_current() {
         "rules/README.md is stale: run `mamlint rule --all --format markdown > rules/README.md` \
          (or `MAMLINT_UPDATE_GENERATED=1 cargo test`) and commit"
     );
+}
+
+#[test]
+fn schemas_are_current() {
+    let update = update_generated();
+    for (stem, schema) in mamlint::schema::generate::all(mamlint::rules::metas()) {
+        let rendered = mamlint::schema::generate::render(&schema);
+        if update {
+            std::fs::write(
+                root().join(format!("schemas/{stem}.schema.json")),
+                &rendered,
+            )
+            .unwrap();
+            continue;
+        }
+        let embedded = mamlint::schema::EMBEDDED
+            .iter()
+            .find(|(s, _)| *s == stem)
+            .map(|(_, t)| *t);
+        assert_eq!(
+            embedded,
+            Some(rendered.as_str()),
+            "schemas/{stem}.schema.json is stale: run `MAMLINT_UPDATE_GENERATED=1 cargo test` and commit"
+        );
+    }
 }

@@ -1,5 +1,5 @@
 //! Rule documentation examples are tests (biome style): the YAML under `## Example` must
-//! trigger the rule, the YAML under `## Fix` must not.
+//! trigger the rule, the YAML under `## Fix` must trigger no rule at all.
 
 use mamlint::rules::RULES;
 
@@ -35,8 +35,13 @@ fn lint_example(section: &str) -> mamlint::lint::Outcome {
     )
 }
 
+/// `(rule, other rule)`: a rule whose `## Fix` example cannot help triggering another rule,
+/// each with the reason. A fix shows the setup a reader should end up with, so it must be
+/// clean of every rule, not only of its own; today every fix is.
+const FIX_MAY_TRIGGER: &[(&str, &str)] = &[];
+
 #[test]
-fn examples_trigger_and_fixes_do_not() {
+fn examples_trigger_and_fixes_are_clean() {
     for meta in RULES.iter().map(|r| r.meta()) {
         let example = meta
             .section("Example")
@@ -53,9 +58,13 @@ fn examples_trigger_and_fixes_do_not() {
             .section("Fix")
             .unwrap_or_else(|| panic!("{}: no fix example", meta.code));
         let outcome = lint_example(&fix);
+        let left: Vec<&str> = codes(&outcome)
+            .into_iter()
+            .filter(|code| !FIX_MAY_TRIGGER.contains(&(meta.code, *code)))
+            .collect();
         assert!(
-            !codes(&outcome).contains(&meta.code),
-            "{} fix still triggers it:\n{fix}\n{}",
+            left.is_empty(),
+            "{} fix is not clean, it triggers {left:?}:\n{fix}\n{}",
             meta.code,
             render(&outcome)
         );

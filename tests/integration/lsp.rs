@@ -2,6 +2,7 @@
 //! cross-file diagnostics, deleted files, hovers, code actions, errors. The end-to-end test
 //! with a real LSP client is `tests/lsp_e2e`.
 
+use std::collections::BTreeMap;
 use std::path::Path;
 use std::time::Duration;
 
@@ -81,6 +82,7 @@ impl Client {
         }
     }
 
+    /// The next message; the timeout only turns a hung server into a failure.
     fn recv(&self) -> Message {
         self.connection
             .receiver
@@ -88,34 +90,50 @@ impl Client {
             .expect("a message from the server")
     }
 
-    /// Diagnostics published until the server falls quiet, by file name.
-    fn published(&self) -> std::collections::BTreeMap<String, Vec<String>> {
-        let mut found = std::collections::BTreeMap::new();
-        while let Ok(message) = self
-            .connection
-            .receiver
-            .recv_timeout(Duration::from_millis(1500))
-        {
-            if let Message::Notification(n) = message
-                && n.method == "textDocument/publishDiagnostics"
-            {
-                let name = n.params["uri"]
-                    .as_str()
-                    .unwrap()
-                    .rsplit('/')
-                    .next()
-                    .unwrap()
-                    .to_owned();
-                let codes = n.params["diagnostics"]
-                    .as_array()
-                    .unwrap()
-                    .iter()
-                    .map(|d| d["code"].as_str().unwrap().to_owned())
-                    .collect();
-                found.insert(name, codes);
+    /// The diagnostics published for everything sent so far, by file name (a file's last
+    /// publication wins).
+    ///
+    /// Synchronizes on a barrier request, not on a quiet spell: the server handles messages
+    /// in order and, before it answers any request, checks every change received so far and
+    /// publishes what changed (coalesced edits included). So when the answer arrives, every
+    /// publication due to earlier messages has arrived before it, however slow the machine.
+    fn published(&mut self) -> BTreeMap<String, Vec<String>> {
+        // Any request is a barrier; a hover on a document the server does not know has no
+        // effect and answers null.
+        let barrier = self.send(
+            "textDocument/hover",
+            json!({"textDocument": {"uri": "file:///mamlint-test-barrier.yaml"}, "position": {"line": 0, "character": 0}}),
+        );
+        let mut found = BTreeMap::new();
+        loop {
+            match self.recv() {
+                Message::Response(response) if response.id == barrier => {
+                    assert!(
+                        matches!(response.response_result, Ok(Value::Null)),
+                        "the barrier is answered null: {:?}",
+                        response.response_result
+                    );
+                    return found;
+                }
+                Message::Notification(n) if n.method == "textDocument/publishDiagnostics" => {
+                    let name = n.params["uri"]
+                        .as_str()
+                        .unwrap()
+                        .rsplit('/')
+                        .next()
+                        .unwrap()
+                        .to_owned();
+                    let codes = n.params["diagnostics"]
+                        .as_array()
+                        .unwrap()
+                        .iter()
+                        .map(|d| d["code"].as_str().unwrap().to_owned())
+                        .collect();
+                    found.insert(name, codes);
+                }
+                _ => {}
             }
         }
-        found
     }
 
     fn shutdown(mut self) {

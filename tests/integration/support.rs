@@ -1,5 +1,6 @@
 //! Helpers shared by the integration tests.
 
+use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use mamlint::lint::{self, Input, Outcome, Settings};
@@ -105,4 +106,97 @@ pub(crate) fn mamlint() -> assert_cmd::Command {
         .env_remove("NO_COLOR")
         .env_remove("CLICOLOR_FORCE");
     cmd
+}
+
+/// Whether the tests run in CI: `CI` is set to anything but `false` or `0`, as CI services
+/// set it (`CI=true`) and `.ci/run` does.
+pub(crate) fn in_ci() -> bool {
+    std::env::var("CI").is_ok_and(|v| !matches!(v.trim(), "" | "0" | "false"))
+}
+
+/// Data a test needs from outside the repository, such as `../shared/reference`. `Some` when
+/// it is there. When it is missing, the test must not pass as if it had checked anything: in
+/// CI it fails; elsewhere it prints `skipped: <test>: <reason>` to stderr and the caller
+/// returns.
+pub(crate) fn external_data(path: PathBuf, reason: &str) -> Option<PathBuf> {
+    // Straight to the process's stderr: libtest captures `eprintln!` of passing tests, and a
+    // skip has to be seen.
+    require_or_skip(path, reason, in_ci(), &mut std::io::stderr())
+}
+
+fn require_or_skip(path: PathBuf, reason: &str, ci: bool, log: &mut dyn Write) -> Option<PathBuf> {
+    if path.exists() {
+        return Some(path);
+    }
+    let test = std::thread::current().name().unwrap_or("a test").to_owned();
+    assert!(
+        !ci,
+        "{test}: {reason}: {} is missing, and missing test data fails in CI (CI is set)",
+        path.display()
+    );
+    let _ = writeln!(
+        log,
+        "skipped: {test}: {reason} ({} is missing)",
+        path.display()
+    );
+    None
+}
+
+/// Whether to rewrite the committed generated files (`schemas/`, `rules/README.md`) instead
+/// of checking them: `MAMLINT_UPDATE_GENERATED` is set. Refused in CI, whose job is to find
+/// stale files, not to regenerate them so that the check passes.
+pub(crate) fn update_generated() -> bool {
+    may_update(
+        std::env::var_os("MAMLINT_UPDATE_GENERATED").is_some(),
+        in_ci(),
+    )
+}
+
+fn may_update(requested: bool, ci: bool) -> bool {
+    assert!(
+        !(requested && ci),
+        "MAMLINT_UPDATE_GENERATED is set in CI (CI is set): CI checks the committed generated \
+         files and never rewrites them; regenerate locally and commit"
+    );
+    requested
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn missing_data_is_skipped_visibly_outside_ci() {
+        let mut log = Vec::new();
+        let missing = root().join("no/such/data");
+        assert_eq!(
+            require_or_skip(missing.clone(), "no data", false, &mut log),
+            None
+        );
+        let log = String::from_utf8(log).unwrap();
+        assert!(log.starts_with("skipped: "), "{log}");
+        assert!(log.contains("no data"), "{log}");
+        assert_eq!(
+            require_or_skip(root(), "the repository", true, &mut Vec::new()),
+            Some(root())
+        );
+    }
+
+    #[test]
+    #[should_panic(expected = "missing test data fails in CI")]
+    fn missing_data_fails_in_ci() {
+        require_or_skip(
+            root().join("no/such/data"),
+            "no data",
+            true,
+            &mut Vec::new(),
+        );
+    }
+
+    #[test]
+    fn regenerating_is_refused_in_ci_only() {
+        assert!(may_update(true, false));
+        assert!(!may_update(false, true));
+        assert!(std::panic::catch_unwind(|| may_update(true, true)).is_err());
+    }
 }
