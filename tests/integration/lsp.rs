@@ -15,6 +15,8 @@ struct Client {
     connection: Connection,
     server: Option<std::thread::JoinHandle<bool>>,
     next_id: i32,
+    /// `window/logMessage` texts seen by `published`.
+    logs: Vec<String>,
 }
 
 fn uri(path: &Path) -> String {
@@ -33,6 +35,7 @@ impl Client {
             connection: client,
             server: Some(handle),
             next_id: 0,
+            logs: Vec::new(),
         };
         let result = client.request(
             "initialize",
@@ -131,6 +134,10 @@ impl Client {
                         .collect();
                     found.insert(name, codes);
                 }
+                Message::Notification(n) if n.method == "window/logMessage" => {
+                    self.logs
+                        .push(n.params["message"].as_str().unwrap_or_default().to_owned());
+                }
                 _ => {}
             }
         }
@@ -167,6 +174,53 @@ fn workspace() -> tempfile::TempDir {
         .unwrap();
     }
     dir
+}
+
+/// The server reads a workspace as `mamlint check` does from its root (`project.rs` has the
+/// command-line side): `include`, `exclude` and `context` of the discovered `mamlint.toml`,
+/// and paths it cannot read are logged.
+#[test]
+fn the_workspace_is_resolved_like_check() {
+    let dir = crate::project::repository();
+    let (mut client, _) = Client::start(dir.path(), json!({}));
+    let published = client.published();
+    assert!(
+        !published.contains_key("draft-ios.yaml"),
+        "excluded: {published:?}"
+    );
+    assert!(
+        published.values().flatten().all(|code| code != "MAM008"),
+        "the context resolves the tenant: {published:?}"
+    );
+    client.shutdown();
+
+    std::fs::remove_file(dir.path().join("mamlint.toml")).unwrap();
+    let (mut client, _) = Client::start(dir.path(), json!({}));
+    let published = client.published();
+    assert!(
+        published
+            .get("draft-ios.yaml")
+            .is_some_and(|c| c.iter().any(|c| c == "MAM007")),
+        "without configuration the draft is checked: {published:?}"
+    );
+    client.shutdown();
+
+    std::fs::write(
+        dir.path().join("mamlint.toml"),
+        "include = [\"policies\", \"missing\"]\ncontext = [\"org\"]\n",
+    )
+    .unwrap();
+    let (mut client, _) = Client::start(dir.path(), json!({}));
+    client.published();
+    assert!(
+        client
+            .logs
+            .iter()
+            .any(|l| l.contains("cannot read") && l.contains("missing")),
+        "{:?}",
+        client.logs
+    );
+    client.shutdown();
 }
 
 #[test]

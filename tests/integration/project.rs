@@ -1,6 +1,6 @@
 //! Every command resolves its inputs the same way (`project`): `--config`, `--no-config`,
 //! `include`, `exclude` and `context` mean the same to `check`, `plan`, `apply` and `export`.
-//! The language server's side is in `lsp.rs`.
+//! The language server's side is in `lsp.rs` (`the_workspace_is_resolved_like_check`).
 
 use std::path::Path;
 
@@ -9,7 +9,7 @@ use crate::support::{mamlint, root};
 /// A repository whose `mamlint.toml` checks `policies/` (without `policies/drafts/`) against
 /// the organization and tenants in `org/`, and an alternative configuration in `ci/` that
 /// reads the drafts too.
-fn repository() -> tempfile::TempDir {
+pub(crate) fn repository() -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
     let copy = |from: &str, to: &str| {
         let target = dir.path().join(to);
