@@ -5,9 +5,10 @@
 use rayon::prelude::*;
 
 use crate::config::{ApiVersion, Config};
+use crate::diagnostic::RuleMeta;
 use crate::diagnostic::{Diagnostic, FileId, Severity};
 use crate::model::{Role, Workspace, WorkspaceFile, classify_file};
-use crate::rules::{Context, RULES};
+use crate::rules::{Context, RULES, Rule};
 use crate::selection::Selection;
 use crate::suppress;
 use crate::syntax::{self, Encoding, Format, LoadedFile, ParsedFile, SourceFile};
@@ -108,6 +109,42 @@ pub struct Outcome {
     pub read_errors: Vec<String>,
     /// Informational notes for `--verbose` (e.g. a platform taken from a file name).
     pub notes: Vec<String>,
+    /// Rules that panicked (exit code 2); their other work and every other rule still report.
+    pub internal_errors: Vec<InternalError>,
+}
+
+/// A rule that panicked: mamlint's bug, reported instead of aborting the run.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct InternalError {
+    pub rule: &'static RuleMeta,
+    /// The file the rule was checking; `None` for a cross-document pass.
+    pub path: Option<String>,
+    pub message: String,
+}
+
+impl std::fmt::Display for InternalError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "internal error: rule {} ({}) panicked",
+            self.rule.code, self.rule.name
+        )?;
+        if let Some(path) = &self.path {
+            write!(f, " on {path}")?;
+        }
+        write!(
+            f,
+            ": {}; the rule's other findings are missing, please report this",
+            self.message
+        )
+    }
+}
+
+/// What the rules found over a set of files.
+#[derive(Debug, Default)]
+pub struct Findings {
+    pub diagnostics: Vec<Diagnostic>,
+    pub internal_errors: Vec<InternalError>,
 }
 
 impl Outcome {
@@ -254,19 +291,50 @@ pub fn run(inputs: Vec<Input>, settings: &Settings) -> Outcome {
             })
         })
         .collect();
-    let diagnostics = check(&files, settings);
+    let Findings {
+        diagnostics,
+        internal_errors,
+    } = check(&files, settings);
     Outcome {
         files,
         diagnostics,
         skipped,
         read_errors,
         notes,
+        internal_errors,
     }
 }
 
 /// Runs every rule over loaded files (sorted by path) and applies the settings. The language
 /// server calls this directly, keeping parsed files between edits.
-pub fn check(files: &[WorkspaceFile], settings: &Settings) -> Vec<Diagnostic> {
+pub fn check(files: &[WorkspaceFile], settings: &Settings) -> Findings {
+    check_with(RULES, files, settings)
+}
+
+/// Runs one rule pass (a file, an entity, the workspace), catching a panic: a bug in one rule
+/// must not cost the findings of the others, nor kill the language server.
+fn guarded(
+    rule: &dyn Rule,
+    path: Option<&str>,
+    pass: impl FnOnce(&mut Vec<Diagnostic>),
+) -> Result<Vec<Diagnostic>, InternalError> {
+    let mut out = Vec::new();
+    match std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| pass(&mut out))) {
+        Ok(()) => Ok(out),
+        Err(payload) => Err(InternalError {
+            rule: rule.meta(),
+            path: path.map(str::to_owned),
+            message: payload
+                .downcast_ref::<&str>()
+                .map(|s| (*s).to_owned())
+                .or_else(|| payload.downcast_ref::<String>().cloned())
+                .unwrap_or_else(|| "a panic without a message".to_owned()),
+        }),
+    }
+}
+
+/// [`check`] with a given rule set (tests use a rule that panics).
+fn check_with(rules: &[&dyn Rule], files: &[WorkspaceFile], settings: &Settings) -> Findings {
     let workspace = Workspace::new(files);
     let config = settings.config.as_ref();
     let config_files: Vec<FileId> = config
@@ -285,29 +353,36 @@ pub fn check(files: &[WorkspaceFile], settings: &Settings) -> Vec<Diagnostic> {
         config,
         config_files: &config_files,
     };
-    let rules: Vec<_> = RULES.to_vec();
-    let mut diagnostics: Vec<Diagnostic> = (0..files.len())
+    let path_of = |file: FileId| files.get(file).map(|f| f.loaded.source.path.as_str());
+    let cx = &cx;
+    let results: Vec<Result<Vec<Diagnostic>, InternalError>> = (0..files.len())
         .into_par_iter()
         .flat_map_iter(|file| {
-            let mut out = Vec::new();
-            for rule in &rules {
-                rule.check_file(&cx, file, &mut out);
-            }
-            out
+            rules.iter().map(move |rule| {
+                guarded(*rule, path_of(file), |out| rule.check_file(cx, file, out))
+            })
         })
+        .chain(workspace.entities.par_iter().flat_map_iter(|entity| {
+            rules.iter().map(move |rule| {
+                guarded(*rule, Some(entity.path), |out| {
+                    rule.check_entity(cx, entity, out);
+                })
+            })
+        }))
+        .chain(
+            rules
+                .par_iter()
+                .map(|rule| guarded(*rule, None, |out| rule.check_workspace(cx, out))),
+        )
         .collect();
-    diagnostics.par_extend(workspace.entities.par_iter().flat_map_iter(|entity| {
-        let mut out = Vec::new();
-        for rule in &rules {
-            rule.check_entity(&cx, entity, &mut out);
+    let mut diagnostics = Vec::new();
+    let mut internal_errors = Vec::new();
+    for result in results {
+        match result {
+            Ok(found) => diagnostics.extend(found),
+            Err(error) => internal_errors.push(error),
         }
-        out
-    }));
-    diagnostics.par_extend(rules.par_iter().flat_map_iter(|rule| {
-        let mut out = Vec::new();
-        rule.check_workspace(&cx, &mut out);
-        out
-    }));
+    }
 
     // Context documents are there for cross-document rules: report a finding only when it
     // touches a checked file (or is about the configuration).
@@ -351,5 +426,66 @@ pub fn check(files: &[WorkspaceFile], settings: &Settings) -> Vec<Diagnostic> {
     diagnostics.retain(|d| always(d) || selection.enabled(d.rule));
     diagnostics.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
     diagnostics.dedup_by(|a, b| a.sort_key() == b.sort_key());
-    diagnostics
+    Findings {
+        diagnostics,
+        internal_errors,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::rules::declare_rule;
+
+    declare_rule! {
+        /// A rule that panics on every entity, to show that a bug in one rule costs only its
+        /// own findings.
+        struct Panicking {
+            code: "MAM999",
+            name: "panicking",
+            severity: Error,
+            summary: "Panics.",
+        }
+    }
+
+    impl Rule for Panicking {
+        fn meta(&self) -> &'static RuleMeta {
+            &Self::META
+        }
+
+        fn check_entity(
+            &self,
+            _cx: &Context<'_, '_>,
+            entity: &crate::model::Entity<'_>,
+            _out: &mut Vec<Diagnostic>,
+        ) {
+            panic!("deliberately, on {}", entity.path);
+        }
+    }
+
+    #[test]
+    fn a_panicking_rule_is_an_internal_error_and_the_other_rules_still_report() {
+        let text = "apiVersion: mamlint/v1\nkind: AppProtectionPolicy\nmetadata: {name: p}\nspec:\n  platform: ios\n  displayName: P\n  apps: [com.atlassian.jira.app]\n  settings: {pinRequired: yes}\n";
+        let Loaded::Checked(file) = load(Input::memory("policy.yaml", text)) else {
+            panic!("the policy loads");
+        };
+        let files = [file];
+        let rules: Vec<&dyn Rule> = vec![&Panicking, &crate::rules::Yaml11Boolean];
+        let findings = check_with(&rules, &files, &Settings::default());
+        assert_eq!(
+            findings.internal_errors,
+            [InternalError {
+                rule: &Panicking::META,
+                path: Some("policy.yaml".to_owned()),
+                message: "deliberately, on policy.yaml".to_owned(),
+            }]
+        );
+        let codes: Vec<&str> = findings.diagnostics.iter().map(|d| d.code()).collect();
+        assert_eq!(codes, ["MAM003"], "the other rule reports");
+        assert!(
+            findings.internal_errors[0]
+                .to_string()
+                .starts_with("internal error: rule MAM999 (panicking) panicked on policy.yaml"),
+        );
+    }
 }

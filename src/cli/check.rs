@@ -209,6 +209,7 @@ pub(super) fn run(args: CheckArgs) -> anyhow::Result<u8> {
         return Ok(exit::code(exit::Status {
             unreadable: !read_errors.is_empty(),
             config_errors: outcome.has_config_errors(),
+            internal_errors: !outcome.internal_errors.is_empty(),
             findings: false,
             exit_zero: true,
         }));
@@ -225,10 +226,14 @@ pub(super) fn run(args: CheckArgs) -> anyhow::Result<u8> {
         }
     }
     args::print_read_errors(&read_errors);
+    for error in &outcome.internal_errors {
+        writeln!(stderr, "error: {error}")?;
+    }
     write_outputs(&outputs, &outcome, &args, stderr)?;
     let status = exit::Status {
         unreadable: !read_errors.is_empty(),
         config_errors: outcome.has_config_errors(),
+        internal_errors: !outcome.internal_errors.is_empty(),
         findings: outcome.fails(fail_level),
         exit_zero: args.exit_zero,
     };
@@ -264,6 +269,7 @@ fn fix_files(
         return Ok(Err(exit::code(exit::Status {
             unreadable: !read_errors.is_empty(),
             config_errors: fixed.outcome.has_config_errors(),
+            internal_errors: !fixed.outcome.internal_errors.is_empty(),
             findings: !fixed.changed.is_empty(),
             exit_zero: false,
         })));

@@ -30,16 +30,19 @@ pub mod exit {
         pub unreadable: bool,
         /// `mamlint.toml` has mistakes (MAM014).
         pub config_errors: bool,
+        /// A rule panicked (mamlint's bug).
+        pub internal_errors: bool,
         /// Something is at or above the fail level (for `--diff`: there is something to fix).
         pub findings: bool,
         /// `--exit-zero`: findings do not fail the run.
         pub exit_zero: bool,
     }
 
-    /// The one mapping from what a run found to its exit code: unreadable input and a broken
-    /// configuration are 2 in every mode, then findings are 1 unless `--exit-zero`.
+    /// The one mapping from what a run found to its exit code: unreadable input, a broken
+    /// configuration and an internal error are 2 in every mode, then findings are 1 unless
+    /// `--exit-zero`.
     pub fn code(status: Status) -> u8 {
-        if status.unreadable || status.config_errors {
+        if status.unreadable || status.config_errors || status.internal_errors {
             ERROR
         } else if status.findings && !status.exit_zero {
             FINDINGS
@@ -99,4 +102,43 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         }
     };
     Ok(ExitCode::from(code))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::exit::{self, Status};
+
+    #[test]
+    fn exit_codes_come_from_one_place() {
+        let findings = Status {
+            findings: true,
+            ..Status::default()
+        };
+        assert_eq!(exit::code(Status::default()), exit::CLEAN);
+        assert_eq!(exit::code(findings), exit::FINDINGS);
+        assert_eq!(
+            exit::code(Status {
+                exit_zero: true,
+                ..findings
+            }),
+            exit::CLEAN
+        );
+        for status in [
+            Status {
+                unreadable: true,
+                ..findings
+            },
+            Status {
+                config_errors: true,
+                exit_zero: true,
+                ..findings
+            },
+            Status {
+                internal_errors: true,
+                ..Status::default()
+            },
+        ] {
+            assert_eq!(exit::code(status), exit::ERROR, "{status:?}");
+        }
+    }
 }

@@ -96,6 +96,12 @@ fn check(paths: &[String], config: &ConfigArgs) -> Result<Outcome, u8> {
         args::print_read_errors(&outcome.read_errors);
         return Err(exit::ERROR);
     }
+    if !outcome.internal_errors.is_empty() {
+        for error in &outcome.internal_errors {
+            eprintln!("error: {error}");
+        }
+        return Err(exit::ERROR);
+    }
     Ok(outcome)
 }
 

@@ -314,7 +314,10 @@ impl Server {
         }
         self.dirty = false;
         let found = lint::check(&self.files, &self.settings);
+        self.log
+            .extend(found.internal_errors.iter().map(ToString::to_string));
         self.diagnostics = found
+            .diagnostics
             .into_iter()
             .map(|d| {
                 let lsp = self.to_lsp(&d);
@@ -325,6 +328,14 @@ impl Server {
 
     /// Publishes the diagnostics of every file whose findings changed since last time.
     fn publish(&mut self, connection: &Connection) -> anyhow::Result<()> {
+        let rechecked = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| self.recheck()));
+        if rechecked.is_err() {
+            // Keep serving the last good diagnostics rather than dying with the editor open.
+            self.dirty = false;
+            self.log.push(
+                "internal error: re-checking the workspace panicked; the diagnostics shown are from the last check, please report this".to_owned(),
+            );
+        }
         for message in self.log.drain(..) {
             let params = json!({"type": 2, "message": format!("mamlint: {message}")});
             connection
@@ -334,7 +345,6 @@ impl Server {
                     params,
                 )))?;
         }
-        self.recheck();
         let mut current: HashMap<String, Vec<lsp_types::Diagnostic>> = HashMap::new();
         for (d, lsp) in &self.diagnostics {
             let file = &self.files[d.location.file];
@@ -409,7 +419,17 @@ impl Server {
                 }
                 // After shutdown, only `exit` matters; late responses and notifications are dropped.
                 Message::Notification(_) | Message::Response(_) if shut_down => {}
-                Message::Notification(notification) => self.notify(notification),
+                Message::Notification(notification) => {
+                    let method = notification.method.clone();
+                    let handled = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                        self.notify(notification);
+                    }));
+                    if handled.is_err() {
+                        self.log.push(format!(
+                            "internal error: handling `{method}` panicked, please report this"
+                        ));
+                    }
+                }
                 Message::Response(_) => {}
             }
             // Apply every change that is already waiting before checking: a burst of edits
@@ -526,11 +546,16 @@ impl Server {
         match outcome {
             Ok(Ok(value)) => Response::new_ok(id, value),
             Ok(Err((code, message))) => Response::new_err(id, code as i32, message),
-            Err(_) => Response::new_err(
-                id,
-                ErrorCode::InternalError as i32,
-                "mamlint failed on this request".to_owned(),
-            ),
+            Err(_) => {
+                self.log.push(
+                    "internal error: a request handler panicked, please report this".to_owned(),
+                );
+                Response::new_err(
+                    id,
+                    ErrorCode::InternalError as i32,
+                    "mamlint failed on this request".to_owned(),
+                )
+            }
         }
     }
 

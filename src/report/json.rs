@@ -28,7 +28,7 @@ pub fn write(outcome: &Outcome, out: &mut dyn Write) -> io::Result<()> {
 }
 
 pub fn to_value(outcome: &Outcome) -> Value {
-    json!({
+    let mut value = json!({
         "version": FORMAT_VERSION,
         "tool": {"name": "mamlint", "version": env!("CARGO_PKG_VERSION")},
         "diagnostics": outcome.diagnostics.iter().map(|d| diagnostic(outcome, d)).collect::<Vec<_>>(),
@@ -39,7 +39,19 @@ pub fn to_value(outcome: &Outcome) -> Value {
             "warnings": outcome.count(Severity::Warning),
             "infos": outcome.count(Severity::Info),
         }
-    })
+    });
+    // Only present when a rule panicked, so the spec's format is unchanged otherwise.
+    if !outcome.internal_errors.is_empty()
+        && let Some(map) = value.as_object_mut()
+    {
+        let errors: Vec<Value> = outcome
+            .internal_errors
+            .iter()
+            .map(|e| json!({"code": e.rule.code, "name": e.rule.name, "file": e.path, "message": e.message}))
+            .collect();
+        map.insert("internalErrors".into(), json!(errors));
+    }
+    value
 }
 
 fn diagnostic(outcome: &Outcome, d: &Diagnostic) -> Value {

@@ -189,6 +189,37 @@ fn result(files: &[WorkspaceFile], d: &Diagnostic, fingerprint: &str, rule_index
     value
 }
 
+/// Whether the run completed; a rule that panicked is a tool execution notification.
+fn invocation(outcome: &Outcome) -> Value {
+    let notifications: Vec<Value> = outcome
+        .internal_errors
+        .iter()
+        .map(|e| {
+            let mut notification = json!({
+                "level": "error",
+                "message": {"text": e.to_string()},
+                "associatedRule": {"id": e.rule.code},
+            });
+            if let (Some(path), Some(map)) = (&e.path, notification.as_object_mut()) {
+                map.insert(
+                    "locations".into(),
+                    json!([{"physicalLocation": {"artifactLocation": {"uri": encode_uri_path(&relative_path(path)), "uriBaseId": "%SRCROOT%"}}}]),
+                );
+            }
+            notification
+        })
+        .collect();
+    let mut value = json!({
+        "executionSuccessful": outcome.read_errors.is_empty() && notifications.is_empty()
+    });
+    if !notifications.is_empty()
+        && let Some(map) = value.as_object_mut()
+    {
+        map.insert("toolExecutionNotifications".into(), json!(notifications));
+    }
+    value
+}
+
 pub fn to_value(outcome: &Outcome) -> Value {
     let files = &outcome.files;
     let prints = fingerprints(files, &outcome.diagnostics);
@@ -222,7 +253,7 @@ pub fn to_value(outcome: &Outcome) -> Value {
             "originalUriBaseIds": {"%SRCROOT%": {"uri": root}},
             "columnKind": "unicodeCodePoints",
             "results": results,
-            "invocations": [{"executionSuccessful": outcome.read_errors.is_empty()}]
+            "invocations": [invocation(outcome)]
         }]
     })
 }
