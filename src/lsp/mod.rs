@@ -15,11 +15,11 @@ use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
 use anyhow::Context as _;
-use lsp_server::{Connection, ErrorCode, Message, Notification, Request, Response};
-use lsp_types::{
+use gen_lsp_types::{
     CodeDescription, DiagnosticRelatedInformation, DiagnosticSeverity, DiagnosticTag, Hover,
     Location, PublishDiagnosticsParams, Uri,
 };
+use lsp_server::{Connection, ErrorCode, Message, Notification, Request, Response};
 use serde_json::{Value, json};
 
 use crate::config::{self, Config};
@@ -78,9 +78,9 @@ struct Server {
     files: Vec<WorkspaceFile>,
     buffers: HashMap<String, Buffer>,
     /// The latest findings, with their LSP form.
-    diagnostics: Vec<(Diagnostic, lsp_types::Diagnostic)>,
+    diagnostics: Vec<(Diagnostic, gen_lsp_types::Diagnostic)>,
     /// What each file was last published with.
-    published: HashMap<String, Vec<lsp_types::Diagnostic>>,
+    published: HashMap<String, Vec<gen_lsp_types::Diagnostic>>,
     dirty: bool,
     next_request: i32,
 }
@@ -281,7 +281,7 @@ impl Server {
         self.dirty = true;
     }
 
-    fn to_lsp(&self, d: &Diagnostic) -> lsp_types::Diagnostic {
+    fn to_lsp(&self, d: &Diagnostic) -> gen_lsp_types::Diagnostic {
         let source = &self.files[d.location.file].loaded.source;
         let mut message = d.message.clone();
         if let Some(help) = &d.help {
@@ -301,20 +301,20 @@ impl Server {
                 })
             })
             .collect();
-        lsp_types::Diagnostic {
+        gen_lsp_types::Diagnostic {
             range: position::range(source, d.location.span, self.encoding),
             severity: Some(match d.severity {
                 Severity::Error => DiagnosticSeverity::Error,
                 Severity::Warning => DiagnosticSeverity::Warning,
                 Severity::Info => DiagnosticSeverity::Information,
             }),
-            code: Some(lsp_types::Code::String(d.rule.code.to_owned())),
+            code: Some(gen_lsp_types::Code::String(d.rule.code.to_owned())),
             code_description: help_uri(d.rule)
                 .parse()
                 .ok()
                 .map(|href| CodeDescription { href }),
             source: Some("mamlint".to_owned()),
-            message: lsp_types::Message::String(message),
+            message: gen_lsp_types::Message::String(message),
             tags: (d.rule.code == crate::rules::UnusedSuppression::META.code)
                 .then(|| vec![DiagnosticTag::Unnecessary]),
             related_information: (!related.is_empty()).then_some(related),
@@ -341,7 +341,7 @@ impl Server {
     /// Publishes the diagnostics of every file whose findings changed since last time.
     fn publish(&mut self, connection: &Connection) -> anyhow::Result<()> {
         self.recheck();
-        let mut current: HashMap<String, Vec<lsp_types::Diagnostic>> = HashMap::new();
+        let mut current: HashMap<String, Vec<gen_lsp_types::Diagnostic>> = HashMap::new();
         for (d, lsp) in &self.diagnostics {
             let file = &self.files[d.location.file];
             if file.role != Role::Context {
@@ -466,10 +466,9 @@ impl Server {
                     let Some(text) = change.get("text").and_then(Value::as_str) else {
                         continue;
                     };
-                    match change
-                        .get("range")
-                        .and_then(|r| serde_json::from_value::<lsp_types::Range>(r.clone()).ok())
-                    {
+                    match change.get("range").and_then(|r| {
+                        serde_json::from_value::<gen_lsp_types::Range>(r.clone()).ok()
+                    }) {
                         Some(range) => {
                             let start = position::offset(&buffer.text, range.start, self.encoding);
                             let end =
@@ -550,7 +549,7 @@ impl Server {
         let position = |pointer: &str| {
             params
                 .pointer(pointer)
-                .and_then(|p| serde_json::from_value::<lsp_types::Position>(p.clone()).ok())
+                .and_then(|p| serde_json::from_value::<gen_lsp_types::Position>(p.clone()).ok())
         };
         match request.method.as_str() {
             "textDocument/hover" => {
