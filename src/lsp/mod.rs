@@ -10,6 +10,7 @@
 
 pub mod features;
 pub mod position;
+pub mod uri;
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -26,7 +27,7 @@ use crate::config::{self, Config};
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::lint::{self, Bytes, Input, Loaded, Settings};
 use crate::model::{Role, WorkspaceFile};
-use crate::report::sarif::{encode_uri_path, help_uri};
+use crate::report::sarif::help_uri;
 use crate::walk::{self, Candidate};
 
 pub use features::REASON_PLACEHOLDER;
@@ -85,31 +86,6 @@ struct Server {
     next_request: i32,
 }
 
-fn uri_to_path(uri: &str) -> Option<String> {
-    let rest = uri.strip_prefix("file://")?;
-    let bytes = rest.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        if bytes[i] == b'%'
-            && i + 2 < bytes.len()
-            && let Ok(byte) =
-                u8::from_str_radix(std::str::from_utf8(&bytes[i + 1..i + 3]).ok()?, 16)
-        {
-            out.push(byte);
-            i += 3;
-            continue;
-        }
-        out.push(bytes[i]);
-        i += 1;
-    }
-    String::from_utf8(out).ok()
-}
-
-fn path_to_uri(path: &str) -> Option<Uri> {
-    format!("file://{}", encode_uri_path(path)).parse().ok()
-}
-
 impl Server {
     fn new(params: &Value) -> Self {
         let offered: Vec<&str> = params
@@ -126,7 +102,7 @@ impl Server {
             .pointer("/workspaceFolders/0/uri")
             .or_else(|| params.get("rootUri"))
             .and_then(Value::as_str)
-            .and_then(uri_to_path)
+            .and_then(uri::to_path)
             .or_else(|| {
                 params
                     .get("rootPath")
@@ -294,7 +270,7 @@ impl Server {
                 let file = &self.files.get(r.location.file)?.loaded.source;
                 Some(DiagnosticRelatedInformation {
                     location: Location {
-                        uri: path_to_uri(&file.path)?,
+                        uri: uri::from_path(&file.path)?,
                         range: position::range(file, r.location.span, self.encoding),
                     },
                     message: r.message.clone(),
@@ -363,7 +339,7 @@ impl Server {
             if self.published.get(&path) == Some(&now) {
                 continue;
             }
-            let Some(uri) = path_to_uri(&path) else {
+            let Some(uri) = uri::from_path(&path) else {
                 continue;
             };
             let params = PublishDiagnosticsParams {
@@ -433,7 +409,7 @@ impl Server {
             params
                 .pointer(pointer)
                 .and_then(Value::as_str)
-                .and_then(uri_to_path)
+                .and_then(uri::to_path)
         };
         match notification.method.as_str() {
             "textDocument/didOpen" => {
@@ -503,7 +479,7 @@ impl Server {
                     let Some(path) = change
                         .get("uri")
                         .and_then(Value::as_str)
-                        .and_then(uri_to_path)
+                        .and_then(uri::to_path)
                     else {
                         continue;
                     };
@@ -520,7 +496,7 @@ impl Server {
     }
 
     fn file_index(&self, uri: &str) -> Option<usize> {
-        let path = uri_to_path(uri)?;
+        let path = uri::to_path(uri)?;
         self.files.iter().position(|f| f.loaded.source.path == path)
     }
 
@@ -586,7 +562,7 @@ impl Server {
                     file,
                     range,
                     &uri,
-                    &path_to_uri,
+                    &uri::from_path,
                     self.encoding,
                 );
                 Ok(serde_json::to_value(actions).unwrap_or_else(|_| json!([])))
@@ -595,7 +571,7 @@ impl Server {
                 let Some(at) = position("/position") else {
                     return Ok(json!([]));
                 };
-                let Some(path) = uri_to_path(&uri) else {
+                let Some(path) = uri::to_path(&uri) else {
                     return Ok(json!([]));
                 };
                 let text = match self.buffers.get(&path) {
@@ -618,20 +594,4 @@ fn absolute(path: &str) -> String {
     std::path::absolute(path)
         .map(|p| p.to_string_lossy().into_owned())
         .unwrap_or_else(|_| path.to_owned())
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn uris_and_paths_round_trip() {
-        let path = "/tmp/a dir/REF-01;ENV-P; é.yaml";
-        let uri = path_to_uri(path).unwrap();
-        assert_eq!(
-            uri.as_str(),
-            "file:///tmp/a%20dir/REF-01;ENV-P;%20%C3%A9.yaml"
-        );
-        assert_eq!(uri_to_path(uri.as_str()).as_deref(), Some(path));
-    }
 }
