@@ -44,13 +44,12 @@ pub fn write(outcome: &Outcome, out: &mut dyn Write) -> io::Result<()> {
         r#"<testsuites name="mamlint" tests="{tests}" failures="{failures}" errors="0" time="0">"#
     )?;
     for (file, diagnostics) in by_file {
-        let path = escape(
-            outcome
-                .files
-                .get(file)
-                .map(|f| f.loaded.source.path.as_str())
-                .unwrap_or_default(),
-        );
+        let raw_path = outcome
+            .files
+            .get(file)
+            .map(|f| f.loaded.source.path.as_str())
+            .unwrap_or_default();
+        let path = escape(raw_path);
         writeln!(
             out,
             r#"  <testsuite name="{path}" tests="{}" failures="{}" errors="0" skipped="0" time="0">"#,
@@ -71,7 +70,7 @@ pub fn write(outcome: &Outcome, out: &mut dyn Write) -> io::Result<()> {
             );
             let name = escape(&name);
             let mut body = format!(
-                "{path}:{}:{}: {} {}: {}",
+                "{raw_path}:{}:{}: {} {}: {}",
                 start.line, start.column, d.severity, d.rule.code, d.message
             );
             if let Some(help) = &d.help {
@@ -145,5 +144,10 @@ mod tests {
             }
         }
         assert_eq!(names, [path]);
+        let (_, failure) = xml.split_once("<failure ").unwrap();
+        let (_, body) = failure.split_once('>').unwrap();
+        let (body, _) = body.split_once("</failure>").unwrap();
+        let body = quick_xml::escape::unescape(body).unwrap();
+        assert!(body.starts_with(&format!("{path}:1:")), "{body}");
     }
 }
