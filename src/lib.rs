@@ -32,4 +32,5 @@ pub mod selection;
 pub mod suggest;
 pub mod suppress;
 pub mod syntax;
+pub mod uri;
 pub mod walk;

@@ -421,7 +421,7 @@ fn check_with(rules: &[&dyn Rule], files: &[WorkspaceFile], settings: &Settings)
             }
         }
     }
-    let mut diagnostics = suppress::apply(files, &cx, &selection, diagnostics);
+    let mut diagnostics = suppress::apply(files, cx, &selection, diagnostics);
     // The findings about suppressions are selected like any other.
     diagnostics.retain(|d| always(d) || selection.enabled(d.rule));
     diagnostics.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
@@ -433,6 +433,8 @@ fn check_with(rules: &[&dyn Rule], files: &[WorkspaceFile], settings: &Settings)
 }
 
 #[cfg(test)]
+// `declare_rule!` gives its rule a `pub const META`, which this private test rule cannot export.
+#[allow(unreachable_pub)]
 mod tests {
     use super::*;
     use crate::rules::declare_rule;

@@ -2,6 +2,7 @@
 //! (`GET /admin/v1/orgs/{orgId}/domains`, cursor pagination), compared in the plan with the
 //! Organization document.
 
+use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
 use serde_json::Value;
 
 use super::{Client, Secret, ServiceError, check_scheme};
@@ -76,17 +77,17 @@ pub fn domains(
     Ok(found)
 }
 
-/// Percent-encodes a query parameter value (cursors are opaque and may hold `+`, `/`, `=`).
+/// A query parameter value keeps only RFC 3986 unreserved characters (§2.3): cursors are
+/// opaque and may hold `+`, `/`, `=` or `&`, which a server would otherwise read as syntax.
+const QUERY_VALUE: &AsciiSet = &NON_ALPHANUMERIC
+    .remove(b'-')
+    .remove(b'.')
+    .remove(b'_')
+    .remove(b'~');
+
+/// Percent-encodes a query parameter value.
 fn encode_component(value: &str) -> String {
-    value
-        .bytes()
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' => {
-                (b as char).to_string()
-            }
-            other => format!("%{other:02X}"),
-        })
-        .collect()
+    utf8_percent_encode(value, QUERY_VALUE).to_string()
 }
 
 #[cfg(test)]
@@ -94,5 +95,10 @@ mod tests {
     #[test]
     fn cursors_are_encoded() {
         assert_eq!(super::encode_component("ab+c/d=="), "ab%2Bc%2Fd%3D%3D");
+        assert_eq!(
+            super::encode_component("a b&c#d?e%f"),
+            "a%20b%26c%23d%3Fe%25f"
+        );
+        assert_eq!(super::encode_component("é-._~"), "%C3%A9-._~");
     }
 }

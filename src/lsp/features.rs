@@ -3,7 +3,7 @@
 
 use std::collections::HashMap;
 
-use lsp_types::{
+use gen_lsp_types::{
     CodeAction, CodeActionKind, CompletionItem, CompletionItemKind, Contents, MarkupContent,
     MarkupKind, TextEdit, Uri, WorkspaceEdit,
 };
@@ -175,7 +175,7 @@ pub fn hover(files: &[WorkspaceFile], file: usize, offset: usize) -> Option<Stri
 fn fix_action(
     files: &[WorkspaceFile],
     d: &Diagnostic,
-    lsp: &lsp_types::Diagnostic,
+    lsp: &gen_lsp_types::Diagnostic,
     uri_of: &dyn Fn(&str) -> Option<Uri>,
     encoding: Encoding,
 ) -> Option<CodeAction> {
@@ -215,7 +215,7 @@ pub const REASON_PLACEHOLDER: &str = "TODO: say why this finding is accepted";
 fn ignore_action(
     files: &[WorkspaceFile],
     d: &Diagnostic,
-    lsp: &lsp_types::Diagnostic,
+    lsp: &gen_lsp_types::Diagnostic,
     uri: &Uri,
     encoding: Encoding,
 ) -> Option<CodeAction> {
@@ -240,7 +240,7 @@ fn ignore_action(
     changes.insert(
         uri.clone(),
         vec![TextEdit {
-            range: lsp_types::Range { start: at, end: at },
+            range: gen_lsp_types::Range { start: at, end: at },
             new_text: comment,
         }],
     );
@@ -259,7 +259,7 @@ fn ignore_action(
 /// Code actions for the findings of a file that overlap a byte range.
 pub fn code_actions(
     files: &[WorkspaceFile],
-    diagnostics: &[(Diagnostic, lsp_types::Diagnostic)],
+    diagnostics: &[(Diagnostic, gen_lsp_types::Diagnostic)],
     file: usize,
     range: (usize, usize),
     uri: &Uri,
@@ -441,7 +441,7 @@ pub fn completion(text: &str, offset: usize) -> Vec<CompletionItem> {
                     Some(format!("{name}: ")),
                 );
                 completion.documentation =
-                    Some(lsp_types::Documentation::MarkupContent(MarkupContent {
+                    Some(gen_lsp_types::Documentation::MarkupContent(MarkupContent {
                         kind: MarkupKind::Markdown,
                         value: property_markdown(name, platform, p),
                     }));

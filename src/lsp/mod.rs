@@ -15,11 +15,11 @@ use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
 use anyhow::Context as _;
-use lsp_server::{Connection, ErrorCode, Message, Notification, Request, Response};
-use lsp_types::{
+use gen_lsp_types::{
     CodeDescription, DiagnosticRelatedInformation, DiagnosticSeverity, DiagnosticTag, Hover,
     Location, PublishDiagnosticsParams, Uri,
 };
+use lsp_server::{Connection, ErrorCode, Message, Notification, Request, Response};
 use serde_json::{Value, json};
 
 use crate::config;
@@ -27,8 +27,9 @@ use crate::diagnostic::{Diagnostic, Severity};
 use crate::lint::{self, Bytes, Input, Loaded, Settings};
 use crate::model::{Role, WorkspaceFile};
 use crate::project::{ConfigChoice, Project, ProjectOptions};
-use crate::report::sarif::{encode_uri_path, help_uri};
+use crate::report::sarif::help_uri;
 use crate::selection::Selection;
+use crate::uri;
 use crate::walk::{self, Candidate};
 
 pub use features::REASON_PLACEHOLDER;
@@ -80,38 +81,13 @@ struct Server {
     files: Vec<WorkspaceFile>,
     buffers: HashMap<String, Buffer>,
     /// The latest findings, with their LSP form.
-    diagnostics: Vec<(Diagnostic, lsp_types::Diagnostic)>,
+    diagnostics: Vec<(Diagnostic, gen_lsp_types::Diagnostic)>,
     /// What each file was last published with.
-    published: HashMap<String, Vec<lsp_types::Diagnostic>>,
+    published: HashMap<String, Vec<gen_lsp_types::Diagnostic>>,
     dirty: bool,
     next_request: i32,
     /// Problems reading the workspace, for `window/logMessage`.
     log: Vec<String>,
-}
-
-fn uri_to_path(uri: &str) -> Option<String> {
-    let rest = uri.strip_prefix("file://")?;
-    let bytes = rest.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        if bytes[i] == b'%'
-            && i + 2 < bytes.len()
-            && let Ok(byte) =
-                u8::from_str_radix(std::str::from_utf8(&bytes[i + 1..i + 3]).ok()?, 16)
-        {
-            out.push(byte);
-            i += 3;
-            continue;
-        }
-        out.push(bytes[i]);
-        i += 1;
-    }
-    String::from_utf8(out).ok()
-}
-
-fn path_to_uri(path: &str) -> Option<Uri> {
-    format!("file://{}", encode_uri_path(path)).parse().ok()
 }
 
 impl Server {
@@ -130,7 +106,7 @@ impl Server {
             .pointer("/workspaceFolders/0/uri")
             .or_else(|| params.get("rootUri"))
             .and_then(Value::as_str)
-            .and_then(uri_to_path)
+            .and_then(uri::to_path)
             .or_else(|| {
                 params
                     .get("rootPath")
@@ -266,7 +242,7 @@ impl Server {
         self.dirty = true;
     }
 
-    fn to_lsp(&self, d: &Diagnostic) -> lsp_types::Diagnostic {
+    fn to_lsp(&self, d: &Diagnostic) -> gen_lsp_types::Diagnostic {
         let source = &self.files[d.location.file].loaded.source;
         let mut message = d.message.clone();
         if let Some(help) = &d.help {
@@ -279,27 +255,27 @@ impl Server {
                 let file = &self.files.get(r.location.file)?.loaded.source;
                 Some(DiagnosticRelatedInformation {
                     location: Location {
-                        uri: path_to_uri(&file.path)?,
+                        uri: uri::from_path(&file.path)?,
                         range: position::range(file, r.location.span, self.encoding),
                     },
                     message: r.message.clone(),
                 })
             })
             .collect();
-        lsp_types::Diagnostic {
+        gen_lsp_types::Diagnostic {
             range: position::range(source, d.location.span, self.encoding),
             severity: Some(match d.severity {
                 Severity::Error => DiagnosticSeverity::Error,
                 Severity::Warning => DiagnosticSeverity::Warning,
                 Severity::Info => DiagnosticSeverity::Information,
             }),
-            code: Some(lsp_types::Code::String(d.rule.code.to_owned())),
+            code: Some(gen_lsp_types::Code::String(d.rule.code.to_owned())),
             code_description: help_uri(d.rule)
                 .parse()
                 .ok()
                 .map(|href| CodeDescription { href }),
             source: Some("mamlint".to_owned()),
-            message: lsp_types::Message::String(message),
+            message: gen_lsp_types::Message::String(message),
             tags: (d.rule.code == crate::rules::UnusedSuppression::META.code)
                 .then(|| vec![DiagnosticTag::Unnecessary]),
             related_information: (!related.is_empty()).then_some(related),
@@ -345,7 +321,7 @@ impl Server {
                     params,
                 )))?;
         }
-        let mut current: HashMap<String, Vec<lsp_types::Diagnostic>> = HashMap::new();
+        let mut current: HashMap<String, Vec<gen_lsp_types::Diagnostic>> = HashMap::new();
         for (d, lsp) in &self.diagnostics {
             let file = &self.files[d.location.file];
             if file.role != Role::Context {
@@ -367,7 +343,7 @@ impl Server {
             if self.published.get(&path) == Some(&now) {
                 continue;
             }
-            let Some(uri) = path_to_uri(&path) else {
+            let Some(uri) = uri::from_path(&path) else {
                 continue;
             };
             let params = PublishDiagnosticsParams {
@@ -447,7 +423,7 @@ impl Server {
             params
                 .pointer(pointer)
                 .and_then(Value::as_str)
-                .and_then(uri_to_path)
+                .and_then(uri::to_path)
         };
         match notification.method.as_str() {
             "textDocument/didOpen" => {
@@ -480,10 +456,9 @@ impl Server {
                     let Some(text) = change.get("text").and_then(Value::as_str) else {
                         continue;
                     };
-                    match change
-                        .get("range")
-                        .and_then(|r| serde_json::from_value::<lsp_types::Range>(r.clone()).ok())
-                    {
+                    match change.get("range").and_then(|r| {
+                        serde_json::from_value::<gen_lsp_types::Range>(r.clone()).ok()
+                    }) {
                         Some(range) => {
                             let start = position::offset(&buffer.text, range.start, self.encoding);
                             let end =
@@ -518,7 +493,7 @@ impl Server {
                     let Some(path) = change
                         .get("uri")
                         .and_then(Value::as_str)
-                        .and_then(uri_to_path)
+                        .and_then(uri::to_path)
                     else {
                         continue;
                     };
@@ -535,7 +510,7 @@ impl Server {
     }
 
     fn file_index(&self, uri: &str) -> Option<usize> {
-        let path = uri_to_path(uri)?;
+        let path = uri::to_path(uri)?;
         self.files.iter().position(|f| f.loaded.source.path == path)
     }
 
@@ -569,7 +544,7 @@ impl Server {
         let position = |pointer: &str| {
             params
                 .pointer(pointer)
-                .and_then(|p| serde_json::from_value::<lsp_types::Position>(p.clone()).ok())
+                .and_then(|p| serde_json::from_value::<gen_lsp_types::Position>(p.clone()).ok())
         };
         match request.method.as_str() {
             "textDocument/hover" => {
@@ -606,7 +581,7 @@ impl Server {
                     file,
                     range,
                     &uri,
-                    &path_to_uri,
+                    &uri::from_path,
                     self.encoding,
                 );
                 Ok(serde_json::to_value(actions).unwrap_or_else(|_| json!([])))
@@ -615,7 +590,7 @@ impl Server {
                 let Some(at) = position("/position") else {
                     return Ok(json!([]));
                 };
-                let Some(path) = uri_to_path(&uri) else {
+                let Some(path) = uri::to_path(&uri) else {
                     return Ok(json!([]));
                 };
                 let text = match self.buffers.get(&path) {
@@ -640,20 +615,4 @@ fn absolute(path: &str) -> String {
     std::path::absolute(path)
         .map(|p| p.to_string_lossy().into_owned())
         .unwrap_or_else(|_| path.to_owned())
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn uris_and_paths_round_trip() {
-        let path = "/tmp/a dir/REF-01;ENV-P; é.yaml";
-        let uri = path_to_uri(path).unwrap();
-        assert_eq!(
-            uri.as_str(),
-            "file:///tmp/a%20dir/REF-01;ENV-P;%20%C3%A9.yaml"
-        );
-        assert_eq!(uri_to_path(uri.as_str()).as_deref(), Some(path));
-    }
 }

@@ -3,7 +3,7 @@
 //! LSP counts characters in UTF-16 code units by default; a client may offer UTF-8. Lines are
 //! split at `\n` (a `\r` before it belongs to the line break, never to a character count).
 
-use lsp_types::{Position, Range};
+use gen_lsp_types::{Position, Range};
 
 use crate::syntax::{SourceFile, Span};
 

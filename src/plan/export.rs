@@ -1,6 +1,10 @@
 //! `export`: current Graph state → mamlint v1 manifests (YAML, one file per policy, stable
 //! key order), so a tenant can be brought under version control. Exported files check clean
 //! except for real findings, and planning them against the same tenant shows no changes.
+//! Keys and strings are written plain only where no YAML 1.1 or 1.2 reader could take them for
+//! anything else ([`yaml_scalar`]), and double-quoted otherwise.
+
+use std::borrow::Cow;
 
 use serde_json::{Map, Value};
 
@@ -50,26 +54,109 @@ pub fn slug(text: &str) -> String {
     }
 }
 
-fn scalar(value: &Value) -> String {
-    match value {
-        // JSON strings are valid YAML double-quoted scalars, and quoting keeps versions,
-        // durations and words like `yes` strings.
-        Value::String(s) => Value::String(s.clone()).to_string(),
-        Value::Null => "null".to_owned(),
-        other => other.to_string(),
+/// A string as a YAML scalar that every YAML 1.1 and 1.2 reader takes for that same string:
+/// plain where nothing could read it as another type, as syntax or as whitespace, and
+/// double-quoted otherwise. Used for keys and string values alike.
+pub fn yaml_scalar(text: &str) -> Cow<'_, str> {
+    if is_plain_string(text) {
+        Cow::Borrowed(text)
+    } else {
+        Cow::Owned(double_quoted(text))
     }
 }
 
-fn key(text: &str) -> String {
-    let plain = !text.is_empty()
-        && text
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-' || c == '.');
-    if plain {
-        text.to_owned()
-    } else {
-        Value::String(text.to_owned()).to_string()
+/// Whether `text` can be written unquoted. Deliberately wider than the resolvers' regexes:
+/// quoting a string that did not need it costs nothing, and reading one as a number does.
+fn is_plain_string(text: &str) -> bool {
+    let (Some(first), Some(last)) = (text.chars().next(), text.chars().next_back()) else {
+        // Empty is null.
+        return false;
+    };
+    // Every YAML 1.1 and 1.2 int, float (`.inf`, `.nan`, `.5`, `+1`), sexagesimal number
+    // (`1:20`) and timestamp starts with a digit, a sign or a dot; `-`, `.` and the other
+    // indicators also open sequences, documents (`---`, `...`), anchors, tags, block
+    // scalars, quotes, directives and reserved syntax.
+    if first.is_ascii_digit() || "+.-?:,[]{}#&*!|>'\"%@`".contains(first) {
+        return false;
     }
+    // Null and boolean words (YAML 1.1 has y, n, yes, no, on, off), in any case, since
+    // readers differ in which spellings they accept; `<<` is the merge key, `=` the 1.1
+    // value key.
+    let lower = text.to_ascii_lowercase();
+    if matches!(
+        lower.as_str(),
+        "~" | "null" | "y" | "n" | "yes" | "no" | "on" | "off" | "true" | "false" | "<<" | "="
+    ) {
+        return false;
+    }
+    if first == ' ' || last == ' ' || last == ':' {
+        return false;
+    }
+    // `: ` would start a mapping value, ` #` a comment; flow indicators end scalars inside
+    // flow collections.
+    if text.contains(": ") || text.contains(" #") || text.contains([',', '[', ']', '{', '}']) {
+        return false;
+    }
+    !text.chars().any(|c| c != ' ' && needs_escape(c))
+}
+
+/// Characters that are written as escapes in a double-quoted scalar: controls (tab and line
+/// breaks included), the YAML 1.1 line breaks U+2028 and U+2029, whitespace other than the
+/// space, the byte order mark and non-characters, and invisible format characters
+/// (zero-width, bidi controls, tags), so an exported file shows what a value really holds.
+fn needs_escape(c: char) -> bool {
+    c.is_control()
+        || c.is_whitespace()
+        || matches!(
+            c,
+            '\u{200B}'..='\u{200F}'
+                | '\u{202A}'..='\u{202E}'
+                | '\u{2060}'..='\u{2064}'
+                | '\u{2066}'..='\u{2069}'
+                | '\u{FEFF}'
+                | '\u{FFFE}'
+                | '\u{FFFF}'
+                | '\u{E0000}'..='\u{E007F}'
+        )
+}
+
+/// A YAML double-quoted scalar, using only escapes that YAML 1.1 and 1.2 share.
+fn double_quoted(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + 2);
+    out.push('"');
+    for c in text.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\t' => out.push_str("\\t"),
+            '\r' => out.push_str("\\r"),
+            ' ' => out.push(' '),
+            c if needs_escape(c) && u32::from(c) <= 0xFFFF => {
+                out.push_str(&format!("\\u{:04X}", u32::from(c)));
+            }
+            c if needs_escape(c) => out.push_str(&format!("\\U{:08X}", u32::from(c))),
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
+}
+
+fn scalar(value: &Value) -> Cow<'_, str> {
+    match value {
+        Value::String(s) => yaml_scalar(s),
+        Value::Null => Cow::Borrowed("null"),
+        other => Cow::Owned(other.to_string()),
+    }
+}
+
+/// A comment's text on one line: a line break in it would end the comment and start YAML.
+fn one_line(text: &str) -> String {
+    text.replace(
+        |c: char| c.is_control() || matches!(c, '\u{2028}' | '\u{2029}'),
+        " ",
+    )
 }
 
 /// Writes a JSON value as block YAML at an indentation.
@@ -80,17 +167,21 @@ fn emit(out: &mut String, value: &Value, indent: usize) {
             for (k, v) in map {
                 match v {
                     Value::Object(m) if !m.is_empty() => {
-                        out.push_str(&format!("{pad}{}:\n", key(k)));
+                        out.push_str(&format!("{pad}{}:\n", yaml_scalar(k)));
                         emit(out, v, indent + 2);
                     }
                     Value::Array(a) if !a.is_empty() => {
-                        out.push_str(&format!("{pad}{}:\n", key(k)));
+                        out.push_str(&format!("{pad}{}:\n", yaml_scalar(k)));
                         emit(out, v, indent + 2);
                     }
-                    Value::Object(_) => out.push_str(&format!("{pad}{}: {{}}\n", key(k))),
-                    Value::Array(_) => out.push_str(&format!("{pad}{}: []\n", key(k))),
+                    Value::Object(_) => out.push_str(&format!("{pad}{}: {{}}\n", yaml_scalar(k))),
+                    Value::Array(_) => out.push_str(&format!("{pad}{}: []\n", yaml_scalar(k))),
                     scalar_value => {
-                        out.push_str(&format!("{pad}{}: {}\n", key(k), scalar(scalar_value)));
+                        out.push_str(&format!(
+                            "{pad}{}: {}\n",
+                            yaml_scalar(k),
+                            scalar(scalar_value)
+                        ));
                     }
                 }
             }
@@ -156,9 +247,10 @@ pub fn manifest(policy: &Policy, tenant: &str) -> (String, String) {
         Value::Object(sorted.into_iter().collect()),
     );
     let mut text = format!(
-        "# Exported by mamlint from {} (Graph id {}).\napiVersion: {API_VERSION}\nkind: AppProtectionPolicy\nmetadata:\n  name: {name}\nspec:\n",
-        policy.source,
-        policy.id.as_deref().unwrap_or("unknown")
+        "# Exported by mamlint from {} (Graph id {}).\napiVersion: {API_VERSION}\nkind: AppProtectionPolicy\nmetadata:\n  name: {}\nspec:\n",
+        one_line(&policy.source),
+        one_line(policy.id.as_deref().unwrap_or("unknown")),
+        yaml_scalar(&name)
     );
     emit(&mut text, &Value::Object(spec), 2);
     (format!("{name}.yaml"), text)
@@ -167,7 +259,126 @@ pub fn manifest(policy: &Policy, tenant: &str) -> (String, String) {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::syntax::{self, Value as Yaml};
+    use proptest::prelude::*;
     use serde_json::json;
+
+    /// Strings that a YAML 1.1 or 1.2 reader takes for something else if written plain: null,
+    /// booleans, ints, floats, timestamps, the merge and value keys, syntax, and whitespace
+    /// that plain scalars lose or cannot hold.
+    #[rustfmt::skip]
+    const SPECIAL: &[&str] = &[
+        // null and booleans, YAML 1.1 spellings and odd cases included
+        "", "~", "null", "Null", "NULL", "nUlL",
+        "y", "Y", "yes", "Yes", "YES", "yEs", "n", "N", "no", "No", "NO",
+        "on", "On", "ON", "oN", "off", "Off", "OFF",
+        "true", "True", "TRUE", "tRUE", "false", "False", "FALSE",
+        // ints: decimal, octal (1.1 `0`, 1.2 `0o`), hex, binary, `_`, sexagesimal
+        "0", "1", "-1", "+1", "007", "0o17", "017", "0x1F", "0X1F", "0b1010", "1_000",
+        "1:20", "190:20:30", "-1:20",
+        // floats
+        "1.0", "1.", "16.10", ".5", "-.5", "+.5", "1e3", "1E3", "1.0e+3", "685.230_15e+03",
+        "190:20:30.15", ".inf", ".Inf", ".INF", "-.inf", "+.inf", ".nan", ".NaN", ".NAN",
+        // timestamps
+        "2024-01-01", "2001-12-14t21:59:43.10-05:00", "2001-12-14 21:59:43.10 -5",
+        "2001-12-15T02:59:43.1Z",
+        // merge key, value key
+        "<<", "=",
+        // syntax
+        "a: b", "a:", "a #b", "#a", "- a", "-", "--- x", "---", "...", "? a", "?", ": a", ":",
+        ",a", "a,b", "[a]", "a[0]", "{a}", "]", "}", "&a", "*a", "!a", "!!str", "|", "|-", ">",
+        "'a'", "'", "\"a\"", "\"", "%YAML 1.2", "@a", "`a`",
+        // whitespace, line breaks, controls and invisible characters
+        " ", " a", "a ", "\t", "a\tb", "a\t#b", "a\nb", "\n", "a\r\nb", "\r", "a\u{85}b",
+        "a\u{2028}b", "a\u{2029}b", "\u{a0}", "a\u{a0}", "\u{3000}", "\u{feff}a", "a\u{200b}b",
+        "\u{202e}abc", "\u{e0041}", "\u{0}", "\u{1b}[31m", "\u{7f}", "\u{fffe}",
+    ];
+
+    /// Strings that stay plain.
+    #[rustfmt::skip]
+    const PLAIN: &[&str] = &[
+        "PT12H", "com.atlassian.jira.app", "Atlassian apps (iOS)", "skype;", "sharePoint",
+        "mamlint/v1", "é", "日本語 ✓", "😀", "\u{10ffff}", "a:b", "a#b", "C:\\x", "yes please",
+        "on-call", "~foo", "a-b", "back\\slash\"quote", "x.y", "https://x.example/y?z=1&w#f",
+        "a ? b", "a - b", "a | b",
+    ];
+
+    /// `text` as a key and as a value, block mapping and block sequence, read back with
+    /// mamlint's own YAML parser.
+    fn read_back(text: &str) -> Result<(), String> {
+        let mut map = Map::new();
+        map.insert(text.to_owned(), Value::String(text.to_owned()));
+        let mut yaml = String::new();
+        emit(&mut yaml, &Value::Object(map), 0);
+        emit(&mut yaml, &json!({"items": [text, text]}), 0);
+        let parsed = syntax::yaml::parse(&yaml);
+        let fail = |what: &str| Err(format!("{text:?} as {yaml:?}: {what}"));
+        if let Some(error) = parsed.error {
+            return fail(&error.message);
+        }
+        let Some(members) = parsed.documents.first().and_then(|d| d.root.as_object()) else {
+            return fail("not one mapping");
+        };
+        let [member, items] = members else {
+            return fail("not two members");
+        };
+        let expected = Yaml::String(text.to_owned());
+        if member.key != text || member.value.value != expected {
+            return fail(&format!("read {:?}: {:?}", member.key, member.value.value));
+        }
+        match items.value.as_array() {
+            Some([a, b]) if a.value == expected && b.value == expected => Ok(()),
+            other => fail(&format!("items read {other:?}")),
+        }
+    }
+
+    #[test]
+    fn special_scalars_are_quoted_and_read_back() {
+        for text in SPECIAL {
+            let written = yaml_scalar(text);
+            assert!(written.starts_with('"'), "{text:?} written {written}");
+            read_back(text).unwrap();
+        }
+    }
+
+    #[test]
+    fn ordinary_strings_stay_plain_and_read_back() {
+        for text in PLAIN {
+            assert_eq!(yaml_scalar(text), *text);
+            read_back(text).unwrap();
+        }
+    }
+
+    #[test]
+    fn escapes_are_the_ones_yaml_1_1_and_1_2_share() {
+        assert_eq!(yaml_scalar("'a\"b\\c"), r#""'a\"b\\c""#);
+        assert_eq!(yaml_scalar("a\nb\tc\rd"), r#""a\nb\tc\rd""#);
+        assert_eq!(
+            yaml_scalar("\u{0}\u{a0}\u{2028}"),
+            r#""\u0000\u00A0\u2028""#
+        );
+        assert_eq!(yaml_scalar(" é😀 "), "\" é😀 \"");
+        assert_eq!(yaml_scalar("\u{E0001}x"), r#""\U000E0001x""#);
+    }
+
+    #[test]
+    fn comments_stay_on_one_line() {
+        assert_eq!(one_line("id\nkind: x\r\u{2028}"), "id kind: x  ");
+    }
+
+    proptest! {
+        #[test]
+        fn any_string_reads_back(text in any::<String>()) {
+            prop_assert_eq!(read_back(&text), Ok(()));
+        }
+
+        #[test]
+        fn yaml_like_strings_read_back(
+            text in "[-?:,\\[\\]{}#&*!|>'\"%@`~<=. \\t\\n\\\\0-9a-fA-FxXoObB_+eEyYnNsSuUlLtTrR]{0,12}"
+        ) {
+            prop_assert_eq!(read_back(&text), Ok(()));
+        }
+    }
 
     #[test]
     fn manifests_read_back_as_the_same_policy() {

@@ -8,6 +8,7 @@
 
 use std::io::{self, Write};
 
+use percent_encoding::{AsciiSet, utf8_percent_encode};
 use serde_json::{Value, json};
 
 use super::line_cols;
@@ -16,6 +17,7 @@ use crate::fingerprint::{fingerprints, relative_path};
 use crate::lint::Outcome;
 use crate::model::WorkspaceFile;
 use crate::rules::{RULES, RuleMeta};
+use crate::uri;
 
 /// Where the rule catalogue is published.
 pub const RULES_URI: &str = "https://github.com/mamlint/mamlint/blob/main/rules/README.md";
@@ -67,21 +69,13 @@ fn rule(meta: &RuleMeta) -> Value {
     })
 }
 
+/// A relative path as a URI reference: each segment encoded as RFC 3986 `pchar`, `/` kept,
+/// and `:` encoded too, since in a first segment it would read as a scheme (§4.2).
+const RELATIVE_PATH: &AsciiSet = &uri::SEGMENT.remove(b'/').add(b':');
+
 /// Percent-encodes a relative path for a URI reference, keeping `/`.
 pub fn encode_uri_path(path: &str) -> String {
-    let mut out = String::with_capacity(path.len());
-    for byte in path.bytes() {
-        match byte {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' | b'/' => {
-                out.push(byte as char);
-            }
-            b'!' | b'$' | b'&' | b'\'' | b'(' | b')' | b'*' | b'+' | b',' | b';' | b'=' | b'@' => {
-                out.push(byte as char);
-            }
-            _ => out.push_str(&format!("%{byte:02X}")),
-        }
-    }
-    out
+    utf8_percent_encode(path, RELATIVE_PATH).to_string()
 }
 
 fn artifact(files: &[WorkspaceFile], file: usize) -> Value {
@@ -235,8 +229,14 @@ pub fn to_value(outcome: &Outcome) -> Value {
             result(files, d, print, index)
         })
         .collect();
+    // The trailing `/` makes relative artifact URIs resolve inside the directory.
     let root = std::env::current_dir()
-        .map(|d| format!("file://{}/", encode_uri_path(&d.to_string_lossy())))
+        .ok()
+        .and_then(|d| {
+            let d = d.to_string_lossy();
+            uri::from_path(&format!("{}/", d.trim_end_matches(['/', '\\'])))
+        })
+        .map(|u| u.as_str().to_owned())
         .unwrap_or_default();
     json!({
         "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
@@ -269,6 +269,13 @@ mod tests {
             "Policies/ENV-P/REF-01;ENV-P;VER-02;%20App%20Protection%20for%20Android.json"
         );
         assert_eq!(encode_uri_path("é#?.yaml"), "%C3%A9%23%3F.yaml");
+        assert_eq!(
+            encode_uri_path("a b/100%/x[1]|^`{}\"<>\\.yaml"),
+            "a%20b/100%25/x%5B1%5D%7C%5E%60%7B%7D%22%3C%3E%5C.yaml"
+        );
+        assert_eq!(encode_uri_path("C:/x/a:b.yaml"), "C%3A/x/a%3Ab.yaml");
+        assert_eq!(encode_uri_path("-._~!$&'()*+,;=@"), "-._~!$&'()*+,;=@");
+        assert_eq!(encode_uri_path("tab\tnew\nline"), "tab%09new%0Aline");
         assert_eq!(pascal_case("platform-mismatch"), "PlatformMismatch");
     }
 }
