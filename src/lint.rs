@@ -353,8 +353,22 @@ fn check_with(rules: &[&dyn Rule], files: &[WorkspaceFile], settings: &Settings)
         config,
         config_files: &config_files,
     };
+    let Findings {
+        diagnostics,
+        internal_errors,
+    } = run_rules(rules, &cx);
+    let diagnostics = apply_settings(diagnostics, &cx, settings);
+    Findings {
+        diagnostics,
+        internal_errors,
+    }
+}
+
+/// Every rule over every file, entity and the workspace, in parallel, each pass guarded.
+fn run_rules(rules: &[&dyn Rule], cx: &Context<'_, '_>) -> Findings {
+    let files = cx.workspace.files;
+    let workspace = cx.workspace;
     let path_of = |file: FileId| files.get(file).map(|f| f.loaded.source.path.as_str());
-    let cx = &cx;
     let results: Vec<Result<Vec<Diagnostic>, InternalError>> = (0..files.len())
         .into_par_iter()
         .flat_map_iter(|file| {
@@ -384,6 +398,21 @@ fn check_with(rules: &[&dyn Rule], files: &[WorkspaceFile], settings: &Settings)
         }
     }
 
+    Findings {
+        diagnostics,
+        internal_errors,
+    }
+}
+
+/// What the user asked for, over raw findings: context files, selection, per-path ignores,
+/// severities, suppressions; then the reporting order.
+fn apply_settings(
+    mut diagnostics: Vec<Diagnostic>,
+    cx: &Context<'_, '_>,
+    settings: &Settings,
+) -> Vec<Diagnostic> {
+    let files = cx.workspace.files;
+    let config = settings.config.as_ref();
     // Context documents are there for cross-document rules: report a finding only when it
     // touches a checked file (or is about the configuration).
     let reported = |file: FileId| files.get(file).is_some_and(|f| f.role != Role::Context);
@@ -426,10 +455,7 @@ fn check_with(rules: &[&dyn Rule], files: &[WorkspaceFile], settings: &Settings)
     diagnostics.retain(|d| always(d) || selection.enabled(d.rule));
     diagnostics.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
     diagnostics.dedup_by(|a, b| a.sort_key() == b.sort_key());
-    Findings {
-        diagnostics,
-        internal_errors,
-    }
+    diagnostics
 }
 
 #[cfg(test)]

@@ -200,6 +200,8 @@ fn names_enabled(codes: &[String], selection: &Selection) -> bool {
         .any(|m| selection.enabled(m) && codes.iter().any(|c| Selection::matches(c, m)))
 }
 
+// Inline and configured suppressions are matched in one pass over the findings so that
+// each finding is hidden once and every suppression learns whether it was used.
 /// Applies every suppression to the findings, and adds the findings about suppressions.
 pub fn apply(
     files: &[WorkspaceFile],

@@ -195,24 +195,7 @@ pub(super) fn run(args: CheckArgs) -> anyhow::Result<u8> {
     read_errors.append(&mut outcome.read_errors);
 
     if let Some(path) = &args.write_baseline {
-        let baseline = Baseline::record(&outcome.files, &outcome.diagnostics);
-        baseline
-            .write(path)
-            .with_context(|| format!("writing baseline {}", path.display()))?;
-        writeln!(
-            stderr,
-            "Recorded {} findings in the baseline {}.",
-            baseline.findings.len(),
-            path.display()
-        )?;
-        args::print_read_errors(&read_errors);
-        return Ok(exit::code(exit::Status {
-            unreadable: !read_errors.is_empty(),
-            config_errors: outcome.has_config_errors(),
-            internal_errors: !outcome.internal_errors.is_empty(),
-            findings: false,
-            exit_zero: true,
-        }));
+        return record_baseline(path, &outcome, &read_errors, stderr);
     }
     if let Some(path) = &args.baseline {
         compare_with_baseline(&args, path, &mut outcome, stderr)?;
@@ -241,6 +224,33 @@ pub(super) fn run(args: CheckArgs) -> anyhow::Result<u8> {
     // only delay the exit (about a tenth of a large run).
     std::mem::forget(outcome);
     Ok(exit::code(status))
+}
+
+/// `--write-baseline`: records every finding and exits 0 unless the run itself failed.
+fn record_baseline(
+    path: &std::path::Path,
+    outcome: &Outcome,
+    read_errors: &[String],
+    stderr: &mut dyn Write,
+) -> anyhow::Result<u8> {
+    let baseline = Baseline::record(&outcome.files, &outcome.diagnostics);
+    baseline
+        .write(path)
+        .with_context(|| format!("writing baseline {}", path.display()))?;
+    writeln!(
+        stderr,
+        "Recorded {} findings in the baseline {}.",
+        baseline.findings.len(),
+        path.display()
+    )?;
+    args::print_read_errors(read_errors);
+    Ok(exit::code(exit::Status {
+        unreadable: !read_errors.is_empty(),
+        config_errors: outcome.has_config_errors(),
+        internal_errors: !outcome.internal_errors.is_empty(),
+        findings: false,
+        exit_zero: true,
+    }))
 }
 
 /// `--fix` (writes the fixed files, then the run reports what is left) and `--diff` (prints

@@ -346,6 +346,8 @@ fn values_for(property: &Property) -> Vec<String> {
     property.accepted_values().to_vec()
 }
 
+// One match over the places a cursor can be in a manifest (kind, key, value of each field);
+// splitting it would scatter that table.
 /// Completions in a YAML manifest: setting names and values from the Graph property catalog,
 /// catalog app keys and IDs, and the values of mamlint's own enums.
 pub fn completion(text: &str, offset: usize) -> Vec<CompletionItem> {

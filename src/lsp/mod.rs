@@ -417,6 +417,8 @@ impl Server {
         Ok(shut_down)
     }
 
+    // A dispatch over the notification methods, each arm a few lines; kept in one place so the
+    // set of handled notifications reads as one list.
     fn notify(&mut self, notification: Notification) {
         let params = notification.params;
         let path = |pointer: &str| {

@@ -191,6 +191,7 @@ pub fn human(plan: &Plan) -> String {
     out
 }
 
+// One Markdown document written top to bottom; its length is the template's.
 pub fn markdown(plan: &Plan) -> String {
     let code = |s: &str| format!("`{}`", s.replace('`', "'"));
     let mut out = String::from("## mamlint plan\n\n");

@@ -54,6 +54,8 @@ impl Rule for UnrecognizedDocument {
         &Self::META
     }
 
+    // One decision per kind of unrecognized document, each with its own message; the list is
+    // the rule.
     fn check_file(&self, cx: &Context<'_, '_>, file: FileId, out: &mut Vec<Diagnostic>) {
         let Some(wf) = cx.workspace.files.get(file) else {
             return;

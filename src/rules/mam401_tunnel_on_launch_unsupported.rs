@@ -66,6 +66,8 @@ impl Rule for TunnelOnLaunchUnsupported {
         &Self::META
     }
 
+    // The two places Tunnel can be turned on (a manifest setting, a Graph custom setting) with
+    // their fixes; one pass keeps the fix and the finding together.
     fn check_entity(&self, cx: &Context<'_, '_>, entity: &Entity<'_>, out: &mut Vec<Diagnostic>) {
         if !entity.targets_atlassian() {
             return;

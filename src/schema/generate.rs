@@ -190,6 +190,7 @@ fn envelope(kind: Kind, description: &str, spec: Value, defs: Value) -> Value {
     })
 }
 
+// The JSON Schema of each manifest kind as a literal: data, long because the kinds are.
 fn manifest(kind: Kind) -> Value {
     let mut defs = common_defs();
     let spec = match kind {

@@ -75,6 +75,7 @@ fn offsets(span: &granit_parser::Span, text: &str) -> (usize, usize) {
 }
 
 impl Builder<'_> {
+    // The parser's event loop: one arm per event kind.
     fn run(&mut self) -> Result<(), ParseError> {
         // Comments are kept for `# mamlint:` suppressions only; capturing them costs a fifth
         // of parsing, so files without that marker skip it.
