@@ -92,7 +92,7 @@ impl Settings {
     pub fn api_version(&self) -> ApiVersion {
         self.config
             .as_ref()
-            .map(|c| c.api_version)
+            .and_then(|c| c.api_version)
             .unwrap_or_default()
     }
 }

@@ -8,6 +8,7 @@ use clap::{Args, ValueEnum};
 
 use super::args::{self, ConfigArgs};
 use super::exit;
+use crate::config::{ApiVersion, Config};
 use crate::diagnostic::Severity;
 use crate::graph::{Client, Credentials, Secret};
 use crate::lint::{self, Outcome};
@@ -84,7 +85,7 @@ pub struct ExportArgs {
 
 /// Checks the files, as `mamlint check` does, resolving inputs the same way. `Err` is the
 /// exit code when the files cannot be read.
-fn check(paths: &[String], config: &ConfigArgs) -> Result<Outcome, u8> {
+fn check(paths: &[String], config: &ConfigArgs) -> Result<(Outcome, Option<Config>), u8> {
     let project = args::open_project(paths, config, None)?;
     if !project.errors.is_empty() {
         args::print_read_errors(&project.errors);
@@ -102,7 +103,7 @@ fn check(paths: &[String], config: &ConfigArgs) -> Result<Outcome, u8> {
         }
         return Err(exit::ERROR);
     }
-    Ok(outcome)
+    Ok((outcome, settings.config))
 }
 
 /// Prints the findings and refuses to go on when the files have errors.
@@ -131,6 +132,7 @@ fn refuse_errors(outcome: &Outcome) -> anyhow::Result<bool> {
 fn build_plan(
     args: &PlanArgs,
     workspace: &Workspace<'_>,
+    config: Option<&Config>,
 ) -> anyhow::Result<(Plan, Vec<Option<Client>>)> {
     let credentials = match &args.current {
         Some(_) => None,
@@ -147,6 +149,7 @@ fn build_plan(
         atlassian_key: std::env::var("MAMLINT_ATLASSIAN_API_KEY")
             .ok()
             .map(|key| Secret::new(key.trim())),
+        graph_api_version: config.and_then(|c| c.api_version).map(ApiVersion::as_str),
     };
     build::build(workspace, &current, &options)
 }
@@ -163,15 +166,15 @@ fn print_plan(plan: &Plan, format: PlanFormat) -> anyhow::Result<()> {
 }
 
 pub(super) fn plan(args: PlanArgs) -> anyhow::Result<u8> {
-    let outcome = match check(&args.paths, &args.config) {
-        Ok(outcome) => outcome,
+    let (outcome, config) = match check(&args.paths, &args.config) {
+        Ok(checked) => checked,
         Err(code) => return Ok(code),
     };
     if refuse_errors(&outcome)? {
         return Ok(exit::FINDINGS);
     }
     let workspace = Workspace::new(&outcome.files);
-    let (plan, _) = match build_plan(&args, &workspace) {
+    let (plan, _) = match build_plan(&args, &workspace, config.as_ref()) {
         Ok(built) => built,
         Err(error) => {
             eprintln!("error: {error:#}");
@@ -196,15 +199,15 @@ pub(super) fn apply(args: ApplyArgs) -> anyhow::Result<u8> {
         eprintln!("error: apply changes the live tenant; --current is for plan only");
         return Ok(exit::ERROR);
     }
-    let outcome = match check(&args.plan.paths, &args.plan.config) {
-        Ok(outcome) => outcome,
+    let (outcome, config) = match check(&args.plan.paths, &args.plan.config) {
+        Ok(checked) => checked,
         Err(code) => return Ok(code),
     };
     if refuse_errors(&outcome)? {
         return Ok(exit::FINDINGS);
     }
     let workspace = Workspace::new(&outcome.files);
-    let (plan, clients) = match build_plan(&args.plan, &workspace) {
+    let (plan, clients) = match build_plan(&args.plan, &workspace, config.as_ref()) {
         Ok(built) => built,
         Err(error) => {
             eprintln!("error: {error:#}");
@@ -256,8 +259,8 @@ pub(super) fn apply(args: ApplyArgs) -> anyhow::Result<u8> {
 }
 
 pub(super) fn export(args: ExportArgs) -> anyhow::Result<u8> {
-    let outcome = match check(&args.paths, &args.config) {
-        Ok(outcome) => outcome,
+    let (outcome, _) = match check(&args.paths, &args.config) {
+        Ok(checked) => checked,
         Err(code) => return Ok(code),
     };
     let workspace = Workspace::new(&outcome.files);

@@ -55,6 +55,16 @@ pub enum ApiVersion {
     V1,
 }
 
+impl ApiVersion {
+    /// The version as Graph URLs and `mamlint.toml` write it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ApiVersion::Beta => "beta",
+            ApiVersion::V1 => "v1.0",
+        }
+    }
+}
+
 /// A mistake in a configuration file, at its place.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ConfigError {
@@ -102,7 +112,9 @@ pub struct Config {
     pub ignore: Vec<String>,
     pub severity: Vec<(String, Severity)>,
     pub fail_level: Option<Severity>,
-    pub api_version: ApiVersion,
+    /// `graph-api-version`, when the configuration sets it (checks default to beta; the plan
+    /// then picks per tenant).
+    pub api_version: Option<ApiVersion>,
     /// Absolute paths checked when no PATH is given.
     pub include: Vec<PathBuf>,
     pub exclude: Vec<GlobMatcher>,
@@ -316,8 +328,8 @@ impl Config {
     fn apply(&mut self, raw: RawConfig, source: usize, dir: &Path, known: &[&RuleMeta]) {
         if let Some(version) = raw.graph_api_version {
             match version.get_ref().as_str() {
-                "beta" => self.api_version = ApiVersion::Beta,
-                "v1.0" => self.api_version = ApiVersion::V1,
+                "beta" => self.api_version = Some(ApiVersion::Beta),
+                "v1.0" => self.api_version = Some(ApiVersion::V1),
                 other => self.error(
                     source,
                     span_of(&version),
@@ -531,7 +543,7 @@ mod tests {
             "extend = \"../base.toml\"\nfail-level = \"error\"\n",
         );
         let config = Config::load(&child, &RULES).unwrap();
-        assert_eq!(config.api_version, ApiVersion::V1);
+        assert_eq!(config.api_version, Some(ApiVersion::V1));
         assert_eq!(config.fail_level, Some(Severity::Error));
         assert_eq!(config.ignore, ["MAM404"]);
         assert_eq!(config.sources.len(), 2);

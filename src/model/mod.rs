@@ -9,6 +9,7 @@
 pub mod catalog;
 pub mod duration;
 pub mod entity;
+pub mod graph_value;
 pub mod properties;
 pub mod settings;
 pub mod views;

@@ -71,6 +71,9 @@ pub struct Options {
     pub verbose: bool,
     /// The Atlassian Admin API key, to compare claimed domains.
     pub atlassian_key: Option<Secret>,
+    /// `graph-api-version` of `mamlint.toml` (`beta`, `v1.0`): every tenant deploys through
+    /// it. Without it, each tenant uses v1.0 unless a setting exists only in beta.
+    pub graph_api_version: Option<&'static str>,
 }
 
 /// The plan of every tenant, with a live client per tenant (to apply it) when reading Graph.
@@ -82,16 +85,32 @@ pub fn build(
     let mut tenant_plans = Vec::new();
     let mut clients = Vec::new();
     for target in &tenants(workspace, None)? {
-        let desired: Vec<state::Policy> = workspace
-            .of_kind(Kind::AppProtectionPolicy)
-            .filter(|p| {
-                workspace
-                    .tenant_of(p)
-                    .is_some_and(|t| std::ptr::eq(t, target.entity))
-            })
-            .filter_map(|p| state::desired(workspace, p))
-            .collect();
-        let (version, reason) = super::api_version(&desired);
+        let mut desired = Vec::new();
+        let mut refused = Vec::new();
+        let policies = workspace.of_kind(Kind::AppProtectionPolicy).filter(|p| {
+            workspace
+                .tenant_of(p)
+                .is_some_and(|t| std::ptr::eq(t, target.entity))
+        });
+        for result in policies.filter_map(|p| state::desired(workspace, p)) {
+            match result {
+                Ok(policy) => desired.push(policy),
+                Err(values) => refused.extend(values),
+            }
+        }
+        if !refused.is_empty() {
+            anyhow::bail!(
+                "these values cannot be sent to Graph as written, so nothing was planned:\n  {}",
+                refused.join("\n  ")
+            );
+        }
+        let (version, reason) = match options.graph_api_version {
+            Some(version) => (
+                version,
+                Some(format!("graph-api-version = \"{version}\" in mamlint.toml")),
+            ),
+            None => super::api_version(&desired),
+        };
         let apps = super::consent_apps(workspace, target.entity);
         let (current, consent, client) = match current {
             Current::Directory(dir) => {

@@ -412,7 +412,9 @@ mod tests {
                 .collect::<Vec<_>>()
         );
         let workspace = crate::model::Workspace::new(&outcome.files);
-        let back = super::super::state::desired(&workspace, &workspace.entities[0]).unwrap();
+        let back = super::super::state::desired(&workspace, &workspace.entities[0])
+            .unwrap()
+            .unwrap();
         assert_eq!(
             (back.settings, back.apps, back.include),
             (

@@ -98,6 +98,9 @@ pub struct Change {
     /// Whether anything here loosens protection (a property, a removed app or group, an
     /// added exclusion).
     pub loosening: bool,
+    /// Values converted to the type Graph needs before they are sent (`yes` → true).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub coerced: Vec<String>,
     /// What to send: the desired policy, for create and update.
     #[serde(skip)]
     pub desired: Option<Policy>,
@@ -235,6 +238,7 @@ pub fn compare(desired: &Policy, current: Option<&Policy>) -> Change {
         apps,
         assignments,
         loosening,
+        coerced: desired.coerced.clone(),
         desired: Some(desired.clone()),
         platform_value: Some(desired.platform),
     }
@@ -259,6 +263,7 @@ pub fn unmanaged(current: &Policy, prune: bool) -> Change {
                 .apps
                 .iter()
                 .any(|a| crate::model::catalog::is_atlassian_id(a)),
+        coerced: Vec::new(),
         desired: None,
         platform_value: Some(current.platform),
     }

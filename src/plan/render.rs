@@ -77,6 +77,12 @@ fn change_lines(change: &Change, bullet: &str, code: &dyn Fn(&str) -> String) ->
         for g in &change.assignments.exclude_add {
             lines.push(format!("{bullet}group excluded: {}", code(g)));
         }
+        lines.extend(
+            change
+                .coerced
+                .iter()
+                .map(|note| format!("{bullet}note: {note}")),
+        );
         return lines;
     }
     for p in &change.properties {
@@ -113,6 +119,12 @@ fn change_lines(change: &Change, bullet: &str, code: &dyn Fn(&str) -> String) ->
             code(g)
         ));
     }
+    lines.extend(
+        change
+            .coerced
+            .iter()
+            .map(|note| format!("{bullet}note: {note}")),
+    );
     lines
 }
 

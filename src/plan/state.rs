@@ -10,7 +10,7 @@ use serde_json::{Map, Value, json};
 
 use crate::model::properties::PROPERTIES;
 use crate::model::settings::{FACTS, is_annotation};
-use crate::model::{Entity, Platform, Workspace};
+use crate::model::{Entity, Platform, Workspace, graph_value};
 
 #[derive(Clone, Debug, PartialEq)]
 pub struct Policy {
@@ -26,6 +26,8 @@ pub struct Policy {
     pub exclude: Vec<String>,
     /// Where it was read from, for messages.
     pub source: String,
+    /// Values converted before they are sent (desired state only), as the plan shows them.
+    pub coerced: Vec<String>,
 }
 
 /// Keys of a Graph policy object that are not settings to compare or send.
@@ -113,19 +115,83 @@ pub fn from_graph(object: &Value, platform: Platform, source: &str) -> Option<Po
         include,
         exclude,
         source: source.to_owned(),
+        coerced: Vec::new(),
     })
 }
 
-/// The desired policy of a checked AppProtectionPolicy document.
-pub fn desired(workspace: &Workspace<'_>, entity: &Entity<'_>) -> Option<Policy> {
+/// The settings of a policy document as Graph must receive them (`model::graph_value`):
+/// converted values noted, values of the wrong type refused with their place.
+fn typed_settings(
+    workspace: &Workspace<'_>,
+    entity: &Entity<'_>,
+    platform: Platform,
+    settings: &mut Map<String, Value>,
+) -> Result<Vec<String>, Vec<String>> {
+    let Some(loaded) = workspace.loaded(entity.file) else {
+        return Ok(Vec::new());
+    };
+    let source = &loaded.source;
+    let mut coerced = Vec::new();
+    let mut refused = Vec::new();
+    let members = entity
+        .settings()
+        .map(|s| s.node)
+        .and_then(|n| n.as_object());
+    for member in members.unwrap_or(&[]) {
+        let Some(property) = PROPERTIES.get(platform, &member.key) else {
+            continue;
+        };
+        if !settings.contains_key(&member.key) {
+            continue;
+        }
+        let at = source.line_col(member.value.span.start as usize);
+        let place = format!("{}:{}:{}", source.path, at.line, at.column);
+        match graph_value::to_graph(property, &member.value, &source.text) {
+            Ok(value) => {
+                if let Some(note) = value.coerced {
+                    coerced.push(format!("{place}: `{}`: {note}", member.key));
+                }
+                settings.insert(member.key.clone(), value.json);
+            }
+            Err(expected) => refused.push(format!(
+                "{place}: `{}` must be {expected} for Graph, not {} `{}`",
+                member.key,
+                member.value.type_name(),
+                source.slice(member.value.span)
+            )),
+        }
+    }
+    if refused.is_empty() {
+        Ok(coerced)
+    } else {
+        Err(refused)
+    }
+}
+
+/// The desired policy of a checked AppProtectionPolicy document, with every setting of the
+/// type Graph needs; `Err` lists the values that cannot be sent as written.
+pub fn desired(
+    workspace: &Workspace<'_>,
+    entity: &Entity<'_>,
+) -> Option<Result<Policy, Vec<String>>> {
     let platform = workspace.platform(entity)?;
     if entity.is_export() {
-        return from_graph(&entity.root.to_json(), platform, entity.path);
+        let mut policy = from_graph(&entity.root.to_json(), platform, entity.path)?;
+        return Some(
+            typed_settings(workspace, entity, platform, &mut policy.settings).map(|coerced| {
+                policy.coerced = coerced;
+                policy
+            }),
+        );
     }
     let spec = entity.spec()?;
     let mut settings = match entity.settings().map(|s| s.node.to_json()) {
         Some(Value::Object(map)) => map.into_iter().filter(|(_, v)| !v.is_null()).collect(),
         _ => Map::new(),
+    };
+    let coerced = match typed_settings(workspace, entity, platform, &mut settings) {
+        Ok(coerced) => coerced,
+        Err(refused) => return Some(Err(refused)),
     };
     for key in ["description", "appGroupType"] {
         if let Some(value) = spec.get(key).map(|v| v.node.to_json()) {
@@ -145,7 +211,7 @@ pub fn desired(workspace: &Workspace<'_>, entity: &Entity<'_>) -> Option<Policy>
                 .collect(),
         )
     };
-    Some(Policy {
+    Some(Ok(Policy {
         platform,
         display_name: entity.spec_str("displayName")?.to_owned(),
         id: None,
@@ -154,7 +220,8 @@ pub fn desired(workspace: &Workspace<'_>, entity: &Entity<'_>) -> Option<Policy>
         include: groups("include"),
         exclude: groups("exclude"),
         source: entity.path.to_owned(),
-    })
+        coerced,
+    }))
 }
 
 /// The Graph request body that creates or updates a policy with these settings.

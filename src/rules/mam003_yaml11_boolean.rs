@@ -2,7 +2,7 @@ use super::{Context, Rule, RuleMeta, declare_rule, known_settings};
 use crate::diagnostic::{Diagnostic, Fix};
 use crate::model::Entity;
 use crate::model::properties::Property;
-use crate::syntax::{Node, Style, Value};
+use crate::syntax::Node;
 
 declare_rule! {
     /// ## What it checks
@@ -54,17 +54,7 @@ declare_rule! {
 impl Yaml11Boolean {
     /// What YAML 1.1 reads an unquoted word as, if it is one of its boolean spellings.
     pub fn meaning(node: &Node) -> Option<bool> {
-        let Value::String(text) = &node.value else {
-            return None;
-        };
-        if node.style != Style::Plain {
-            return None;
-        }
-        match text.to_ascii_lowercase().as_str() {
-            "y" | "yes" | "on" => Some(true),
-            "n" | "no" | "off" => Some(false),
-            _ => None,
-        }
+        crate::model::graph_value::yaml11_boolean(node)
     }
 
     /// Whether this rule reports the value of a setting.

@@ -2,7 +2,7 @@ use super::{Context, Rule, RuleMeta, declare_rule, known_settings};
 use crate::diagnostic::{Diagnostic, Fix};
 use crate::model::properties::Property;
 use crate::model::{At, Entity};
-use crate::syntax::{Node, Style, Value};
+use crate::syntax::Node;
 
 declare_rule! {
     /// ## What it checks
@@ -54,9 +54,7 @@ impl UnquotedVersion {
     /// Whether a setting's value is an unquoted number where the catalog says a version
     /// goes. The catalog's `format` decides, not the setting's name (`_name` is unused).
     pub fn applies(property: &Property, node: &Node) -> bool {
-        property.is_version()
-            && node.style == Style::Plain
-            && matches!(node.value, Value::Int(_) | Value::Float(_))
+        crate::model::graph_value::is_unquoted_version(property, node)
     }
 }
 

@@ -592,3 +592,97 @@ fn offline_plans_read_current_state_from_exports() {
     assert_eq!(output.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&output.stderr).contains("nothing was planned"));
 }
+
+/// Values the checker only warns about are sent as their rule's fix writes them, and the plan
+/// says so; values of another type are never sent.
+#[test]
+fn values_are_sent_with_the_type_graph_needs() {
+    let (dir, fake) = (project(), fake());
+    let ios = std::fs::read_to_string(dir.path().join("ios.yaml"))
+        .unwrap()
+        .replace(
+            "    pinRequired: true\n",
+            "    pinRequired: yes\n    minimumRequiredOsVersion: 16.10\n",
+        );
+    write(dir.path(), "ios.yaml", &ios);
+    let plan = plan_json(dir.path(), &fake);
+    let change = plan["tenants"][0]["changes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["displayName"] == "Atlassian apps (iOS)")
+        .unwrap()
+        .clone();
+    let new = |name: &str| {
+        change["properties"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|p| p["name"] == name)
+            .map(|p| p["new"].clone())
+    };
+    assert_eq!(new("pinRequired"), Some(json!(true)));
+    assert_eq!(new("minimumRequiredOsVersion"), Some(json!("16.10")));
+    let notes = change["coerced"].as_array().unwrap();
+    assert!(
+        notes[0].as_str().unwrap().starts_with("ios.yaml:")
+            && notes.iter().any(|n| n.as_str().unwrap().contains("MAM003"))
+            && notes.iter().any(|n| n.as_str().unwrap().contains("MAM004")),
+        "{notes:?}"
+    );
+    let (_, human, _) = run(dir.path(), &fake, &["plan"]);
+    assert!(human.contains("note: ios.yaml:"), "{human}");
+
+    let (code, _, stderr) = run(dir.path(), &fake, &["apply", "--yes"]);
+    assert_eq!(code, Some(0), "{stderr}");
+    let sent = fake
+        .policies()
+        .into_iter()
+        .find(|(_, p)| p["displayName"] == "Atlassian apps (iOS)")
+        .unwrap()
+        .1;
+    assert_eq!(sent["pinRequired"], json!(true));
+    assert_eq!(sent["minimumRequiredOsVersion"], json!("16.10"));
+
+    // A number for a duration and a string for a list cannot be sent: even with MAM007 turned
+    // off, the plan refuses them, naming each.
+    let ios = ios.replace(
+        "periodOfflineBeforeAccessCheck: PT12H",
+        "periodOfflineBeforeAccessCheck: 720\n    allowedDataStorageLocations: sharePoint",
+    );
+    write(dir.path(), "ios.yaml", &ios);
+    write(
+        dir.path(),
+        "mamlint.toml",
+        "[rules]\nignore = [\"MAM007\"]\n",
+    );
+    let (code, stdout, stderr) = run(dir.path(), &fake, &["plan"]);
+    assert_eq!(code, Some(1), "{stdout}{stderr}");
+    assert!(
+        stderr.contains("cannot be sent to Graph")
+            && stderr.contains("`periodOfflineBeforeAccessCheck` must be an ISO 8601 duration")
+            && stderr.contains("`allowedDataStorageLocations` must be a list of"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn plan_deploys_through_the_configured_graph_version() {
+    let (dir, fake) = (project(), fake());
+    let plan = plan_json(dir.path(), &fake);
+    assert_eq!(plan["tenants"][0]["graphApiVersion"], "beta");
+    assert!(
+        plan["tenants"][0]["graphApiReason"]
+            .as_str()
+            .unwrap()
+            .starts_with("beta-only settings"),
+        "chosen by the settings without a configured version: {plan}"
+    );
+    write(dir.path(), "mamlint.toml", "graph-api-version = \"beta\"\n");
+    let plan = plan_json(dir.path(), &fake);
+    assert_eq!(plan["tenants"][0]["graphApiVersion"], "beta");
+    assert_eq!(
+        plan["tenants"][0]["graphApiReason"],
+        "graph-api-version = \"beta\" in mamlint.toml"
+    );
+}
