@@ -52,7 +52,7 @@ pub fn read_capped(path: &std::path::Path) -> std::io::Result<Vec<u8>> {
 pub const MAX_NODES: usize = 2_000_000;
 
 /// Most values YAML anchors and aliases may copy in one file.
-pub const MAX_ALIAS_NODES: usize = 100_000;
+pub const MAX_ALIAS_NODES: usize = 500_000;
 
 /// A syntax error at a position in the decoded text.
 #[derive(Clone, Debug, PartialEq, Eq)]

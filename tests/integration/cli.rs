@@ -295,3 +295,27 @@ fn framework_template_platform_comes_from_the_file_name() {
         ]
     );
 }
+
+/// Every mode maps an unreadable path or a broken configuration to exit code 2.
+#[test]
+fn unreadable_paths_exit_2_in_every_mode() {
+    let dir = tempfile::tempdir().unwrap();
+    let baseline = dir.path().join("baseline.json");
+    let baseline = baseline.to_str().unwrap();
+    for args in [
+        &["check", "missing.yaml"][..],
+        &["check", "--diff", "missing.yaml"],
+        &["check", "--fix", "missing.yaml"],
+        &["check", "--write-baseline", baseline, "missing.yaml"],
+        &["check", "--format", "sarif", "missing.yaml"],
+        &["check", "--exit-zero", "missing.yaml"],
+        &["plan", "--current", "examples/tenant-state", "missing.yaml"],
+    ] {
+        let output = mamlint().args(args).output().unwrap();
+        assert_eq!(output.status.code(), Some(2), "{args:?}");
+        assert!(
+            String::from_utf8_lossy(&output.stderr).contains("cannot read missing.yaml"),
+            "{args:?}"
+        );
+    }
+}

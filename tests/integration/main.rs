@@ -12,6 +12,7 @@ mod docs;
 mod examples;
 mod fakes;
 mod fix;
+mod hostile;
 mod lsp;
 mod project;
 mod properties;
