@@ -69,8 +69,11 @@ pub(super) fn open_project(
         }
     };
     Project::open(&request, || {
+        // Bounded like every file: an oversized input is then a MAM001, as from disk.
         let mut bytes = Vec::new();
-        std::io::stdin().read_to_end(&mut bytes)?;
+        std::io::stdin()
+            .take(crate::syntax::MAX_FILE_BYTES + 1)
+            .read_to_end(&mut bytes)?;
         Ok(bytes)
     })
     .map_err(|error| {

@@ -108,35 +108,34 @@ pub struct LoadedFile {
 /// Decodes and parses one file's bytes. Never fails: a file that cannot be read as YAML or
 /// JSON carries a [`ParseError`] instead.
 pub fn load(path: &str, bytes: &[u8]) -> LoadedFile {
-    let failed = |message: String, at: usize| LoadedFile {
-        source: SourceFile::new(path, String::new(), Encoding::Utf8),
-        format: Format::detect(path, ""),
-        parsed: ParsedFile {
-            error: Some(ParseError {
-                span: Span::empty(0),
-                message: format!("{message} (at byte {at})"),
-            }),
-            ..ParsedFile::default()
-        },
-    };
-    if bytes.len() as u64 > MAX_FILE_BYTES {
-        return LoadedFile {
+    // A file that cannot be read keeps the text before the problem, so the finding points at
+    // the line and column where decoding failed rather than at 1:1.
+    let failed = |message: String, text: String| {
+        let at = text.len();
+        LoadedFile {
+            source: SourceFile::new(path, text, Encoding::Utf8),
+            format: Format::detect(path, ""),
             parsed: ParsedFile {
                 error: Some(ParseError {
-                    span: Span::empty(0),
-                    message: format!(
-                        "the file is {} bytes, over the {MAX_FILE_BYTES}-byte limit for policy files",
-                        bytes.len()
-                    ),
+                    span: Span::empty(at),
+                    message,
                 }),
                 ..ParsedFile::default()
             },
-            ..failed(String::new(), 0)
-        };
+        }
+    };
+    if bytes.len() as u64 > MAX_FILE_BYTES {
+        return failed(
+            format!("the file is larger than the {MAX_FILE_BYTES}-byte limit for policy files"),
+            String::new(),
+        );
     }
     let (text, encoding) = match source::decode(bytes) {
         Ok(decoded) => decoded,
-        Err(error) => return failed(error.to_string(), error.offset()),
+        Err(error) => {
+            let prefix = source::decode_prefix(bytes, &error);
+            return failed(error.to_string(), prefix);
+        }
     };
     let format = Format::detect(path, &text);
     let parsed = match format {

@@ -95,6 +95,34 @@ impl DecodeError {
     }
 }
 
+/// The text before a decoding error, for pointing at the error's line and column: the bytes
+/// before the error's offset, decoded as far as they go.
+pub fn decode_prefix(bytes: &[u8], error: &DecodeError) -> String {
+    let end = error.offset().min(bytes.len());
+    let utf16 = match bytes {
+        [0xFF, 0xFE, ..] => Some(Encoding::Utf16Le),
+        [0xFE, 0xFF, ..] => Some(Encoding::Utf16Be),
+        _ => None,
+    };
+    match utf16 {
+        Some(encoding) => {
+            let body = bytes.get(2..end).unwrap_or_default();
+            let units = body.chunks_exact(2).map(|pair| match encoding {
+                Encoding::Utf16Be => u16::from_be_bytes([pair[0], pair[1]]),
+                _ => u16::from_le_bytes([pair[0], pair[1]]),
+            });
+            char::decode_utf16(units)
+                .map(|c| c.unwrap_or(char::REPLACEMENT_CHARACTER))
+                .collect()
+        }
+        None => {
+            let body = bytes.get(..end).unwrap_or_default();
+            let body = body.strip_prefix(&[0xEF, 0xBB, 0xBF]).unwrap_or(body);
+            String::from_utf8_lossy(body).into_owned()
+        }
+    }
+}
+
 /// Decodes file bytes: UTF-8 with or without BOM, UTF-16 LE/BE with BOM.
 pub fn decode(bytes: &[u8]) -> Result<(String, Encoding), DecodeError> {
     if let Some(rest) = bytes.strip_prefix(&[0xEF, 0xBB, 0xBF]) {
@@ -129,18 +157,20 @@ fn decode_utf16(bytes: &[u8], encoding: Encoding) -> Result<String, DecodeError>
         _ => u16::from_le_bytes([pair[0], pair[1]]),
     });
     let mut text = String::with_capacity(bytes.len() / 2);
-    for (index, decoded) in char::decode_utf16(units).enumerate() {
+    // Offsets are in the file's bytes: count code units (an astral-plane character is two),
+    // not characters, past the byte order mark.
+    let mut units_before = 0;
+    for decoded in char::decode_utf16(units) {
+        let offset = 2 + units_before * 2;
         match decoded {
-            Ok(c) => text.push(c),
-            Err(_) => {
-                return Err(DecodeError::InvalidUtf16 {
-                    encoding,
-                    offset: 2 + index * 2,
-                });
+            Ok('\0') => return Err(DecodeError::Binary { offset }),
+            Ok(c) => {
+                text.push(c);
+                units_before += c.len_utf16();
             }
+            Err(_) => return Err(DecodeError::InvalidUtf16 { encoding, offset }),
         }
     }
-    reject_nul(&text, 2)?;
     Ok(text)
 }
 

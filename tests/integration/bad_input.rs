@@ -25,6 +25,18 @@ fn invalid_utf8_is_a_parse_error_with_its_byte() {
         "{}",
         found[0].3
     );
+    assert_eq!(
+        (found[0].1, found[0].2),
+        (2, 7),
+        "the finding is at the bad byte, not at 1:1"
+    );
+    let mut utf16 = vec![0xFF, 0xFE];
+    for unit in "a: 😀\nb: x".encode_utf16() {
+        utf16.extend(unit.to_le_bytes());
+    }
+    utf16.extend([0x00, 0xD8, b'c', 0]);
+    let found = only_code("bad16.yaml", &utf16);
+    assert_eq!((found[0].1, found[0].2), (2, 5), "{found:?}");
 }
 
 #[test]
@@ -113,7 +125,7 @@ fn fifty_megabytes_are_refused_with_a_diagnostic() {
         report["diagnostics"][0]["message"]
             .as_str()
             .unwrap()
-            .contains("over the 16777216-byte limit")
+            .contains("larger than the 16777216-byte limit")
     );
     assert_eq!(output.status.code(), Some(1));
 }
