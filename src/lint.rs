@@ -279,13 +279,14 @@ pub fn run(inputs: Vec<Input>, settings: &Settings) -> Outcome {
         .iter()
         .flat_map(|f| {
             f.classes.iter().filter_map(move |c| match c {
-                crate::model::Classified::GraphExport {
+                crate::model::Classified::Graph(crate::model::GraphObject::Protection(
                     platform,
-                    from_file_name: true,
-                } => Some(format!(
-                    "{}: no @odata.type; read as an {} policy from the file name",
+                    source,
+                )) if *source != crate::model::PlatformSource::ODataType => Some(format!(
+                    "{}: read as an {} policy from {}",
                     f.loaded.source.path,
-                    platform.graph_type()
+                    platform.graph_type(),
+                    source.describe()
                 )),
                 _ => None,
             })

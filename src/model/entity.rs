@@ -5,18 +5,15 @@
 use super::catalog::{self, CATALOG};
 use super::{Kind, Platform};
 use crate::diagnostic::{FileId, Location};
-use crate::syntax::{Member, Node, push_pointer};
+use crate::syntax::{Member, Node, Resource, push_pointer};
 
 /// Where an entity came from.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Origin {
     Manifest,
-    /// A Graph export; its settings sit at the top level. The platform comes from
-    /// `@odata.type`, or from a framework template's file name.
-    GraphExport {
-        platform: Platform,
-        from_file_name: bool,
-    },
+    /// A Graph export, or a resource of another tool read as one; its settings sit at the
+    /// top level. App protection policies have a platform; app configurations do not.
+    GraphExport { platform: Option<Platform> },
 }
 
 /// A node and its JSON Pointer relative to the entity's root.
@@ -91,11 +88,20 @@ pub struct Entity<'a> {
     pub base: String,
     pub kind: Kind,
     pub origin: Origin,
+    /// The Terraform or DSC resource the document was read from.
+    pub resource: Option<&'a Resource>,
 }
 
 impl<'a> Entity<'a> {
     pub fn is_export(&self) -> bool {
         matches!(self.origin, Origin::GraphExport { .. })
+    }
+
+    /// Whether a top-level key's value is unknown: an expression in a Terraform or DSC
+    /// resource, or what the resource type cannot hold. Rules that need it do not run.
+    pub fn is_unknown(&self, key: &str) -> bool {
+        self.resource
+            .is_some_and(|r| r.unknown.iter().any(|u| u == key))
     }
 
     pub fn root_at(&self) -> At<'a> {
@@ -155,6 +161,13 @@ impl<'a> Entity<'a> {
     pub fn describe(&self) -> String {
         match (self.origin, self.name()) {
             (Origin::Manifest, Some(name)) => format!("{} `{name}`", self.kind),
+            (Origin::GraphExport { .. }, _) if self.resource.is_some() => {
+                let address = self.resource.map_or("", |r| r.address.as_str());
+                format!("`{address}`")
+            }
+            (Origin::GraphExport { .. }, Some(name)) if self.kind == Kind::AppConfigurationPolicy => {
+                format!("app configuration policy `{name}`")
+            }
             (Origin::GraphExport { .. }, Some(name)) => format!("app protection policy `{name}`"),
             _ => format!("{} in {}", self.kind, self.path),
         }
@@ -172,7 +185,7 @@ impl<'a> Entity<'a> {
     /// The platform of an app protection policy.
     pub fn platform(&self) -> Option<Platform> {
         match self.origin {
-            Origin::GraphExport { platform, .. } => Some(platform),
+            Origin::GraphExport { platform } => platform,
             Origin::Manifest => self.spec_str("platform").and_then(Platform::from_key),
         }
     }

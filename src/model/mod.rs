@@ -7,6 +7,7 @@
 //! here too; their data are files under `rules/`, embedded at build time.
 
 pub mod catalog;
+pub mod classify;
 pub mod duration;
 pub mod entity;
 pub mod graph_value;
@@ -17,11 +18,11 @@ pub mod workspace;
 
 use std::fmt;
 
+pub use classify::{Classified, GraphObject, PlatformSource, classify};
 pub use entity::{AppRef, At, Entity, Origin};
 pub use views::{Cloud, Domain, DomainStatus, Guard};
 pub use workspace::{DocumentClass, Resolution, Role, Workspace, WorkspaceFile, classify_file};
 
-use crate::syntax::Node;
 
 /// A mobile platform of an app protection policy.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -156,83 +157,3 @@ impl fmt::Display for Kind {
 
 /// The `apiVersion` of mamlint manifests.
 pub const API_VERSION: &str = "mamlint/v1";
-
-/// What one document (or one element of a Graph list) is.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum Classified {
-    Manifest(Kind),
-    /// A Graph app protection policy; `from_file_name` when the platform came from a framework
-    /// template's file name rather than `@odata.type`.
-    GraphExport {
-        platform: Platform,
-        from_file_name: bool,
-    },
-    /// A Graph list response: the pointers of the policies it holds, with their platforms.
-    GraphList(Vec<(String, Platform)>),
-    /// `apiVersion: mamlint/...` with a kind or version mamlint does not know.
-    UnknownManifest,
-    Unrecognized,
-}
-
-/// Decides what a document is (spec §2).
-pub fn classify(root: &Node, path: &str) -> Classified {
-    if root.as_object().is_none() {
-        return Classified::Unrecognized;
-    }
-    if let Some(api) = root.get("apiVersion").and_then(Node::as_str)
-        && api.starts_with("mamlint/")
-    {
-        let kind = root
-            .get("kind")
-            .and_then(Node::as_str)
-            .and_then(Kind::from_name);
-        return match (api == API_VERSION, kind) {
-            (true, Some(kind)) => Classified::Manifest(kind),
-            _ => Classified::UnknownManifest,
-        };
-    }
-    if let Some(odata) = root.get("@odata.type").and_then(Node::as_str) {
-        return match Platform::from_odata_type(odata) {
-            Some(platform) => Classified::GraphExport {
-                platform,
-                from_file_name: false,
-            },
-            None => Classified::Unrecognized,
-        };
-    }
-    if let Some(items) = root.get("value").and_then(Node::as_array) {
-        let policies: Vec<(String, Platform)> = items
-            .iter()
-            .enumerate()
-            .filter_map(|(i, item)| {
-                let odata = item.get("@odata.type").and_then(Node::as_str)?;
-                Platform::from_odata_type(odata).map(|p| (format!("/value/{i}"), p))
-            })
-            .collect();
-        return if policies.is_empty() {
-            Classified::Unrecognized
-        } else {
-            Classified::GraphList(policies)
-        };
-    }
-    if let Some(platform) = framework_template_platform(path) {
-        return Classified::GraphExport {
-            platform,
-            from_file_name: true,
-        };
-    }
-    Classified::Unrecognized
-}
-
-/// Microsoft's framework templates carry no `@odata.type`; their file names end in
-/// `-Android.json` or `-iOS.json`.
-fn framework_template_platform(path: &str) -> Option<Platform> {
-    let lower = path.to_ascii_lowercase();
-    if lower.ends_with("-android.json") {
-        Some(Platform::Android)
-    } else if lower.ends_with("-ios.json") {
-        Some(Platform::Ios)
-    } else {
-        None
-    }
-}

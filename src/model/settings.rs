@@ -71,7 +71,10 @@ impl SettingFacts {
     }
 }
 
-/// Whether a key is an OData annotation (`@odata.type`, `apps@odata.context`).
+/// Whether a key is OData metadata rather than data, at any depth: an annotation
+/// (`@odata.type`, `apps@odata.context`, `periodOfflineBeforeAccessCheck@odata.type`,
+/// `deploymentSummary@odata.navigationLink`) or an action advertisement
+/// (`#microsoft.graph.assign`), as IntuneManagement writes them with full metadata.
 pub fn is_annotation(key: &str) -> bool {
-    key.starts_with("@odata.") || key.contains("@odata.")
+    key.contains("@odata.") || key.starts_with("#microsoft.graph.")
 }

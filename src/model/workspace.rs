@@ -47,7 +47,7 @@ impl WorkspaceFile {
         self.classes.iter().any(|c| {
             matches!(
                 c,
-                Classified::Manifest(_) | Classified::GraphExport { .. } | Classified::GraphList(_)
+                Classified::Manifest(_) | Classified::Graph(_) | Classified::GraphList(_)
             )
         })
     }
@@ -81,7 +81,7 @@ pub fn classify_file(loaded: &LoadedFile) -> Vec<DocumentClass> {
         .parsed
         .documents
         .iter()
-        .map(|d| classify(&d.root, &loaded.source.path))
+        .map(|d| classify(d, &loaded.source.path))
         .collect()
 }
 
@@ -100,39 +100,25 @@ impl<'a> Workspace<'a> {
                     base,
                     kind,
                     origin,
+                    resource: doc.resource.as_ref(),
                 };
                 match class {
                     Classified::Manifest(kind) => {
                         entities.push(entity(&doc.root, String::new(), *kind, Origin::Manifest));
                     }
-                    Classified::GraphExport {
-                        platform,
-                        from_file_name,
-                    } => {
+                    Classified::Graph(object) => {
                         let origin = Origin::GraphExport {
-                            platform: *platform,
-                            from_file_name: *from_file_name,
+                            platform: object.platform(),
                         };
-                        entities.push(entity(
-                            &doc.root,
-                            String::new(),
-                            Kind::AppProtectionPolicy,
-                            origin,
-                        ));
+                        entities.push(entity(&doc.root, String::new(), object.kind(), origin));
                     }
                     Classified::GraphList(items) => {
-                        for (pointer, platform) in items {
+                        for (pointer, object) in items {
                             if let Some(node) = doc.root.pointer(pointer) {
                                 let origin = Origin::GraphExport {
-                                    platform: *platform,
-                                    from_file_name: false,
+                                    platform: object.platform(),
                                 };
-                                entities.push(entity(
-                                    node,
-                                    pointer.clone(),
-                                    Kind::AppProtectionPolicy,
-                                    origin,
-                                ));
+                                entities.push(entity(node, pointer.clone(), object.kind(), origin));
                             }
                         }
                     }

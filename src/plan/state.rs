@@ -300,14 +300,16 @@ pub fn from_directory(dir: &std::path::Path) -> Result<Vec<Policy>, String> {
         }
         for document in &loaded.parsed.documents {
             let objects: Vec<(Value, Platform)> =
-                match crate::model::classify(&document.root, &candidate.path) {
-                    crate::model::Classified::GraphExport { platform, .. } => {
-                        vec![(document.root.to_json(), platform)]
-                    }
+                match crate::model::classify(document, &candidate.path) {
+                    crate::model::Classified::Graph(object) => object
+                        .platform()
+                        .map(|platform| (document.root.to_json(), platform))
+                        .into_iter()
+                        .collect(),
                     crate::model::Classified::GraphList(items) => items
                         .iter()
-                        .filter_map(|(pointer, platform)| {
-                            Some((document.root.pointer(pointer)?.to_json(), *platform))
+                        .filter_map(|(pointer, object)| {
+                            Some((document.root.pointer(pointer)?.to_json(), object.platform()?))
                         })
                         .collect(),
                     _ => Vec::new(),

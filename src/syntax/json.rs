@@ -33,7 +33,11 @@ pub fn parse(text: &str) -> ParsedFile {
             if let Some(value) = result.value {
                 let mut budget = MAX_NODES;
                 match convert(value, &mut budget) {
-                    Some(root) => parsed.documents.push(Document { root, index: 0 }),
+                    Some(root) => parsed.documents.push(Document {
+                        root,
+                        index: 0,
+                        resource: None,
+                    }),
                     None => {
                         parsed.error = Some(ParseError {
                             span: Span::empty(0),

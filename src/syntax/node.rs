@@ -70,12 +70,34 @@ pub struct Comment {
     pub span: Span,
 }
 
-/// One document of a file: a YAML stream holds several, a JSON file one.
+/// One document of a file: a YAML stream holds several, a JSON file one, a Terraform or
+/// Microsoft365DSC file one per resource block it holds.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Document {
     pub root: Node,
     /// Index of the document in its file, counting from 0.
     pub index: usize,
+    /// Set by the front ends of other tools' formats (Terraform, DSC): the resource this
+    /// document was built from. `root` is then shaped like the Graph object (Graph property
+    /// names as keys, values with the spans of what the user wrote).
+    pub resource: Option<Resource>,
+}
+
+/// A policy resource of another tool's format, read into a Graph-shaped document.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Resource {
+    /// The Graph type it manages: `iosManagedAppProtection`, `androidManagedAppProtection`
+    /// or `targetedManagedAppConfiguration`.
+    pub graph_type: String,
+    /// How the user's file names it, for messages: a Terraform resource address
+    /// (`microsoft365wp_ios_managed_app_protection.atlassian`) or a DSC block
+    /// (`IntuneAppProtectionPolicyiOS "Atlassian iOS"`).
+    pub address: String,
+    /// Top-level Graph keys whose value is unknown: an expression mamlint cannot evaluate (a
+    /// variable, a reference, a function call), or what the resource type cannot hold (the
+    /// deploymenttheory Android policy has no assignments). They are absent from `root`;
+    /// rules that need them do not run, and an unknown value is never a finding.
+    pub unknown: Vec<String>,
 }
 
 impl Node {

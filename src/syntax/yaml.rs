@@ -238,7 +238,11 @@ impl Builder<'_> {
         match self.stack.last_mut() {
             None => {
                 let index = self.documents.len();
-                self.documents.push(Document { root: node, index });
+                self.documents.push(Document {
+                    root: node,
+                    index,
+                    resource: None,
+                });
             }
             Some(Frame::Seq { items, .. }) => items.push(node),
             Some(Frame::Map { members, key, .. }) => match key.take() {
