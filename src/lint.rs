@@ -278,18 +278,36 @@ pub fn run(inputs: Vec<Input>, settings: &Settings) -> Outcome {
     let notes = files
         .iter()
         .flat_map(|f| {
-            f.classes.iter().filter_map(move |c| match c {
-                crate::model::Classified::Graph(crate::model::GraphObject::Protection(
-                    platform,
-                    source,
-                )) if *source != crate::model::PlatformSource::ODataType => Some(format!(
-                    "{}: read as an {} policy from {}",
-                    f.loaded.source.path,
-                    platform.graph_type(),
-                    source.describe()
-                )),
-                _ => None,
-            })
+            f.classes
+                .iter()
+                .filter_map(move |c| match c {
+                    crate::model::Classified::Graph(crate::model::GraphObject::Protection(
+                        platform,
+                        source,
+                    )) if *source != crate::model::PlatformSource::ODataType => Some(format!(
+                        "{}: read as an {} policy from {}",
+                        f.loaded.source.path,
+                        platform.graph_type(),
+                        source.describe()
+                    )),
+                    _ => None,
+                })
+                .chain(f.loaded.parsed.documents.iter().zip(&f.classes).filter_map(
+                    move |(d, c)| {
+                        let exported = matches!(
+                            c,
+                            crate::model::Classified::Graph(crate::model::GraphObject::Protection(
+                                ..
+                            ))
+                        ) && d.resource.is_none();
+                        (exported && d.root.get("apps").is_none()).then(|| {
+                    format!(
+                        "{}: the export stores no apps; rules that need them do not run on it",
+                        f.loaded.source.path
+                    )
+                })
+                    },
+                ))
         })
         .collect();
     let Findings {

@@ -10,7 +10,7 @@
 
 use super::properties::PROPERTIES;
 use super::settings::is_annotation;
-use super::{Kind, Platform, API_VERSION};
+use super::{API_VERSION, Kind, Platform};
 use crate::syntax::{Document, Node};
 
 /// What decided a Graph export's platform; `--verbose` says it.
@@ -135,16 +135,19 @@ fn from_properties(root: &Node) -> Option<Option<Platform>> {
         .map(|m| m.key.as_str())
         .filter(|k| !is_annotation(k))
         .collect();
-    let known = |p: Platform| keys.iter().filter(|k| PROPERTIES.get(p, k).is_some()).count();
+    let known = |p: Platform| {
+        keys.iter()
+            .filter(|k| PROPERTIES.get(p, k).is_some())
+            .count()
+    };
     let (android, ios) = (known(Platform::Android), known(Platform::Ios));
     let best = android.max(ios);
     if best < 5 || best * 2 <= keys.len() {
         return None;
     }
     let only = |p: Platform| {
-        keys.iter().any(|k| {
-            PROPERTIES.get(p, k).is_some() && PROPERTIES.get(p.other(), k).is_none()
-        })
+        keys.iter()
+            .any(|k| PROPERTIES.get(p, k).is_some() && PROPERTIES.get(p.other(), k).is_none())
     };
     Some(match (only(Platform::Android), only(Platform::Ios)) {
         (true, false) => Some(Platform::Android),
@@ -240,7 +243,10 @@ mod tests {
         use GraphObject::{Configuration, Protection};
         use Platform::{Android, Ios};
         assert_eq!(
-            class(r##"{"@odata.type": "#microsoft.graph.iosManagedAppProtection"}"##, "a-android.json"),
+            class(
+                r##"{"@odata.type": "#microsoft.graph.iosManagedAppProtection"}"##,
+                "a-android.json"
+            ),
             Classified::Graph(Protection(Ios, PlatformSource::ODataType))
         );
         assert_eq!(
@@ -251,7 +257,10 @@ mod tests {
             Classified::Graph(Protection(Android, PlatformSource::ODataContext))
         );
         assert_eq!(
-            class(r##"{"@odata.type": "#microsoft.graph.targetedManagedAppConfiguration"}"##, "c.json"),
+            class(
+                r##"{"@odata.type": "#microsoft.graph.targetedManagedAppConfiguration"}"##,
+                "c.json"
+            ),
             Classified::Graph(Configuration)
         );
         let untyped = r#"{"displayName": "P", "pinRequired": true, "minimumPinLength": 6, "saveAsBlocked": true, "printBlocked": true, "dataBackupBlocked": true}"#;
@@ -259,19 +268,32 @@ mod tests {
             class(untyped, "App Protection/Atlassian iOS.json"),
             Classified::Graph(Protection(Ios, PlatformSource::FileName))
         );
-        assert_eq!(class(untyped, "backup.json"), Classified::Unrecognized, "no platform decides");
-        let android_only = untyped.replace("\"printBlocked\"", "\"requiredAndroidSafetyNetDeviceAttestationType\"");
+        assert_eq!(
+            class(untyped, "backup.json"),
+            Classified::Unrecognized,
+            "no platform decides"
+        );
+        let android_only = untyped.replace(
+            "\"printBlocked\"",
+            "\"requiredAndroidSafetyNetDeviceAttestationType\"",
+        );
         assert_eq!(
             class(&android_only, "backup.json"),
             Classified::Graph(Protection(Android, PlatformSource::Properties))
         );
         assert_eq!(
-            class(r#"{"name": "x", "version": "1.0.0", "dependencies": {}}"#, "Android.json"),
+            class(
+                r#"{"name": "x", "version": "1.0.0", "dependencies": {}}"#,
+                "Android.json"
+            ),
             Classified::Unrecognized,
             "a package.json is not a policy whatever its name"
         );
         assert_eq!(
-            class(r#"{"error": {"code": "BadRequest", "message": "x"}}"#, "ios.json"),
+            class(
+                r#"{"error": {"code": "BadRequest", "message": "x"}}"#,
+                "ios.json"
+            ),
             Classified::Unrecognized
         );
     }
@@ -282,7 +304,10 @@ mod tests {
         assert_eq!(
             class(list, "x.json"),
             Classified::GraphList(vec![
-                ("/value/0".into(), GraphObject::Protection(Platform::Ios, PlatformSource::ODataContext)),
+                (
+                    "/value/0".into(),
+                    GraphObject::Protection(Platform::Ios, PlatformSource::ODataContext)
+                ),
                 ("/value/1".into(), GraphObject::Configuration),
             ])
         );

@@ -13,7 +13,9 @@ pub enum Origin {
     Manifest,
     /// A Graph export, or a resource of another tool read as one; its settings sit at the
     /// top level. App protection policies have a platform; app configurations do not.
-    GraphExport { platform: Option<Platform> },
+    GraphExport {
+        platform: Option<Platform>,
+    },
 }
 
 /// A node and its JSON Pointer relative to the entity's root.
@@ -100,8 +102,12 @@ impl<'a> Entity<'a> {
     /// Whether a top-level key's value is unknown: an expression in a Terraform or DSC
     /// resource, or what the resource type cannot hold. Rules that need it do not run.
     pub fn is_unknown(&self, key: &str) -> bool {
-        self.resource
-            .is_some_and(|r| r.unknown.iter().any(|u| u == key))
+        match self.resource {
+            Some(resource) => resource.unknown.iter().any(|u| u == key),
+            // Graph returns `apps` only when asked to expand them, and IntuneCD backups never
+            // store them: an export without them has unknown apps, not none.
+            None => self.is_export() && key == "apps" && self.root.get("apps").is_none(),
+        }
     }
 
     pub fn root_at(&self) -> At<'a> {
@@ -165,7 +171,9 @@ impl<'a> Entity<'a> {
                 let address = self.resource.map_or("", |r| r.address.as_str());
                 format!("`{address}`")
             }
-            (Origin::GraphExport { .. }, Some(name)) if self.kind == Kind::AppConfigurationPolicy => {
+            (Origin::GraphExport { .. }, Some(name))
+                if self.kind == Kind::AppConfigurationPolicy =>
+            {
                 format!("app configuration policy `{name}`")
             }
             (Origin::GraphExport { .. }, Some(name)) => format!("app protection policy `{name}`"),

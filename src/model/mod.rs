@@ -23,7 +23,6 @@ pub use entity::{AppRef, At, Entity, Origin};
 pub use views::{Cloud, Domain, DomainStatus, Guard};
 pub use workspace::{DocumentClass, Resolution, Role, Workspace, WorkspaceFile, classify_file};
 
-
 /// A mobile platform of an app protection policy.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Platform {

@@ -309,7 +309,10 @@ pub fn from_directory(dir: &std::path::Path) -> Result<Vec<Policy>, String> {
                     crate::model::Classified::GraphList(items) => items
                         .iter()
                         .filter_map(|(pointer, object)| {
-                            Some((document.root.pointer(pointer)?.to_json(), object.platform()?))
+                            Some((
+                                document.root.pointer(pointer)?.to_json(),
+                                object.platform()?,
+                            ))
                         })
                         .collect(),
                     _ => Vec::new(),

@@ -56,7 +56,10 @@ impl Rule for NoAssignments {
     }
 
     fn check_entity(&self, _cx: &Context<'_, '_>, entity: &Entity<'_>, out: &mut Vec<Diagnostic>) {
-        if entity.kind != Kind::AppProtectionPolicy || !entity.targets_atlassian() {
+        if entity.kind != Kind::AppProtectionPolicy
+            || !entity.targets_atlassian()
+            || entity.is_unknown("assignments")
+        {
             return;
         }
         let location = if entity.is_export() {

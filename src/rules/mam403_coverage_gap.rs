@@ -90,6 +90,13 @@ impl Rule for CoverageGap {
                     .map(move |a| (platform, a.id.to_owned()))
             })
             .collect();
+        // A policy whose apps are unknown (an expression, a backup that stores none) may
+        // cover anything on its platform: no gap can be claimed there.
+        let unknown: HashSet<Platform> = protections
+            .iter()
+            .filter(|p| p.is_unknown("apps"))
+            .filter_map(|p| ws.platform(p))
+            .collect();
         let mut reported = HashSet::new();
         for policy in ws.intune_policies() {
             let Some(apps) = policy.spec_get("apps") else {
@@ -108,6 +115,7 @@ impl Rule for CoverageGap {
                         continue;
                     };
                     if targeted.contains(&(platform, id.to_owned()))
+                        || unknown.contains(&platform)
                         || !reported.insert((app.key.as_str(), platform))
                     {
                         continue;

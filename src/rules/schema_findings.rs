@@ -72,6 +72,8 @@ fn report(
                 ));
             }
         }
+        // Not missing, only unknown (an expression in a Terraform or DSC resource).
+        SchemaErrorKind::MissingKey(key) if at.pointer.is_empty() && entity.is_unknown(key) => {}
         SchemaErrorKind::MissingKey(key) => {
             let location = holder_location(entity, &at);
             let place = if at.pointer.is_empty() {

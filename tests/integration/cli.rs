@@ -275,7 +275,12 @@ fn framework_template_platform_comes_from_the_file_name() {
         .output()
         .unwrap();
     let stderr = String::from_utf8_lossy(&output.stderr);
-    assert!(stderr.contains("level-1-basic-iOS.json: read as an iosManagedAppProtection policy from the file name"), "{stderr}");
+    assert!(
+        stderr.contains(
+            "level-1-basic-iOS.json: read as an iosManagedAppProtection policy from the file name"
+        ),
+        "{stderr}"
+    );
     let report: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
     let found: Vec<(&str, &str)> = report["diagnostics"]
         .as_array()
