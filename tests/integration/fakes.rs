@@ -1,18 +1,22 @@
 //! Local fakes of Microsoft Graph and the Atlassian Admin API on 127.0.0.1, for the rollout
 //! tests. The fake Graph keeps policies in memory, answers with Graph's status codes and
 //! error bodies, rejects request bodies with properties that are unknown or read-only for the
-//! platform (from the property catalog, as the real service does), requires the bearer token
-//! it issued, pages lists one item at a time, and can be told to fail: 429 with or without
-//! `Retry-After`, 500, or a broken connection.
+//! platform (from the property catalog, as the real service does), requires a bearer token
+//! it issued and that has not expired (or the fixed [`TOKEN`]), pages lists one item at a
+//! time, and can be told to fail: 429 with or without `Retry-After`, 500, a broken
+//! connection, a redirect, or next links that point at another server.
 
 use std::collections::VecDeque;
 use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
 
 use mamlint::model::Platform;
 use mamlint::model::properties::PROPERTIES;
 use mamlint::model::settings::FACTS;
 use serde_json::{Value, json};
 
+/// The token tests give as `MAMLINT_GRAPH_TOKEN`; the token endpoint issues `TOKEN-1`,
+/// `TOKEN-2`, ..., so checking output for `TOKEN` covers them all.
 pub(crate) const TOKEN: &str = "fake-graph-token-7d1e4c0b";
 pub(crate) const CLIENT_SECRET: &str = "s3cr3t-client-value-91f2";
 
@@ -26,6 +30,8 @@ pub(crate) enum Fault {
     Broken,
     /// Process the request, then break the connection instead of answering.
     BrokenAfterProcessing,
+    /// Answer 302 with this `Location`.
+    Redirect(String),
 }
 
 #[derive(Default)]
@@ -37,6 +43,20 @@ pub(crate) struct State {
     /// `(method, path)` of every request, in order.
     pub log: Vec<(String, String)>,
     pub token_requests: Vec<String>,
+    /// Lifetime of the tokens the token endpoint issues, in seconds (`expires_in`).
+    pub token_lifetime: u64,
+    /// Issued tokens, with when they expire.
+    pub issued: Vec<(String, Instant)>,
+    /// The token of every Graph request that was let in, in order.
+    pub bearers: Vec<String>,
+    /// Graph requests refused for a missing, unknown or expired token.
+    pub rejected_tokens: usize,
+    /// The `Host` header of every request.
+    pub hosts: Vec<String>,
+    /// Where `@odata.nextLink` points (default: this fake).
+    pub next_link_base: Option<String>,
+    /// When set, the Admin API's `links.next` is a URL on this base instead of a cursor.
+    pub domains_next_base: Option<String>,
     /// Faults for requests whose `METHOD path` contains the key, used once each.
     pub faults: VecDeque<(String, Fault)>,
     pub domains: Vec<(String, String)>,
@@ -103,6 +123,7 @@ impl Fake {
         let url = format!("http://{}", server.server_addr().to_ip().unwrap());
         let state = Arc::new(Mutex::new(State {
             next_id: 1,
+            token_lifetime: 3599,
             ..State::default()
         }));
         let shared = Arc::clone(&state);
@@ -151,6 +172,8 @@ fn handle(base: &str, state: &Mutex<State>, mut request: tiny_http::Request) {
     let body: Value = serde_json::from_str(&text).unwrap_or(Value::Null);
     let mut state = state.lock().unwrap();
     state.log.push((method.clone(), path.clone()));
+    let host = header(&request, "Host").unwrap_or_default();
+    state.hosts.push(host);
     let line = format!("{method} {path}");
     let fault = state
         .faults
@@ -183,6 +206,13 @@ fn handle(base: &str, state: &Mutex<State>, mut request: tiny_http::Request) {
             let _ = std::io::Write::flush(&mut writer);
             return;
         }
+        Some(Fault::Redirect(location)) => {
+            let response = tiny_http::Response::from_data(Vec::new())
+                .with_status_code(302)
+                .with_header(tiny_http::Header::from_bytes("Location", location).unwrap());
+            let _ = request.respond(response);
+            return;
+        }
         Some(Fault::BrokenAfterProcessing) => {
             let _ = route(
                 base, &mut state, &method, &path, &query, &body, &text, &request,
@@ -198,6 +228,14 @@ fn handle(base: &str, state: &Mutex<State>, mut request: tiny_http::Request) {
         base, &mut state, &method, &path, &query, &body, &text, &request,
     );
     let _ = request.respond(response);
+}
+
+fn header(request: &tiny_http::Request, name: &'static str) -> Option<String> {
+    request
+        .headers()
+        .iter()
+        .find(|h| h.field.equiv(name))
+        .map(|h| h.value.as_str().to_owned())
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -217,9 +255,15 @@ fn route(
         let ok = text.contains("grant_type=client_credentials")
             && text.contains(&format!("client_secret={CLIENT_SECRET}"));
         return if ok {
+            let token = format!("{TOKEN}-{}", state.issued.len() + 1);
+            let lifetime = state.token_lifetime;
+            state.issued.push((
+                token.clone(),
+                Instant::now() + Duration::from_secs(lifetime),
+            ));
             json_response(
                 200,
-                &json!({"token_type": "Bearer", "expires_in": 3599, "access_token": TOKEN}),
+                &json!({"token_type": "Bearer", "expires_in": lifetime, "access_token": token}),
             )
         } else {
             json_response(
@@ -242,15 +286,24 @@ fn route(
             .take(1)
             .map(|(name, status)| json!({"id": name, "type": "domains", "attributes": {"name": name, "claim": {"type": "dns", "status": status}}}))
             .collect();
-        let next = (cursor + 1 < state.domains.len()).then(|| (cursor + 1).to_string());
+        let next = (cursor + 1 < state.domains.len()).then(|| match &state.domains_next_base {
+            Some(other) => format!("{other}{path}?cursor={}", cursor + 1),
+            None => (cursor + 1).to_string(),
+        });
         return json_response(200, &json!({"data": page, "links": {"next": next}}));
     }
-    let auth = request
-        .headers()
-        .iter()
-        .find(|h| h.field.equiv("Authorization"))
-        .map(|h| h.value.as_str().to_owned());
-    if auth.as_deref() != Some(&format!("Bearer {TOKEN}")) {
+    let bearer = header(request, "Authorization")
+        .and_then(|a| a.strip_prefix("Bearer ").map(str::to_owned))
+        .unwrap_or_default();
+    let valid = bearer == TOKEN
+        || state
+            .issued
+            .iter()
+            .any(|(token, expires)| *token == bearer && Instant::now() < *expires);
+    if valid {
+        state.bearers.push(bearer);
+    } else {
+        state.rejected_tokens += 1;
         return graph_error(
             401,
             "InvalidAuthenticationToken",
@@ -323,8 +376,9 @@ fn route(
                 .collect();
             let mut response = json!({"value": page});
             if skip + 1 < items.len() {
+                let next_base = state.next_link_base.as_deref().unwrap_or(base);
                 response["@odata.nextLink"] =
-                    json!(format!("{base}{path}?$skiptoken={}", skip + 1));
+                    json!(format!("{next_base}{path}?$skiptoken={}", skip + 1));
             }
             json_response(200, &response)
         }

@@ -284,6 +284,11 @@ fn apply_then_nothing_left_to_do() {
         stderr.contains("done: acme-entra created iOS/iPadOS policy \"Atlassian apps (iOS)\""),
         "{stderr}"
     );
+    assert_eq!(
+        fake.state.lock().unwrap().token_requests.len(),
+        1,
+        "one token for the tenant and run, shared by its Graph clients"
+    );
     let policies = fake.policies();
     let ios = policies
         .iter()
@@ -454,6 +459,197 @@ fn a_failure_mid_apply_stops_and_a_rerun_converges() {
     assert_eq!(ios.1["apps"].as_array().unwrap().len(), 2);
     let (code, ..) = run(dir.path(), &fake, &["plan"]);
     assert_eq!(code, Some(0), "converged");
+}
+
+#[test]
+fn next_links_and_redirects_to_other_servers_are_refused() {
+    // An @odata.nextLink to another port, another host name for the same server, or a
+    // redirect there: the run stops, and nothing reaches the other server.
+    let other = Fake::start();
+    let same_port_other_host = |fake: &Fake| fake.url.replace("127.0.0.1", "localhost");
+    for case in ["port", "host", "redirect", "token redirect"] {
+        let (dir, fake) = (project(), fake());
+        match case {
+            "port" => fake.state.lock().unwrap().next_link_base = Some(other.url.clone()),
+            "host" => {
+                fake.state.lock().unwrap().next_link_base = Some(same_port_other_host(&fake));
+            }
+            "redirect" => fake.fault(
+                "GET /beta/deviceAppManagement/androidManagedAppProtections",
+                Fault::Redirect(format!(
+                    "{}/beta/deviceAppManagement/androidManagedAppProtections",
+                    other.url
+                )),
+            ),
+            _ => fake.fault(
+                "oauth2/v2.0/token",
+                Fault::Redirect(format!("{}/{TENANT_ID}/oauth2/v2.0/token", other.url)),
+            ),
+        }
+        let (code, _, stderr) = run(dir.path(), &fake, &["apply", "--yes", "--verbose"]);
+        assert_eq!(code, Some(1), "{case}: {stderr}");
+        if case.ends_with("redirect") {
+            assert!(
+                stderr.contains("answered 302, a redirect to"),
+                "{case}: {stderr}"
+            );
+            assert!(
+                stderr.contains("does not follow redirects"),
+                "{case}: {stderr}"
+            );
+        } else {
+            assert!(
+                stderr.contains("@odata.nextLink of") && stderr.contains("refusing to follow"),
+                "{case}: {stderr}"
+            );
+            assert!(stderr.contains("nothing was sent"), "{case}: {stderr}");
+            assert!(
+                !stderr.contains("$skiptoken"),
+                "no query in messages: {stderr}"
+            );
+        }
+        assert!(
+            !fake
+                .state
+                .lock()
+                .unwrap()
+                .hosts
+                .iter()
+                .any(|h| h.starts_with("localhost")),
+            "{case}"
+        );
+        assert_eq!(
+            fake.state
+                .lock()
+                .unwrap()
+                .log
+                .iter()
+                .filter(|(m, _)| m != "GET")
+                .filter(|(_, p)| !p.ends_with("/oauth2/v2.0/token"))
+                .count(),
+            0,
+            "{case}: nothing was applied"
+        );
+    }
+    assert!(
+        other.state.lock().unwrap().log.is_empty(),
+        "the other server received nothing"
+    );
+}
+
+#[test]
+fn atlassian_links_to_other_servers_are_refused() {
+    let other = Fake::start();
+    let (dir, fake) = (project(), fake());
+    fake.state.lock().unwrap().domains_next_base = Some(other.url.clone());
+    let output = mamlint()
+        .current_dir(dir.path())
+        .env("MAMLINT_GRAPH_URL", &fake.url)
+        .env("MAMLINT_GRAPH_TOKEN", TOKEN)
+        .env("MAMLINT_ATLASSIAN_URL", &fake.url)
+        .env("MAMLINT_ATLASSIAN_API_KEY", "atlassian-key-abc")
+        .args(["plan", "--verbose"])
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(1), "{stderr}");
+    assert!(
+        stderr.contains("links.next of the Atlassian domains: refusing to follow"),
+        "{stderr}"
+    );
+    assert!(!stderr.contains("atlassian-key-abc") && !stderr.contains("cursor="));
+    assert!(other.state.lock().unwrap().log.is_empty());
+}
+
+#[test]
+fn the_token_endpoint_is_retried_like_graph() {
+    let (dir, fake) = (project(), fake());
+    for fault in [
+        Fault::TooMany {
+            retry_after: Some(0),
+        },
+        Fault::TooMany { retry_after: None },
+        Fault::Broken,
+    ] {
+        fake.fault("oauth2/v2.0/token", fault);
+    }
+    let (code, _, stderr) = run(dir.path(), &fake, &["apply", "--yes", "--verbose"]);
+    assert_eq!(code, Some(0), "{stderr}");
+    assert!(
+        stderr.contains("/oauth2/v2.0/token answered 429; retrying in 0 ms"),
+        "Retry-After: 0 is honoured: {stderr}"
+    );
+    assert_eq!(
+        stderr
+            .matches("/oauth2/v2.0/token answered 429; retrying")
+            .count(),
+        2,
+        "{stderr}"
+    );
+    assert!(stderr.contains("/oauth2/v2.0/token failed: "), "{stderr}");
+    let state = fake.state.lock().unwrap();
+    let sent = state
+        .log
+        .iter()
+        .filter(|(_, p)| p.ends_with("/oauth2/v2.0/token"))
+        .count();
+    assert_eq!(
+        (sent, state.token_requests.len()),
+        (4, 1),
+        "three refused, one issued"
+    );
+    drop(state);
+    // A storm longer than the retry budget fails, saying so.
+    for _ in 0..10 {
+        fake.fault(
+            "oauth2/v2.0/token",
+            Fault::TooMany {
+                retry_after: Some(0),
+            },
+        );
+    }
+    let (code, _, stderr) = run(dir.path(), &fake, &["plan"]);
+    assert_eq!(code, Some(1));
+    assert!(
+        stderr.contains("/oauth2/v2.0/token answered 429"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn a_token_about_to_expire_is_renewed_mid_apply() {
+    // Tokens that live two seconds, and a throttled step that waits two: the token taken
+    // at the start would have expired, so it is renewed before the retry.
+    let (dir, fake) = (project(), fake());
+    fake.state.lock().unwrap().token_lifetime = 2;
+    fake.fault(
+        "/assign",
+        Fault::TooMany {
+            retry_after: Some(2),
+        },
+    );
+    let (code, _, stderr) = run(dir.path(), &fake, &["apply", "--yes", "--verbose"]);
+    assert_eq!(code, Some(0), "{stderr}");
+    assert!(
+        stderr.contains("renewing a token about to expire"),
+        "{stderr}"
+    );
+    let state = fake.state.lock().unwrap();
+    assert!(
+        state.token_requests.len() >= 2,
+        "{:?}",
+        state.token_requests
+    );
+    assert_eq!(
+        state.rejected_tokens, 0,
+        "no request went out with an expired token"
+    );
+    assert_ne!(state.bearers.first(), state.bearers.last());
+    assert_eq!(
+        state.bearers.last(),
+        state.issued.last().map(|(token, _)| token),
+        "the renewed token is used"
+    );
 }
 
 #[test]
