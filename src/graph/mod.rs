@@ -6,7 +6,8 @@
 //! `Retry-After` on 429 and 503, backs off exponentially with jitter when it is absent,
 //! retries a bounded number of times, retries dropped connections only for idempotent
 //! methods, follows `@odata.nextLink`, and turns Graph error bodies into [`ServiceError`] with
-//! Graph's code and request id.
+//! Graph's code and request id. [`Client::create`] makes a POST that creates something safe
+//! to retry: it looks the resource up before each attempt that follows a lost answer.
 //!
 //! Every URL is parsed ([`service_url`]): https, or plain http to a loopback address, never
 //! with a user name or password. A client sends its credential only to the origin (scheme,
@@ -742,6 +743,34 @@ pub struct Reply {
     pub body: Value,
 }
 
+/// What [`Client::create`] did.
+#[derive(Debug)]
+pub enum Created {
+    /// Created, with the service's answer.
+    New(Value),
+    /// The answer was lost (a broken connection, a 5xx), and the lookup then found what
+    /// the request had created.
+    Recovered(Value),
+    /// The lookup found it before anything was sent: it already existed.
+    Existing(Value),
+}
+
+/// A lookup that failed after a create's answer was lost: whether it was created is
+/// unknown, which the message says along with both failures.
+fn unconfirmed(outcome: &Result<Answer, ServiceError>, lookup: ServiceError) -> ServiceError {
+    let lost = match outcome {
+        Ok(answer) => format!("the create answered {}", answer.status),
+        Err(e) => e.message.clone(),
+    };
+    ServiceError {
+        message: format!(
+            "{lost}, and looking for what it may have created failed: {}; whether it was created is unknown, and `mamlint apply` again finds it by name if it was",
+            lookup.message
+        ),
+        ..lookup
+    }
+}
+
 impl Client {
     pub fn new(base: &str, token: impl Into<Token>, verbose: bool) -> Client {
         let parsed = service_url(base);
@@ -814,6 +843,64 @@ impl Client {
             eprintln!("{method} {} {}", display_url(url.as_str()), answer.status);
         }
         answer.into_reply(method, url.as_str())
+    }
+
+    /// Creates a resource (POST `path`) at most once. `lookup` finds it by its natural key
+    /// (a policy's platform and display name). It runs before the first POST, and after
+    /// every answer that may hide a success (a broken connection, 500, 502, 503, 504)
+    /// before trying again, so a create whose answer was lost is found, not repeated.
+    /// Throttling (429) is retried like any request.
+    pub fn create(
+        &self,
+        path: &str,
+        body: &Value,
+        lookup: &mut dyn FnMut() -> Result<Option<Value>, ServiceError>,
+    ) -> Result<Created, ServiceError> {
+        let url = self.resolve(path)?;
+        if let Some(found) = lookup()? {
+            return Ok(Created::Existing(found));
+        }
+        let mut attempt = 0;
+        loop {
+            let outcome = self.exchange("POST", &url, Some(body));
+            let (lost, wait) = match &outcome {
+                Ok(a) if a.status == 429 => (false, Some(a.retry_after)),
+                Ok(a) if matches!(a.status, 500 | 502 | 503 | 504) => (true, Some(a.retry_after)),
+                Err(e) if e.transport => (true, Some(None)),
+                _ => (false, None),
+            };
+            match wait {
+                Some(retry_after) if attempt < self.retry.max_retries => {
+                    let delay = self.retry.delay(attempt, retry_after);
+                    if self.verbose {
+                        let then = if lost {
+                            "looking for what it may have created, then retrying"
+                        } else {
+                            "retrying"
+                        };
+                        log_retry(
+                            "POST",
+                            url.as_str(),
+                            &outcome,
+                            &format!("{then} in {} ms", delay.as_millis()),
+                        );
+                    }
+                    std::thread::sleep(delay);
+                    attempt += 1;
+                    if lost && let Some(found) = lookup().map_err(|e| unconfirmed(&outcome, e))? {
+                        return Ok(Created::Recovered(found));
+                    }
+                }
+                _ => {
+                    if lost && let Some(found) = lookup().map_err(|e| unconfirmed(&outcome, e))? {
+                        return Ok(Created::Recovered(found));
+                    }
+                    return self
+                        .finish("POST", &url, outcome?)
+                        .map(|reply| Created::New(reply.body));
+                }
+            }
+        }
     }
 
     fn exchange(

@@ -4,7 +4,8 @@
 //! platform (from the property catalog, as the real service does), requires a bearer token
 //! it issued and that has not expired (or the fixed [`TOKEN`]), pages lists one item at a
 //! time, and can be told to fail: 429 with or without `Retry-After`, 500, a broken
-//! connection, a redirect, or next links that point at another server.
+//! connection, a redirect, an answer lost after the work was done, a create answered without
+//! its id, or next links that point at another server.
 
 use std::collections::VecDeque;
 use std::sync::{Arc, Mutex};
@@ -30,8 +31,20 @@ pub(crate) enum Fault {
     Broken,
     /// Process the request, then break the connection instead of answering.
     BrokenAfterProcessing,
+    /// Process the request, then answer this status (a gateway that lost the answer).
+    StatusAfterProcessing(u16),
+    /// Process a create, then answer 201 with a body that has no `id`.
+    CreatedWithoutId,
+    /// Answer a list with no items, as if the service had not caught up yet.
+    EmptyList,
     /// Answer 302 with this `Location`.
     Redirect(String),
+    /// Apply `first`, and queue the `then` faults ahead of the others: faults for requests
+    /// that only follow this one.
+    Chain {
+        first: Box<Fault>,
+        then: Vec<(String, Fault)>,
+    },
 }
 
 #[derive(Default)]
@@ -181,6 +194,15 @@ fn handle(base: &str, state: &Mutex<State>, mut request: tiny_http::Request) {
         .position(|(m, _)| line.contains(m.as_str()))
         .and_then(|i| state.faults.remove(i))
         .map(|(_, f)| f);
+    let fault = match fault {
+        Some(Fault::Chain { first, then }) => {
+            for queued in then.into_iter().rev() {
+                state.faults.push_front(queued);
+            }
+            Some(*first)
+        }
+        other => other,
+    };
     match fault {
         Some(Fault::TooMany { retry_after }) => {
             let mut response = graph_error(429, "TooManyRequests", "Too many requests");
@@ -206,6 +228,30 @@ fn handle(base: &str, state: &Mutex<State>, mut request: tiny_http::Request) {
             let _ = std::io::Write::flush(&mut writer);
             return;
         }
+        Some(Fault::StatusAfterProcessing(status)) => {
+            let _ = route(
+                base, &mut state, &method, &path, &query, &body, &text, &request,
+            );
+            let code = match status {
+                502 => "BadGateway",
+                503 => "ServiceUnavailable",
+                504 => "GatewayTimeout",
+                _ => "InternalServerError",
+            };
+            let _ = request.respond(graph_error(status, code, "The answer was lost"));
+            return;
+        }
+        Some(Fault::CreatedWithoutId) => {
+            let _ = route(
+                base, &mut state, &method, &path, &query, &body, &text, &request,
+            );
+            let _ = request.respond(json_response(201, &body));
+            return;
+        }
+        Some(Fault::EmptyList) => {
+            let _ = request.respond(json_response(200, &json!({"value": []})));
+            return;
+        }
         Some(Fault::Redirect(location)) => {
             let response = tiny_http::Response::from_data(Vec::new())
                 .with_status_code(302)
@@ -222,7 +268,7 @@ fn handle(base: &str, state: &Mutex<State>, mut request: tiny_http::Request) {
             let _ = std::io::Write::flush(&mut writer);
             return;
         }
-        None => {}
+        Some(Fault::Chain { .. }) | None => {}
     }
     let response = route(
         base, &mut state, &method, &path, &query, &body, &text, &request,
