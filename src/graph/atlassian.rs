@@ -2,10 +2,10 @@
 //! (`GET /admin/v1/orgs/{orgId}/domains`, cursor pagination), compared in the plan with the
 //! Organization document.
 
-use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
 use serde_json::Value;
+use url::Url;
 
-use super::{Client, Secret, ServiceError, check_scheme};
+use super::{Client, Secret, ServiceError, service_url};
 
 /// A domain as Atlassian Administration reports it.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -16,11 +16,32 @@ pub struct ClaimedDomain {
 }
 
 /// The Admin API base URL: `MAMLINT_ATLASSIAN_URL` or `https://api.atlassian.com`.
-pub fn base_url() -> Result<String, ServiceError> {
+pub fn base_url() -> Result<Url, ServiceError> {
     let base = std::env::var("MAMLINT_ATLASSIAN_URL")
         .unwrap_or_else(|_| "https://api.atlassian.com".to_owned());
-    check_scheme(&base)?;
-    Ok(base.trim_end_matches('/').to_owned())
+    service_url(&base)
+}
+
+/// The first page of an organization's domains; the org id is one encoded path segment.
+fn domains_url(base: &Url, org_id: &str) -> Result<Url, ServiceError> {
+    let mut url = base.clone();
+    url.path_segments_mut()
+        .map_err(|()| ServiceError::config("the Atlassian Admin API URL cannot take a path"))?
+        .pop_if_empty()
+        .extend(["admin", "v1", "orgs", org_id, "domains"]);
+    Ok(url)
+}
+
+/// The page `links.next` points at: a URL (which the client follows only on its own origin)
+/// or an opaque cursor for the first page's URL.
+fn next_page(first: &Url, next: &str) -> String {
+    let lower = next.get(..8).unwrap_or(next).to_ascii_lowercase();
+    if lower.starts_with("http://") || lower.starts_with("https://") {
+        return next.to_owned();
+    }
+    let mut url = first.clone();
+    url.query_pairs_mut().append_pair("cursor", next);
+    url.into()
 }
 
 /// Every domain of an organization, following `links.next` (a URL or a cursor).
@@ -30,17 +51,17 @@ pub fn domains(
     verbose: bool,
 ) -> Result<Vec<ClaimedDomain>, ServiceError> {
     let base = base_url()?;
-    let client = Client::new(&base, api_key.clone(), verbose);
-    let first = format!("/admin/v1/orgs/{org_id}/domains");
-    let mut next = Some(first.clone());
+    let client = Client::new(base.as_str(), api_key.clone(), verbose);
+    let first = domains_url(&base, org_id)?;
+    let mut next = Some(first.to_string());
     let mut found = Vec::new();
     let mut pages = 0;
-    while let Some(path) = next.take() {
+    while let Some(url) = next.take() {
         pages += 1;
         if pages > 1000 {
             return Err(ServiceError::config("more than 1000 pages of domains"));
         }
-        let page = client.get(&path)?;
+        let page = client.get(&url)?;
         for item in page
             .get("data")
             .and_then(Value::as_array)
@@ -66,39 +87,39 @@ pub fn domains(
             .pointer("/links/next")
             .and_then(Value::as_str)
             .filter(|n| !n.is_empty())
-            .map(|n| {
-                if n.starts_with("http") {
-                    n.to_owned()
-                } else {
-                    format!("{first}?cursor={}", encode_component(n))
-                }
-            });
+            .map(|n| next_page(&first, n));
+        if let Some(link) = &next {
+            client.resolve(link).map_err(|e| {
+                ServiceError::config(format!(
+                    "links.next of the Atlassian domains: {}",
+                    e.message
+                ))
+            })?;
+        }
     }
     Ok(found)
 }
 
-/// A query parameter value keeps only RFC 3986 unreserved characters (§2.3): cursors are
-/// opaque and may hold `+`, `/`, `=` or `&`, which a server would otherwise read as syntax.
-const QUERY_VALUE: &AsciiSet = &NON_ALPHANUMERIC
-    .remove(b'-')
-    .remove(b'.')
-    .remove(b'_')
-    .remove(b'~');
-
-/// Percent-encodes a query parameter value.
-fn encode_component(value: &str) -> String {
-    utf8_percent_encode(value, QUERY_VALUE).to_string()
-}
-
 #[cfg(test)]
 mod tests {
+    use super::*;
+
     #[test]
-    fn cursors_are_encoded() {
-        assert_eq!(super::encode_component("ab+c/d=="), "ab%2Bc%2Fd%3D%3D");
+    fn cursors_are_encoded_and_org_ids_stay_one_segment() {
+        let base = Url::parse("https://api.atlassian.com").unwrap();
+        let first = domains_url(&base, "3f2b/../x?y").unwrap();
         assert_eq!(
-            super::encode_component("a b&c#d?e%f"),
-            "a%20b%26c%23d%3Fe%25f"
+            first.as_str(),
+            "https://api.atlassian.com/admin/v1/orgs/3f2b%2F..%2Fx%3Fy/domains"
         );
-        assert_eq!(super::encode_component("é-._~"), "%C3%A9-._~");
+        assert_eq!(
+            next_page(&first, "ab+c/d=="),
+            "https://api.atlassian.com/admin/v1/orgs/3f2b%2F..%2Fx%3Fy/domains?cursor=ab%2Bc%2Fd%3D%3D"
+        );
+        assert_eq!(
+            next_page(&first, "HTTPS://evil.example/page"),
+            "HTTPS://evil.example/page",
+            "a URL is followed (or refused) by the client, never sent as a cursor"
+        );
     }
 }

@@ -5,13 +5,15 @@
 //! The first failure stops the run and says which steps completed. A rerun converges, because
 //! the next plan is computed from the tenant as it now is: a policy created before a failure
 //! is matched by its display name and updated, never created twice, and assignments are
-//! always sent whole, so none is lost.
+//! always sent whole, so none is lost. Within a run, a create is preceded by a lookup by
+//! platform and display name, and a create whose answer was lost is looked up before it is
+//! tried again ([`Client::create`]), so a lost answer does not even need the rerun.
 
 use serde_json::Value;
 
-use super::state::{assign_body, body, target_apps_body};
+use super::state::{Policy, assign_body, body, target_apps_body};
 use super::{Action, Change, Plan};
-use crate::graph::{Client, ServiceError};
+use crate::graph::{Client, Created, ServiceError};
 use crate::model::Platform;
 
 /// The collection of a platform's policies.
@@ -48,8 +50,105 @@ fn run_step(
     }
 }
 
-// The Graph calls of one change in the order Graph needs them (create, then apps, then
-// assignments); one sequence reads better than helpers that each hold a third of it.
+/// The id in a create's answer (or a lookup's match), checked before it becomes part of a
+/// request path: a create answered without one fails its step rather than sending the
+/// next steps to the collection itself.
+fn policy_id(policy: &Value, label: &str) -> Result<String, ServiceError> {
+    match policy.get("id").and_then(Value::as_str) {
+        Some(id) if !id.is_empty() => checked_id(id, label).map(str::to_owned),
+        _ => Err(ServiceError::config(format!(
+            "Graph answered the create of {label} without an `id`; nothing more was sent for it (`mamlint apply` again finds the policy by name if it was created)"
+        ))),
+    }
+}
+
+/// Ids go into request paths, so only plain ones are accepted: never `/`, `?`, `%` or `..`.
+fn checked_id<'i>(id: &'i str, label: &str) -> Result<&'i str, ServiceError> {
+    let plain = id.chars().any(|c| c != '.')
+        && id
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'));
+    if plain {
+        Ok(id)
+    } else {
+        Err(ServiceError::config(format!(
+            "the id {id:?} of {label} is not a plain identifier; nothing was sent with it"
+        )))
+    }
+}
+
+/// The policy of a platform's collection with this display name, as the plan matches them.
+fn find_policy(
+    client: &Client,
+    collection: &str,
+    display_name: &str,
+) -> Result<Option<Value>, ServiceError> {
+    Ok(client
+        .list(collection)?
+        .into_iter()
+        .find(|p| p.get("displayName").and_then(Value::as_str) == Some(display_name)))
+}
+
+fn done(progress: &mut Progress, on_progress: &mut dyn FnMut(&str), step: String) {
+    on_progress(&step);
+    progress.completed.push(step);
+}
+
+/// Creates a policy, or finds the one an earlier attempt created: [`Client::create`] looks
+/// it up by platform and display name before posting and after an answer that may have
+/// been lost. One found before anything was posted gets the desired settings by PATCH.
+/// Returns its id.
+fn create_policy(
+    client: &Client,
+    platform: Platform,
+    collection: &str,
+    label: &str,
+    desired: &Policy,
+    progress: &mut Progress,
+    on_progress: &mut dyn FnMut(&str),
+) -> Result<String, Failure> {
+    let step = format!("created {label}");
+    let payload = body(platform, Some(&desired.display_name), &desired.settings);
+    let mut lookup = || find_policy(client, collection, &desired.display_name);
+    let fail = |step: &str| {
+        let step = step.to_owned();
+        move |error| Failure { step, error }
+    };
+    match client
+        .create(collection, &payload, &mut lookup)
+        .map_err(fail(&step))?
+    {
+        Created::New(answer) => {
+            let id = policy_id(&answer, label).map_err(fail(&step))?;
+            done(progress, on_progress, step);
+            Ok(id)
+        }
+        Created::Recovered(found) => {
+            let id = policy_id(&found, label).map_err(fail(&step))?;
+            done(
+                progress,
+                on_progress,
+                format!("{step} (its answer was lost; found it by name)"),
+            );
+            Ok(id)
+        }
+        Created::Existing(found) => {
+            let step = format!("updated {label}, which was already in the tenant");
+            let id = policy_id(&found, label).map_err(fail(&step))?;
+            run_step(progress, step, on_progress, || {
+                client
+                    .send(
+                        "PATCH",
+                        &format!("{collection}/{id}"),
+                        Some(&body(platform, None, &desired.settings)),
+                    )
+                    .map(|r| r.body)
+            })?;
+            Ok(id)
+        }
+    }
+}
+
 fn apply_change(
     client: &Client,
     change: &Change,
@@ -61,11 +160,26 @@ fn apply_change(
     };
     let collection = collection(platform);
     let label = format!("{} policy \"{}\"", platform.label(), change.display_name);
+    // Update and delete act on the id the plan read from the tenant; a missing one must not
+    // turn into a request to the collection.
+    let planned_id = |step: &str| {
+        change
+            .id
+            .as_deref()
+            .ok_or_else(|| ServiceError::config(format!("the plan has no id for {label}")))
+            .and_then(|id| checked_id(id, &label))
+            .map(str::to_owned)
+            .map_err(|error| Failure {
+                step: step.to_owned(),
+                error,
+            })
+    };
     match change.action {
         Action::Unchanged | Action::Unmanaged => Ok(()),
         Action::Delete => {
-            let id = change.id.clone().unwrap_or_default();
-            run_step(progress, format!("deleted {label}"), on_progress, || {
+            let step = format!("deleted {label}");
+            let id = planned_id(&step)?;
+            run_step(progress, step, on_progress, || {
                 client
                     .send("DELETE", &format!("{collection}/{id}"), None)
                     .map(|r| r.body)
@@ -77,48 +191,35 @@ fn apply_change(
                 return Ok(());
             };
             let id = if change.action == Action::Create {
-                let created = run_step(progress, format!("created {label}"), on_progress, || {
-                    client
-                        .send(
-                            "POST",
-                            &collection,
-                            Some(&body(
-                                platform,
-                                Some(&desired.display_name),
-                                &desired.settings,
-                            )),
-                        )
-                        .map(|r| r.body)
-                })?;
-                created
-                    .get("id")
-                    .and_then(Value::as_str)
-                    .unwrap_or_default()
-                    .to_owned()
+                create_policy(
+                    client,
+                    platform,
+                    &collection,
+                    &label,
+                    desired,
+                    progress,
+                    on_progress,
+                )?
             } else {
-                let id = change.id.clone().unwrap_or_default();
                 let changed: serde_json::Map<String, Value> = change
                     .properties
                     .iter()
                     .filter(|p| p.name != "appGroupType")
                     .map(|p| (p.name.clone(), p.new.clone()))
                     .collect();
+                let names: Vec<&str> = changed.keys().map(String::as_str).collect();
+                let step = format!("updated {label}: {}", names.join(", "));
+                let id = planned_id(&step)?;
                 if !changed.is_empty() {
-                    let names: Vec<&str> = changed.keys().map(String::as_str).collect();
-                    run_step(
-                        progress,
-                        format!("updated {label}: {}", names.join(", ")),
-                        on_progress,
-                        || {
-                            client
-                                .send(
-                                    "PATCH",
-                                    &format!("{collection}/{id}"),
-                                    Some(&body(platform, None, &changed)),
-                                )
-                                .map(|r| r.body)
-                        },
-                    )?;
+                    run_step(progress, step, on_progress, || {
+                        client
+                            .send(
+                                "PATCH",
+                                &format!("{collection}/{id}"),
+                                Some(&body(platform, None, &changed)),
+                            )
+                            .map(|r| r.body)
+                    })?;
                 }
                 id
             };

@@ -1,18 +1,23 @@
 //! Local fakes of Microsoft Graph and the Atlassian Admin API on 127.0.0.1, for the rollout
 //! tests. The fake Graph keeps policies in memory, answers with Graph's status codes and
 //! error bodies, rejects request bodies with properties that are unknown or read-only for the
-//! platform (from the property catalog, as the real service does), requires the bearer token
-//! it issued, pages lists one item at a time, and can be told to fail: 429 with or without
-//! `Retry-After`, 500, or a broken connection.
+//! platform (from the property catalog, as the real service does), requires a bearer token
+//! it issued and that has not expired (or the fixed [`TOKEN`]), pages lists one item at a
+//! time, and can be told to fail: 429 with or without `Retry-After`, 500, a broken
+//! connection, a redirect, an answer lost after the work was done, a create answered without
+//! its id, or next links that point at another server.
 
 use std::collections::VecDeque;
 use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
 
 use mamlint::model::Platform;
 use mamlint::model::properties::PROPERTIES;
 use mamlint::model::settings::FACTS;
 use serde_json::{Value, json};
 
+/// The token tests give as `MAMLINT_GRAPH_TOKEN`; the token endpoint issues `TOKEN-1`,
+/// `TOKEN-2`, ..., so checking output for `TOKEN` covers them all.
 pub(crate) const TOKEN: &str = "fake-graph-token-7d1e4c0b";
 pub(crate) const CLIENT_SECRET: &str = "s3cr3t-client-value-91f2";
 
@@ -26,6 +31,20 @@ pub(crate) enum Fault {
     Broken,
     /// Process the request, then break the connection instead of answering.
     BrokenAfterProcessing,
+    /// Process the request, then answer this status (a gateway that lost the answer).
+    StatusAfterProcessing(u16),
+    /// Process a create, then answer 201 with a body that has no `id`.
+    CreatedWithoutId,
+    /// Answer a list with no items, as if the service had not caught up yet.
+    EmptyList,
+    /// Answer 302 with this `Location`.
+    Redirect(String),
+    /// Apply `first`, and queue the `then` faults ahead of the others: faults for requests
+    /// that only follow this one.
+    Chain {
+        first: Box<Fault>,
+        then: Vec<(String, Fault)>,
+    },
 }
 
 #[derive(Default)]
@@ -37,6 +56,20 @@ pub(crate) struct State {
     /// `(method, path)` of every request, in order.
     pub log: Vec<(String, String)>,
     pub token_requests: Vec<String>,
+    /// Lifetime of the tokens the token endpoint issues, in seconds (`expires_in`).
+    pub token_lifetime: u64,
+    /// Issued tokens, with when they expire.
+    pub issued: Vec<(String, Instant)>,
+    /// The token of every Graph request that was let in, in order.
+    pub bearers: Vec<String>,
+    /// Graph requests refused for a missing, unknown or expired token.
+    pub rejected_tokens: usize,
+    /// The `Host` header of every request.
+    pub hosts: Vec<String>,
+    /// Where `@odata.nextLink` points (default: this fake).
+    pub next_link_base: Option<String>,
+    /// When set, the Admin API's `links.next` is a URL on this base instead of a cursor.
+    pub domains_next_base: Option<String>,
     /// Faults for requests whose `METHOD path` contains the key, used once each.
     pub faults: VecDeque<(String, Fault)>,
     pub domains: Vec<(String, String)>,
@@ -103,6 +136,7 @@ impl Fake {
         let url = format!("http://{}", server.server_addr().to_ip().unwrap());
         let state = Arc::new(Mutex::new(State {
             next_id: 1,
+            token_lifetime: 3599,
             ..State::default()
         }));
         let shared = Arc::clone(&state);
@@ -151,6 +185,8 @@ fn handle(base: &str, state: &Mutex<State>, mut request: tiny_http::Request) {
     let body: Value = serde_json::from_str(&text).unwrap_or(Value::Null);
     let mut state = state.lock().unwrap();
     state.log.push((method.clone(), path.clone()));
+    let host = header(&request, "Host").unwrap_or_default();
+    state.hosts.push(host);
     let line = format!("{method} {path}");
     let fault = state
         .faults
@@ -158,6 +194,15 @@ fn handle(base: &str, state: &Mutex<State>, mut request: tiny_http::Request) {
         .position(|(m, _)| line.contains(m.as_str()))
         .and_then(|i| state.faults.remove(i))
         .map(|(_, f)| f);
+    let fault = match fault {
+        Some(Fault::Chain { first, then }) => {
+            for queued in then.into_iter().rev() {
+                state.faults.push_front(queued);
+            }
+            Some(*first)
+        }
+        other => other,
+    };
     match fault {
         Some(Fault::TooMany { retry_after }) => {
             let mut response = graph_error(429, "TooManyRequests", "Too many requests");
@@ -183,6 +228,37 @@ fn handle(base: &str, state: &Mutex<State>, mut request: tiny_http::Request) {
             let _ = std::io::Write::flush(&mut writer);
             return;
         }
+        Some(Fault::StatusAfterProcessing(status)) => {
+            let _ = route(
+                base, &mut state, &method, &path, &query, &body, &text, &request,
+            );
+            let code = match status {
+                502 => "BadGateway",
+                503 => "ServiceUnavailable",
+                504 => "GatewayTimeout",
+                _ => "InternalServerError",
+            };
+            let _ = request.respond(graph_error(status, code, "The answer was lost"));
+            return;
+        }
+        Some(Fault::CreatedWithoutId) => {
+            let _ = route(
+                base, &mut state, &method, &path, &query, &body, &text, &request,
+            );
+            let _ = request.respond(json_response(201, &body));
+            return;
+        }
+        Some(Fault::EmptyList) => {
+            let _ = request.respond(json_response(200, &json!({"value": []})));
+            return;
+        }
+        Some(Fault::Redirect(location)) => {
+            let response = tiny_http::Response::from_data(Vec::new())
+                .with_status_code(302)
+                .with_header(tiny_http::Header::from_bytes("Location", location).unwrap());
+            let _ = request.respond(response);
+            return;
+        }
         Some(Fault::BrokenAfterProcessing) => {
             let _ = route(
                 base, &mut state, &method, &path, &query, &body, &text, &request,
@@ -192,12 +268,20 @@ fn handle(base: &str, state: &Mutex<State>, mut request: tiny_http::Request) {
             let _ = std::io::Write::flush(&mut writer);
             return;
         }
-        None => {}
+        Some(Fault::Chain { .. }) | None => {}
     }
     let response = route(
         base, &mut state, &method, &path, &query, &body, &text, &request,
     );
     let _ = request.respond(response);
+}
+
+fn header(request: &tiny_http::Request, name: &'static str) -> Option<String> {
+    request
+        .headers()
+        .iter()
+        .find(|h| h.field.equiv(name))
+        .map(|h| h.value.as_str().to_owned())
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -217,9 +301,15 @@ fn route(
         let ok = text.contains("grant_type=client_credentials")
             && text.contains(&format!("client_secret={CLIENT_SECRET}"));
         return if ok {
+            let token = format!("{TOKEN}-{}", state.issued.len() + 1);
+            let lifetime = state.token_lifetime;
+            state.issued.push((
+                token.clone(),
+                Instant::now() + Duration::from_secs(lifetime),
+            ));
             json_response(
                 200,
-                &json!({"token_type": "Bearer", "expires_in": 3599, "access_token": TOKEN}),
+                &json!({"token_type": "Bearer", "expires_in": lifetime, "access_token": token}),
             )
         } else {
             json_response(
@@ -242,15 +332,24 @@ fn route(
             .take(1)
             .map(|(name, status)| json!({"id": name, "type": "domains", "attributes": {"name": name, "claim": {"type": "dns", "status": status}}}))
             .collect();
-        let next = (cursor + 1 < state.domains.len()).then(|| (cursor + 1).to_string());
+        let next = (cursor + 1 < state.domains.len()).then(|| match &state.domains_next_base {
+            Some(other) => format!("{other}{path}?cursor={}", cursor + 1),
+            None => (cursor + 1).to_string(),
+        });
         return json_response(200, &json!({"data": page, "links": {"next": next}}));
     }
-    let auth = request
-        .headers()
-        .iter()
-        .find(|h| h.field.equiv("Authorization"))
-        .map(|h| h.value.as_str().to_owned());
-    if auth.as_deref() != Some(&format!("Bearer {TOKEN}")) {
+    let bearer = header(request, "Authorization")
+        .and_then(|a| a.strip_prefix("Bearer ").map(str::to_owned))
+        .unwrap_or_default();
+    let valid = bearer == TOKEN
+        || state
+            .issued
+            .iter()
+            .any(|(token, expires)| *token == bearer && Instant::now() < *expires);
+    if valid {
+        state.bearers.push(bearer);
+    } else {
+        state.rejected_tokens += 1;
         return graph_error(
             401,
             "InvalidAuthenticationToken",
@@ -323,8 +422,9 @@ fn route(
                 .collect();
             let mut response = json!({"value": page});
             if skip + 1 < items.len() {
+                let next_base = state.next_link_base.as_deref().unwrap_or(base);
                 response["@odata.nextLink"] =
-                    json!(format!("{base}{path}?$skiptoken={}", skip + 1));
+                    json!(format!("{next_base}{path}?$skiptoken={}", skip + 1));
             }
             json_response(200, &response)
         }

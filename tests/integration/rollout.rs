@@ -284,6 +284,11 @@ fn apply_then_nothing_left_to_do() {
         stderr.contains("done: acme-entra created iOS/iPadOS policy \"Atlassian apps (iOS)\""),
         "{stderr}"
     );
+    assert_eq!(
+        fake.state.lock().unwrap().token_requests.len(),
+        1,
+        "one token for the tenant and run, shared by its Graph clients"
+    );
     let policies = fake.policies();
     let ios = policies
         .iter()
@@ -396,6 +401,12 @@ fn throttling_is_retried_with_and_without_retry_after() {
 #[test]
 fn a_failure_mid_apply_stops_and_a_rerun_converges() {
     let (dir, fake) = (project(), fake());
+    // A broken connection on an idempotent request is retried; a 500 is not, and stops the
+    // run.
+    fake.fault(
+        "PATCH /beta/deviceAppManagement/androidManagedAppProtections",
+        Fault::Broken,
+    );
     fake.fault("targetApps", Fault::ServerError);
     let (code, _, stderr) = run(dir.path(), &fake, &["apply", "--yes"]);
     assert_eq!(code, Some(1));
@@ -411,23 +422,21 @@ fn a_failure_mid_apply_stops_and_a_rerun_converges() {
         stderr.contains("steps completed before the failure"),
         "{stderr}"
     );
+    let patches = fake
+        .state
+        .lock()
+        .unwrap()
+        .log
+        .iter()
+        .filter(|(m, _)| m == "PATCH")
+        .count();
+    assert_eq!(
+        patches, 2,
+        "the PATCH was sent again after the broken connection"
+    );
 
-    // A broken connection right after Graph created a policy: the create is not retried
-    // blindly (POST is not idempotent), and the rerun finds the policy instead of duplicating it.
-    fake.fault(
-        "POST /beta/deviceAppManagement/iosManagedAppProtections",
-        Fault::BrokenAfterProcessing,
-    );
-    let (code, _, stderr) = run(dir.path(), &fake, &["apply", "--yes"]);
-    assert_eq!(code, Some(1), "{stderr}");
-    // A broken connection on an idempotent request is retried.
-    fake.fault(
-        "PATCH /beta/deviceAppManagement/androidManagedAppProtections",
-        Fault::Broken,
-    );
     let (code, _, stderr) = run(dir.path(), &fake, &["apply", "--yes"]);
     assert_eq!(code, Some(0), "{stderr}");
-
     let policies = fake.policies();
     for name in [
         "Atlassian apps (iOS)",
@@ -454,6 +463,350 @@ fn a_failure_mid_apply_stops_and_a_rerun_converges() {
     assert_eq!(ios.1["apps"].as_array().unwrap().len(), 2);
     let (code, ..) = run(dir.path(), &fake, &["plan"]);
     assert_eq!(code, Some(0), "converged");
+}
+
+const IOS_CREATE: &str = "POST /beta/deviceAppManagement/iosManagedAppProtections";
+
+fn ios_policies(fake: &Fake, name: &str) -> Vec<Value> {
+    fake.policies()
+        .into_iter()
+        .filter(|(platform, p)| *platform == Platform::Ios && p["displayName"] == name)
+        .map(|(_, p)| p)
+        .collect()
+}
+
+fn creates(fake: &Fake) -> usize {
+    fake.state
+        .lock()
+        .unwrap()
+        .log
+        .iter()
+        .filter(|(m, p)| m == "POST" && p == "/beta/deviceAppManagement/iosManagedAppProtections")
+        .count()
+}
+
+#[test]
+fn a_create_whose_answer_was_lost_is_found_not_repeated() {
+    // Graph created the policy, but the answer was lost: a gateway's 504, or a connection
+    // that broke. The lookup after it finds the policy, so the run goes on with it.
+    for fault in [
+        Fault::StatusAfterProcessing(504),
+        Fault::BrokenAfterProcessing,
+    ] {
+        let (dir, fake) = (project(), fake());
+        fake.fault(IOS_CREATE, fault.clone());
+        let (code, _, stderr) = run(dir.path(), &fake, &["apply", "--yes", "--verbose"]);
+        assert_eq!(code, Some(0), "{fault:?}: {stderr}");
+        assert!(
+            stderr.contains("looking for what it may have created, then retrying"),
+            "{stderr}"
+        );
+        assert!(
+            stderr.contains(
+                "done: acme-entra created iOS/iPadOS policy \"Atlassian apps (iOS)\" (its answer was lost; found it by name)"
+            ),
+            "{stderr}"
+        );
+        assert_eq!(
+            creates(&fake),
+            1,
+            "{fault:?}: the create was not sent again"
+        );
+        let ios = ios_policies(&fake, "Atlassian apps (iOS)");
+        assert_eq!(ios.len(), 1, "{fault:?}");
+        assert_eq!(ios[0]["apps"].as_array().unwrap().len(), 2);
+        assert_eq!(ios[0]["assignments"][0]["target"]["groupId"], GROUP_A);
+        let (code, ..) = run(dir.path(), &fake, &["plan"]);
+        assert_eq!(code, Some(0), "converged");
+    }
+    // A connection that broke before Graph did anything: the lookup finds nothing, and
+    // the create is sent again, once.
+    let (dir, fake) = (project(), fake());
+    fake.fault(IOS_CREATE, Fault::Broken);
+    let (code, _, stderr) = run(dir.path(), &fake, &["apply", "--yes"]);
+    assert_eq!(code, Some(0), "{stderr}");
+    assert_eq!(creates(&fake), 2);
+    assert_eq!(ios_policies(&fake, "Atlassian apps (iOS)").len(), 1);
+}
+
+#[test]
+fn a_lost_create_the_run_cannot_confirm_is_found_by_the_rerun() {
+    // The create's answer is lost and the lookup after it fails too: the step fails saying
+    // the create may have happened, and the rerun finds the policy instead of creating it
+    // again.
+    let (dir, fake) = (project(), fake());
+    fake.fault(
+        IOS_CREATE,
+        Fault::Chain {
+            first: Box::new(Fault::StatusAfterProcessing(504)),
+            then: vec![(
+                "GET /beta/deviceAppManagement/iosManagedAppProtections".to_owned(),
+                Fault::ServerError,
+            )],
+        },
+    );
+    let (code, _, stderr) = run(dir.path(), &fake, &["apply", "--yes"]);
+    assert_eq!(code, Some(1), "{stderr}");
+    assert!(
+        stderr.contains("this step failed: created iOS/iPadOS policy \"Atlassian apps (iOS)\": the create answered 504, and looking for what it may have created failed: GET"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("whether it was created is unknown"),
+        "{stderr}"
+    );
+    assert_eq!(ios_policies(&fake, "Atlassian apps (iOS)").len(), 1);
+    let (code, _, stderr) = run(dir.path(), &fake, &["apply", "--yes"]);
+    assert_eq!(code, Some(0), "{stderr}");
+    assert_eq!(creates(&fake), 1, "created once, over two runs");
+    let ios = ios_policies(&fake, "Atlassian apps (iOS)");
+    assert_eq!(ios.len(), 1);
+    assert_eq!(ios[0]["apps"].as_array().unwrap().len(), 2);
+    assert_eq!(ios[0]["assignments"][0]["target"]["groupId"], GROUP_A);
+    let (code, ..) = run(dir.path(), &fake, &["plan"]);
+    assert_eq!(code, Some(0), "converged");
+}
+
+#[test]
+fn a_policy_that_appeared_after_the_plan_is_updated_not_created_again() {
+    // The plan's read missed the pilot (the service had not caught up); the lookup before
+    // the create finds it, and it gets the desired settings instead of a twin.
+    let (dir, fake) = (project(), fake());
+    fake.fault(
+        "GET /beta/deviceAppManagement/iosManagedAppProtections",
+        Fault::EmptyList,
+    );
+    let (code, _, stderr) = run(dir.path(), &fake, &["apply", "--yes"]);
+    assert_eq!(code, Some(0), "{stderr}");
+    assert!(
+        stderr.contains(
+            "done: acme-entra updated iOS/iPadOS policy \"Atlassian pilot (iOS)\", which was already in the tenant"
+        ),
+        "{stderr}"
+    );
+    let pilot = ios_policies(&fake, "Atlassian pilot (iOS)");
+    assert_eq!(pilot.len(), 1);
+    assert_eq!(pilot[0]["assignments"][0]["target"]["groupId"], GROUP_B);
+    assert_eq!(ios_policies(&fake, "Atlassian apps (iOS)").len(), 1);
+    let (code, ..) = run(dir.path(), &fake, &["plan"]);
+    assert_eq!(code, Some(0), "converged");
+}
+
+#[test]
+fn a_create_answered_without_an_id_fails_its_step() {
+    let (dir, fake) = (project(), fake());
+    fake.fault(IOS_CREATE, Fault::CreatedWithoutId);
+    let (code, _, stderr) = run(dir.path(), &fake, &["apply", "--yes"]);
+    assert_eq!(code, Some(1), "{stderr}");
+    assert!(
+        stderr.contains(
+            "this step failed: created iOS/iPadOS policy \"Atlassian apps (iOS)\": Graph answered the create of iOS/iPadOS policy \"Atlassian apps (iOS)\" without an `id`"
+        ),
+        "{stderr}"
+    );
+    let log = fake.state.lock().unwrap().log.clone();
+    assert!(
+        !log.iter().any(|(m, p)| m == "POST"
+            && p.starts_with("/beta/deviceAppManagement/iosManagedAppProtections/")),
+        "nothing was sent for the policy after the create: {log:?}"
+    );
+    // The rerun finds the policy by name and completes it.
+    let (code, _, stderr) = run(dir.path(), &fake, &["apply", "--yes"]);
+    assert_eq!(code, Some(0), "{stderr}");
+    let ios = ios_policies(&fake, "Atlassian apps (iOS)");
+    assert_eq!(ios.len(), 1);
+    assert_eq!(ios[0]["apps"].as_array().unwrap().len(), 2);
+}
+
+#[test]
+fn next_links_and_redirects_to_other_servers_are_refused() {
+    // An @odata.nextLink to another port, another host name for the same server, or a
+    // redirect there: the run stops, and nothing reaches the other server.
+    let other = Fake::start();
+    let same_port_other_host = |fake: &Fake| fake.url.replace("127.0.0.1", "localhost");
+    for case in ["port", "host", "redirect", "token redirect"] {
+        let (dir, fake) = (project(), fake());
+        match case {
+            "port" => fake.state.lock().unwrap().next_link_base = Some(other.url.clone()),
+            "host" => {
+                fake.state.lock().unwrap().next_link_base = Some(same_port_other_host(&fake));
+            }
+            "redirect" => fake.fault(
+                "GET /beta/deviceAppManagement/androidManagedAppProtections",
+                Fault::Redirect(format!(
+                    "{}/beta/deviceAppManagement/androidManagedAppProtections",
+                    other.url
+                )),
+            ),
+            _ => fake.fault(
+                "oauth2/v2.0/token",
+                Fault::Redirect(format!("{}/{TENANT_ID}/oauth2/v2.0/token", other.url)),
+            ),
+        }
+        let (code, _, stderr) = run(dir.path(), &fake, &["apply", "--yes", "--verbose"]);
+        assert_eq!(code, Some(1), "{case}: {stderr}");
+        if case.ends_with("redirect") {
+            assert!(
+                stderr.contains("answered 302, a redirect to"),
+                "{case}: {stderr}"
+            );
+            assert!(
+                stderr.contains("does not follow redirects"),
+                "{case}: {stderr}"
+            );
+        } else {
+            assert!(
+                stderr.contains("@odata.nextLink of") && stderr.contains("refusing to follow"),
+                "{case}: {stderr}"
+            );
+            assert!(stderr.contains("nothing was sent"), "{case}: {stderr}");
+            assert!(
+                !stderr.contains("$skiptoken"),
+                "no query in messages: {stderr}"
+            );
+        }
+        assert!(
+            !fake
+                .state
+                .lock()
+                .unwrap()
+                .hosts
+                .iter()
+                .any(|h| h.starts_with("localhost")),
+            "{case}"
+        );
+        assert_eq!(
+            fake.state
+                .lock()
+                .unwrap()
+                .log
+                .iter()
+                .filter(|(m, _)| m != "GET")
+                .filter(|(_, p)| !p.ends_with("/oauth2/v2.0/token"))
+                .count(),
+            0,
+            "{case}: nothing was applied"
+        );
+    }
+    assert!(
+        other.state.lock().unwrap().log.is_empty(),
+        "the other server received nothing"
+    );
+}
+
+#[test]
+fn atlassian_links_to_other_servers_are_refused() {
+    let other = Fake::start();
+    let (dir, fake) = (project(), fake());
+    fake.state.lock().unwrap().domains_next_base = Some(other.url.clone());
+    let output = mamlint()
+        .current_dir(dir.path())
+        .env("MAMLINT_GRAPH_URL", &fake.url)
+        .env("MAMLINT_GRAPH_TOKEN", TOKEN)
+        .env("MAMLINT_ATLASSIAN_URL", &fake.url)
+        .env("MAMLINT_ATLASSIAN_API_KEY", "atlassian-key-abc")
+        .args(["plan", "--verbose"])
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(1), "{stderr}");
+    assert!(
+        stderr.contains("links.next of the Atlassian domains: refusing to follow"),
+        "{stderr}"
+    );
+    assert!(!stderr.contains("atlassian-key-abc") && !stderr.contains("cursor="));
+    assert!(other.state.lock().unwrap().log.is_empty());
+}
+
+#[test]
+fn the_token_endpoint_is_retried_like_graph() {
+    let (dir, fake) = (project(), fake());
+    for fault in [
+        Fault::TooMany {
+            retry_after: Some(0),
+        },
+        Fault::TooMany { retry_after: None },
+        Fault::Broken,
+    ] {
+        fake.fault("oauth2/v2.0/token", fault);
+    }
+    let (code, _, stderr) = run(dir.path(), &fake, &["apply", "--yes", "--verbose"]);
+    assert_eq!(code, Some(0), "{stderr}");
+    assert!(
+        stderr.contains("/oauth2/v2.0/token answered 429; retrying in 0 ms"),
+        "Retry-After: 0 is honoured: {stderr}"
+    );
+    assert_eq!(
+        stderr
+            .matches("/oauth2/v2.0/token answered 429; retrying")
+            .count(),
+        2,
+        "{stderr}"
+    );
+    assert!(stderr.contains("/oauth2/v2.0/token failed: "), "{stderr}");
+    let state = fake.state.lock().unwrap();
+    let sent = state
+        .log
+        .iter()
+        .filter(|(_, p)| p.ends_with("/oauth2/v2.0/token"))
+        .count();
+    assert_eq!(
+        (sent, state.token_requests.len()),
+        (4, 1),
+        "three refused, one issued"
+    );
+    drop(state);
+    // A storm longer than the retry budget fails, saying so.
+    for _ in 0..10 {
+        fake.fault(
+            "oauth2/v2.0/token",
+            Fault::TooMany {
+                retry_after: Some(0),
+            },
+        );
+    }
+    let (code, _, stderr) = run(dir.path(), &fake, &["plan"]);
+    assert_eq!(code, Some(1));
+    assert!(
+        stderr.contains("/oauth2/v2.0/token answered 429"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn a_token_about_to_expire_is_renewed_mid_apply() {
+    // Tokens that live two seconds, and a throttled step that waits two: the token taken
+    // at the start would have expired, so it is renewed before the retry.
+    let (dir, fake) = (project(), fake());
+    fake.state.lock().unwrap().token_lifetime = 2;
+    fake.fault(
+        "/assign",
+        Fault::TooMany {
+            retry_after: Some(2),
+        },
+    );
+    let (code, _, stderr) = run(dir.path(), &fake, &["apply", "--yes", "--verbose"]);
+    assert_eq!(code, Some(0), "{stderr}");
+    assert!(
+        stderr.contains("renewing a token about to expire"),
+        "{stderr}"
+    );
+    let state = fake.state.lock().unwrap();
+    assert!(
+        state.token_requests.len() >= 2,
+        "{:?}",
+        state.token_requests
+    );
+    assert_eq!(
+        state.rejected_tokens, 0,
+        "no request went out with an expired token"
+    );
+    assert_ne!(state.bearers.first(), state.bearers.last());
+    assert_eq!(
+        state.bearers.last(),
+        state.issued.last().map(|(token, _)| token),
+        "the renewed token is used"
+    );
 }
 
 #[test]
