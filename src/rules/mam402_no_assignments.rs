@@ -72,8 +72,10 @@ impl Rule for NoAssignments {
                             .and_then(|t| t.get("@odata.type"))
                             .and_then(|t| t.str())
                             .unwrap_or("");
-                        target.and_then(|t| t.get("groupId")).is_some()
-                            && !odata.contains("exclusion")
+                        // IntuneCD backups name the group instead of giving its ID.
+                        target.as_ref().is_some_and(|t| {
+                            t.get("groupId").or_else(|| t.get("groupName")).is_some()
+                        }) && !odata.contains("exclusion")
                     });
                     if included {
                         return;

@@ -133,9 +133,11 @@ fn common_defs() -> Value {
                             "packageId": {"type": "string"},
                             "bundleId": {"type": "string"}
                         },
+                        "patternProperties": odata_metadata(),
                         "additionalProperties": false
                     }
                 },
+                "patternProperties": odata_metadata(),
                 "required": ["mobileAppIdentifier"],
                 "additionalProperties": false
             }
@@ -150,6 +152,37 @@ fn common_defs() -> Value {
             "additionalProperties": false
         },
         "keyValuePair": key_value_pair()
+    })
+}
+
+/// Keys that are OData metadata, not data, accepted wherever Graph writes them with full
+/// metadata: annotations (`@odata.type`, `apps@odata.context`) and action advertisements
+/// (`#microsoft.graph.assign`). Agrees with `model::settings::is_annotation`.
+fn odata_metadata() -> Value {
+    json!({"@odata\\.": {}, "^#microsoft\\.graph\\.": {}})
+}
+
+/// A Graph assignment of an app protection policy: only group and exclusion-group targets
+/// are valid (FORMATS.md §6); IntuneCD names the group with `groupName` instead of `groupId`.
+fn graph_assignment() -> Value {
+    json!({
+        "type": "object",
+        "properties": {
+            "target": {
+                "type": "object",
+                "properties": {
+                    "@odata.type": {
+                        "enum": [
+                            "#microsoft.graph.groupAssignmentTarget",
+                            "#microsoft.graph.exclusionGroupAssignmentTarget"
+                        ],
+                        "description": "App protection policies are assigned to groups only: all users or all devices is rejected by the service."
+                    },
+                    "groupId": {"type": "string"},
+                    "groupName": {"type": "string"}
+                }
+            }
+        }
     })
 }
 
@@ -394,7 +427,7 @@ fn graph_export(platform: Platform) -> Value {
     for (name, property) in &PROPERTIES.platform(platform).properties {
         let schema = match name.as_str() {
             "apps" => json!({"$ref": "#/$defs/appList"}),
-            "assignments" => json!({"type": "array", "items": {"type": "object"}}),
+            "assignments" => json!({"type": "array", "items": graph_assignment()}),
             "deploymentSummary" => json!({"type": ["object", "null"]}),
             "displayName" => json!({"type": "string"}),
             _ if FACTS.is_read_only(name) => json!({}),
@@ -414,7 +447,7 @@ fn graph_export(platform: Platform) -> Value {
         "description": format!("A Graph export of an {} (beta), as mamlint reads it.", platform.graph_type()),
         "type": "object",
         "properties": properties,
-        "patternProperties": {"@odata\\.": {}},
+        "patternProperties": odata_metadata(),
         "additionalProperties": false,
         "$defs": defs
     })

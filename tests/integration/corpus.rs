@@ -55,6 +55,25 @@ const EXPECTED: &[(&str, &[Expected])] = &[
         "GraphAPIConfig/Policies/ENV-P/REF-02;ENV-P;VER-02; App Protection for iOS.json",
         &[("MAM006", 2, 3), ("MAM006", 3, 3), ("MAM006", 4, 3)],
     ),
+    // IntuneManagement exports with full OData metadata (annotations in apps, assignments and
+    // targets, `#microsoft.graph.assign`/`targetApps` actions, `….ios` app ids): clean.
+    (
+        "intunemanagement/IntuneSnapshotRecovery-Android MAM Baseline with PIN - Sample.json",
+        &[],
+    ),
+    (
+        "intunemanagement/IntuneSnapshotRecovery-iOS MAM Baseline with PIN - Sample.json",
+        &[],
+    ),
+    // IntuneCD backups: no apps (unknown, so no coverage findings), groups by name: clean.
+    (
+        "intunecd/CES2026-POC_AND_U_SBL_MSZT_AppProtection_androidManagedAppProtection.json",
+        &[],
+    ),
+    (
+        "intunecd/CES2026-POC_IOS_U_SBL_MSZT_AppProtection_iosManagedAppProtection.json",
+        &[],
+    ),
     // Microsoft365DSC permission manifests: JSON, but not policies.
     (
         "Microsoft365DSC/MSFT_IntuneAppProtectionPolicyAndroid/settings.json",
@@ -152,7 +171,7 @@ fn walking_the_corpus_skips_what_is_not_a_policy() {
         .filter_map(|d| d["code"].as_str())
         .collect();
     assert_eq!(codes, ["MAM006"; 6]);
-    assert_eq!(report["summary"]["files"], 9);
+    assert_eq!(report["summary"]["files"], 13);
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(
         stderr.contains("skipped tests/fixtures/corpus/GraphAPIConfig/Apps/iOS.json"),

@@ -10,6 +10,7 @@ mod cli;
 mod corpus;
 mod docs;
 mod examples;
+mod exports;
 mod fakes;
 mod fix;
 mod hostile;
