@@ -7,11 +7,13 @@ declare_rule! {
     /// property of the policy's platform: a misspelling, an iOS-only property in an Android
     /// policy (or the reverse), a read-only key such as `id` in a manifest, or a key that
     /// belongs in `spec` (`displayName`, `apps`). A did-you-mean is offered when a known key is
-    /// close.
+    /// close. In one mapping, the first 100 unknown keys are reported one by one and the rest
+    /// in one finding at the first of them.
     ///
     /// The settings schema is generated from the Graph property catalog, so every property of
-    /// Graph beta is known. Read-only and OData annotation keys in Graph exports (`id`,
-    /// `version`, `createdDateTime`, `@odata.*`, ...) are accepted and ignored.
+    /// Graph beta is known. Read-only keys and OData metadata in Graph exports (`id`,
+    /// `version`, `createdDateTime`, `@odata.*`, `*@odata.*` and `#microsoft.graph.*` at any
+    /// depth, as IntuneManagement writes them) are accepted and ignored.
     ///
     /// This rule and MAM007 come from the same JSON Schema validation
     /// (`mamlint schema KIND` prints the schemas).

@@ -19,8 +19,8 @@ use crate::schema::{self, SchemaError, SchemaErrorKind};
 use crate::suggest;
 use crate::syntax::{Member, Node, Span, push_pointer};
 
-/// How many unknown keys of one mapping get a did-you-mean.
-const MAX_SUGGESTED_KEYS: usize = 100;
+/// How many unknown keys of one mapping are reported one by one (with a did-you-mean).
+const MAX_REPORTED_KEYS: usize = 100;
 
 /// Validates an entity and reports MAM006/MAM007.
 pub(crate) fn check(entity: &Entity<'_>, platform: Option<Platform>, out: &mut Vec<Diagnostic>) {
@@ -54,22 +54,30 @@ fn report(
                 .iter()
                 .map(|m| (m.key.as_str(), m))
                 .collect();
-            for (index, key) in keys.iter().enumerate() {
-                let Some(member) = members.get(key.as_str()) else {
-                    continue;
-                };
+            let present: Vec<(&String, &&Member)> = keys
+                .iter()
+                .filter_map(|key| Some((key, members.get(key.as_str())?)))
+                .collect();
+            for (key, member) in present.iter().take(MAX_REPORTED_KEYS) {
                 let key_pointer = push_pointer(&at.pointer, key);
                 let location = entity.key_location(member, &key_pointer);
-                // Past a hundred unknown keys in one mapping the file is not a typo away from
-                // right; did-you-mean would only cost time.
-                let candidates = if index < MAX_SUGGESTED_KEYS {
-                    &allowed[..]
-                } else {
-                    &[]
-                };
-                out.push(unknown_key(
-                    entity, platform, &at, key, candidates, location,
-                ));
+                out.push(unknown_key(entity, platform, &at, key, allowed, location));
+            }
+            // Past a hundred unknown keys in one mapping the file is not a typo away from
+            // right: one more finding says how many are left, instead of one per key.
+            if let Some((key, member)) = present.get(MAX_REPORTED_KEYS) {
+                let more = present.len() - MAX_REPORTED_KEYS;
+                let location = entity.key_location(member, &push_pointer(&at.pointer, key));
+                out.push(
+                    Diagnostic::new(
+                        &UnknownProperty::META,
+                        location,
+                        format!(
+                            "{more} more unknown keys from `{key}` on; only the first {MAX_REPORTED_KEYS} of one mapping are reported one by one"
+                        ),
+                    )
+                    .label("unknown keys from here on"),
+                );
             }
         }
         // Not missing, only unknown (an expression in a Terraform or DSC resource).
