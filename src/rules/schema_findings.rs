@@ -103,7 +103,21 @@ fn report(
                 return;
             }
             let name = last_key(&at.pointer);
-            let (message, help) = describe(kind, &name, at.node);
+            let (message, help) = if entity.is_export()
+                && at.pointer.ends_with("/target/@odata.type")
+                && matches!(kind, SchemaErrorKind::Enum(_))
+            {
+                // A did-you-mean between target types would suggest excluding a group.
+                (
+                    format!(
+                        "{} is not a valid assignment target of an app protection policy: the service accepts only groups",
+                        show(at.node)
+                    ),
+                    Some("assign the policy to Entra groups (`#microsoft.graph.groupAssignmentTarget` with a `groupId`), and exclude groups with `#microsoft.graph.exclusionGroupAssignmentTarget`".to_owned()),
+                )
+            } else {
+                describe(kind, &name, at.node)
+            };
             let mut diagnostic =
                 Diagnostic::new(&InvalidValue::META, entity.location(&at), message)
                     .label(label(kind));

@@ -63,7 +63,7 @@ fn verbose_says_how_each_export_was_read() {
     );
     let stdout = String::from_utf8_lossy(&output.stdout);
     assert!(
-        stdout.contains("\"#microsoft.graph.allLicensedUsersAssignmentTarget\" is not an allowed value of `@odata.type`"),
+        stdout.contains("\"#microsoft.graph.allLicensedUsersAssignmentTarget\" is not a valid assignment target of an app protection policy: the service accepts only groups"),
         "{stdout}"
     );
 }
