@@ -144,7 +144,7 @@ impl Server {
             json!({"registrations": [{
                 "id": "mamlint-watch",
                 "method": "workspace/didChangeWatchedFiles",
-                "registerOptions": {"watchers": [{"globPattern": "**/*.{yaml,yml,json}"}, {"globPattern": "**/mamlint.toml"}]}
+                "registerOptions": {"watchers": [{"globPattern": "**/*.{yaml,yml,json,tf,ps1}"}, {"globPattern": "**/mamlint.toml"}]}
             }]}),
         );
         connection.sender.send(Message::Request(request))?;
