@@ -184,10 +184,20 @@ impl Config {
     /// are checked against `known` (the built-in rules, `rules::metas()`).
     pub fn load(path: &Path, known: &[&RuleMeta]) -> std::io::Result<Config> {
         let path = std::path::absolute(path)?;
+        let bytes = crate::syntax::read_capped(&path)?;
+        let text = String::from_utf8_lossy(&bytes).into_owned();
+        Ok(Config::parse(&path, text, known))
+    }
+
+    /// Like [`Config::load`], with the first file's text already in hand: `path` names it in
+    /// messages and is the base of its relative paths (it need not exist), and what it
+    /// extends is read from disk. Never fails; mistakes are in the sources' `errors`.
+    pub fn parse(path: &Path, text: String, known: &[&RuleMeta]) -> Config {
+        let path = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
         let mut config = Config::default();
         let mut chain: Vec<(PathBuf, RawConfig, usize)> = Vec::new();
-        let mut next = Some(path);
-        while let Some(file) = next.take() {
+        let mut next = Some((path, Some(text)));
+        while let Some((file, text)) = next.take() {
             if chain.iter().any(|(p, ..)| *p == file) {
                 let message = format!("`extend` makes a cycle back to {}", display_path(&file));
                 config.error_at_extend(
@@ -197,9 +207,12 @@ impl Config {
                 );
                 break;
             }
-            let text = match crate::syntax::read_capped(&file) {
-                Ok(bytes) => String::from_utf8_lossy(&bytes).into_owned(),
-                Err(error) if chain.is_empty() => return Err(error),
+            let read = text.map_or_else(
+                || crate::syntax::read_capped(&file).map(|b| String::from_utf8_lossy(&b).into()),
+                Ok,
+            );
+            let text = match read {
+                Ok(text) => text,
                 Err(error) => {
                     let message = format!(
                         "cannot read the extended file {}: {error}",
@@ -228,10 +241,10 @@ impl Config {
                     RawConfig::default()
                 }
             };
-            next = raw
-                .extend
-                .as_ref()
-                .map(|e| file.parent().unwrap_or(Path::new("/")).join(e.get_ref()));
+            next = raw.extend.as_ref().map(|e| {
+                let base = file.parent().unwrap_or(Path::new("/"));
+                (base.join(e.get_ref()), None)
+            });
             config.sources.push(source);
             chain.push((file, raw, config.sources.len() - 1));
         }
@@ -240,7 +253,7 @@ impl Config {
             let dir = file.parent().map(Path::to_path_buf).unwrap_or_default();
             config.apply(raw, source, &dir, known);
         }
-        Ok(config)
+        config
     }
 
     /// Reports a problem with the file an `extend` points to, at that `extend` key.
@@ -624,6 +637,27 @@ mod tests {
             "{:?}",
             config.sources[0].errors
         );
+    }
+
+    #[test]
+    fn parse_reads_text_in_hand_as_the_file_at_its_path() {
+        let dir = tempfile::tempdir().unwrap();
+        write(dir.path(), "base.toml", "fail-level = \"info\"\n");
+        // `repo/` exists (the kernel resolves `repo/..`); `repo/mamlint.toml` does not.
+        std::fs::create_dir(dir.path().join("repo")).unwrap();
+        let path = dir.path().join("repo/mamlint.toml");
+        let text = "extend = \"../base.toml\"\ninclude = [\"p\"]\n[rules]\nignore = [\"MAM4O4\"]\n";
+        let config = Config::parse(&path, text.to_owned(), &RULES);
+        assert_eq!(
+            config.fail_level,
+            Some(Severity::Info),
+            "extend is followed"
+        );
+        assert_eq!(config.include, [dir.path().join("repo/p")]);
+        let errors = &config.sources[0].errors;
+        assert_eq!(errors.len(), 1, "{errors:?}");
+        assert_eq!(&text[errors[0].span.range()], "\"MAM4O4\"");
+        assert!(!path.exists(), "the path is only a name and a base");
     }
 
     #[test]

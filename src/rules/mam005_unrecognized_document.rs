@@ -108,6 +108,8 @@ impl Rule for UnrecognizedDocument {
                     &Self::META,
                     Location {
                         span: head_span(&document.root, &loaded.source.text),
+                        // The document itself: "" (a pointer of "/" names an empty key).
+                        pointer: Some(String::new()),
                         ..at(&document.root, "")
                     },
                     "mamlint manifest without `kind`",

@@ -157,21 +157,31 @@ fn decode_utf16(bytes: &[u8], encoding: Encoding) -> Result<String, DecodeError>
         _ => u16::from_le_bytes([pair[0], pair[1]]),
     });
     let mut text = String::with_capacity(bytes.len() / 2);
-    // Offsets are in the file's bytes: count code units (an astral-plane character is two),
-    // not characters, past the byte order mark.
-    let mut units_before = 0;
+    // Offsets are in the raw file: the BOM, then two bytes per code unit. An astral-plane
+    // character is two units, so count units, not characters.
+    let mut units_read = 0usize;
+    let mut first_nul = None;
     for decoded in char::decode_utf16(units) {
-        let offset = 2 + units_before * 2;
         match decoded {
-            Ok('\0') => return Err(DecodeError::Binary { offset }),
             Ok(c) => {
+                if c == '\0' && first_nul.is_none() {
+                    first_nul = Some(2 + 2 * units_read);
+                }
                 text.push(c);
-                units_before += c.len_utf16();
+                units_read += c.len_utf16();
             }
-            Err(_) => return Err(DecodeError::InvalidUtf16 { encoding, offset }),
+            Err(_) => {
+                return Err(DecodeError::InvalidUtf16 {
+                    encoding,
+                    offset: 2 + 2 * units_read,
+                });
+            }
         }
     }
-    Ok(text)
+    match first_nul {
+        Some(offset) => Err(DecodeError::Binary { offset }),
+        None => Ok(text),
+    }
 }
 
 fn reject_nul(text: &str, skipped: usize) -> Result<(), DecodeError> {
@@ -402,6 +412,57 @@ mod tests {
             decode(&[0xFF, 0xFE, 0x00, 0xD8]),
             Err(DecodeError::InvalidUtf16 { .. })
         ));
+    }
+
+    #[test]
+    fn utf16_error_offsets_are_raw_byte_offsets_after_astral_characters() {
+        let encode = |text: &str, be: bool| -> Vec<u8> {
+            let mut bytes = if be {
+                vec![0xFE, 0xFF]
+            } else {
+                vec![0xFF, 0xFE]
+            };
+            for unit in text.encode_utf16() {
+                bytes.extend(if be {
+                    unit.to_be_bytes()
+                } else {
+                    unit.to_le_bytes()
+                });
+            }
+            bytes
+        };
+        for be in [false, true] {
+            let encoding = if be {
+                Encoding::Utf16Be
+            } else {
+                Encoding::Utf16Le
+            };
+            // BOM (2) + 'a' (1 unit) + '😀' (2 units) + '𝔸' (2 units): the lone trail
+            // surrogate is the sixth unit, at byte 2 + 2 * 5 = 12.
+            let mut bytes = encode("a😀𝔸", be);
+            bytes.extend(if be { [0xDC, 0x00] } else { [0x00, 0xDC] });
+            bytes.extend(encode("b", be).split_off(2));
+            assert_eq!(
+                decode(&bytes),
+                Err(DecodeError::InvalidUtf16 {
+                    encoding,
+                    offset: 12
+                })
+            );
+            // A lone lead surrogate followed by an ordinary unit is reported at the lead.
+            let mut bytes = encode("😀", be);
+            bytes.extend(if be { [0xD8, 0x00] } else { [0x00, 0xD8] });
+            bytes.extend(encode("c", be).split_off(2));
+            assert_eq!(decode(&bytes).map_err(|e| e.offset()), Err(6));
+            // A NUL after astral characters: BOM + 'a' + '😀' is 2 + 2 * 3 = 8 bytes.
+            let bytes = encode("a😀\0z", be);
+            assert_eq!(decode(&bytes), Err(DecodeError::Binary { offset: 8 }));
+            assert_eq!(&bytes[8..10], [0, 0]);
+            // An odd length is reported at the dangling last byte.
+            let mut bytes = encode("😀", be);
+            bytes.push(b'x');
+            assert_eq!(decode(&bytes).map_err(|e| e.offset()), Err(6));
+        }
     }
 
     #[test]
