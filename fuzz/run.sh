@@ -22,8 +22,9 @@ if ! cargo fuzz --version 2>/dev/null | grep -q "$cargo_fuzz_version"; then
   cargo install cargo-fuzz --version "$cargo_fuzz_version" --locked
 fi
 
-# libFuzzer's instrumentation needs nightly flags (-Zsanitizer). No other toolchain can be
-# fetched here, so without a nightly one the stable toolchain is told to accept them.
+# cargo-fuzz is meant for nightly (sanitizers are -Z flags). No other toolchain can be
+# fetched here, so without a nightly one the stable toolchain is told to accept nightly
+# flags; with --sanitizer none, as below, cargo-fuzz passes stable -C flags only.
 if cargo +nightly --version >/dev/null 2>&1; then
   cargo=(cargo +nightly)
 else
@@ -40,6 +41,7 @@ fi
 # No sanitizer: mamlint has no unsafe code, and what short runs find are panics, failed
 # invariants and overflows (debug assertions are on); AddressSanitizer would halve the
 # executions. Long local runs can use it: `cargo +nightly fuzz run yaml` (the default).
+# Release builds of cargo-fuzz use one codegen unit, so most of the build is mamlint itself.
 build_args=(--sanitizer none)
 if [[ -n "$target_dir" ]]; then
   mkdir -p "$target_dir"
