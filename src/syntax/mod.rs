@@ -157,13 +157,16 @@ pub fn load(path: &str, bytes: &[u8]) -> LoadedFile {
     }
 }
 
-/// Whether raw bytes mention mamlint manifests or Graph app protection policies. Files found by
-/// walking a directory that fail to load are reported only when they look like policy files,
-/// so a broken `package.json` elsewhere in the repository is not a policy finding.
+/// Whether raw bytes mention mamlint manifests, Graph app protection policies or the Terraform
+/// resource types mamlint reads. Files found by walking a directory that fail to load are
+/// reported only when they look like policy files, so a broken `package.json` or `main.tf`
+/// elsewhere in the repository is not a policy finding.
 pub fn looks_like_policy(bytes: &[u8]) -> bool {
     const MARKERS: [&str; 3] = ["mamlint/", "ManagedAppProtection", "managedAppProtection"];
     let utf8 = String::from_utf8_lossy(bytes);
-    if MARKERS.iter().any(|m| utf8.contains(m)) {
+    if MARKERS.iter().any(|m| utf8.contains(m))
+        || terraform::policy_resource_types().any(|t| utf8.contains(t))
+    {
         return true;
     }
     let units = |le: bool| {
