@@ -488,6 +488,20 @@ fn apply_settings(
             }
         }
     }
+    // `--fix` edits YAML and JSON only: a fix into another format is not offered.
+    let fixable = |file: FileId| {
+        files
+            .get(file)
+            .is_some_and(|f| f.loaded.format.is_fixable())
+    };
+    for d in &mut diagnostics {
+        if d.fix
+            .as_ref()
+            .is_some_and(|fix| !fix.edits.iter().all(|e| fixable(e.file)))
+        {
+            d.fix = None;
+        }
+    }
     let mut diagnostics = suppress::apply(files, cx, &selection, diagnostics);
     // The findings about suppressions are selected like any other.
     diagnostics.retain(|d| always(d) || selection.enabled(d.rule));

@@ -100,6 +100,15 @@ impl Format {
             Format::Yaml
         }
     }
+
+    /// Whether `--fix` edits files of this format (spec §8.4: YAML and JSON only); findings in
+    /// other files are reported without their fixes.
+    pub fn is_fixable(self) -> bool {
+        match self {
+            Format::Yaml | Format::Json => true,
+            Format::Toml | Format::Terraform => false,
+        }
+    }
 }
 
 /// A file after loading: its text and documents. A file that could not be decoded has empty
