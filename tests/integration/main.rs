@@ -19,3 +19,4 @@ mod properties;
 mod rollout;
 mod rules;
 mod support;
+mod terraform;
