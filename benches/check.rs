@@ -1,6 +1,7 @@
 //! Micro-benchmarks of the checking pipeline, per document.
 //!
-//! - `load/*`: `mamlint::syntax::load` alone (decode + parse into the spanned tree).
+//! - `load/*`: `mamlint::syntax::load` alone (decode + parse into the spanned tree; for
+//!   Terraform, also the mapping to a Graph-shaped document).
 //! - `lint_run/*`: a full `mamlint::lint::run` (load, classify, schema validation, every rule,
 //!   sorting) on in-memory inputs; the report is not rendered.
 //!
@@ -16,13 +17,20 @@ use std::time::Duration;
 use criterion::{BatchSize, Criterion, Throughput, criterion_group, criterion_main};
 use mamlint::lint::{self, Input, Settings};
 
-/// A file of a benchmark: its path (which decides YAML or JSON) and its bytes.
+/// A file of a benchmark: its path (which decides YAML, JSON or Terraform) and its bytes.
 type File = (&'static str, &'static [u8]);
 
 /// A realistic ~40-line YAML AppProtectionPolicy manifest.
 const YAML_POLICY: File = (
     "examples/clean/policies/acme-ios.yaml",
     include_bytes!("../examples/clean/policies/acme-ios.yaml"),
+);
+
+/// The same iOS policy as `YAML_POLICY` as a `microsoft365wp_ios_managed_app_protection`
+/// resource (~50 lines of HCL with apps, assignments, `timeouts` and `lifecycle`).
+const TERRAFORM_POLICY: File = (
+    "tests/fixtures/terraform/valid-wp-ios.tf",
+    include_bytes!("../tests/fixtures/terraform/valid-wp-ios.tf"),
 );
 
 /// A Graph export of an iOS app protection policy (UTF-8 JSON, `$expand=apps,assignments`).
@@ -108,6 +116,7 @@ fn bench_load(c: &mut Criterion) {
         .measurement_time(Duration::from_secs(3));
     for (name, (path, bytes)) in [
         ("yaml_policy_manifest", YAML_POLICY),
+        ("terraform_policy_resource", TERRAFORM_POLICY),
         ("graph_json_export", GRAPH_EXPORT),
         ("graph_json_export_utf16", GRAPH_EXPORT_UTF16),
     ] {
@@ -126,8 +135,9 @@ fn bench_lint_run(c: &mut Criterion) {
         .sample_size(30)
         .warm_up_time(Duration::from_secs(1))
         .measurement_time(Duration::from_secs(4));
-    let cases: [(&str, &[File]); 3] = [
+    let cases: [(&str, &[File]); 4] = [
         ("yaml_policy_manifest", &[YAML_POLICY]),
+        ("terraform_policy_resource", &[TERRAFORM_POLICY]),
         ("graph_json_export", &[GRAPH_EXPORT]),
         ("clean_example_8_files", &CLEAN_EXAMPLE),
     ];

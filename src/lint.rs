@@ -200,6 +200,20 @@ pub fn load(input: Input) -> Loaded {
             Err(error) => return Loaded::Unreadable(format!("{}: {error}", candidate.path)),
         },
     };
+    let terraform = Format::detect(&candidate.path, "") == Format::Terraform;
+    // Most Terraform in a repository manages other things; a walked `.tf` file is parsed
+    // only when it names one of the providers' resource types.
+    if terraform
+        && !candidate.explicit
+        && !bytes
+            .windows(syntax::terraform::RESOURCE_PREFIX.len())
+            .any(|w| w == syntax::terraform::RESOURCE_PREFIX.as_bytes())
+    {
+        return Loaded::Skipped(
+            candidate.path,
+            "Terraform without microsoft365 resources".to_owned(),
+        );
+    }
     let loaded = syntax::load(&candidate.path, &bytes);
     let classes = classify_file(&loaded);
     let file = WorkspaceFile {
@@ -215,12 +229,17 @@ pub fn load(input: Input) -> Loaded {
     {
         return Loaded::Checked(file);
     }
-    let reason = match &file.loaded.parsed.error {
-        Some(error) => format!(
+    let reason = match (&file.loaded.parsed.error, terraform) {
+        (Some(error), true) => format!(
+            "not readable as Terraform and holds no app protection resource ({})",
+            error.message
+        ),
+        (Some(error), false) => format!(
             "not readable as YAML/JSON and not a policy file ({})",
             error.message
         ),
-        None => "no mamlint manifest or Graph app protection policy".to_owned(),
+        (None, true) => "no app protection or app configuration resource".to_owned(),
+        (None, false) => "no mamlint manifest or Graph app protection policy".to_owned(),
     };
     Loaded::Skipped(candidate.path, reason)
 }
@@ -467,6 +486,20 @@ fn apply_settings(
             {
                 d.severity = *level;
             }
+        }
+    }
+    // `--fix` edits YAML and JSON only: a fix into another format is not offered.
+    let fixable = |file: FileId| {
+        files
+            .get(file)
+            .is_some_and(|f| f.loaded.format.is_fixable())
+    };
+    for d in &mut diagnostics {
+        if d.fix
+            .as_ref()
+            .is_some_and(|fix| !fix.edits.iter().all(|e| fixable(e.file)))
+        {
+            d.fix = None;
         }
     }
     let mut diagnostics = suppress::apply(files, cx, &selection, diagnostics);

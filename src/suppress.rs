@@ -1,12 +1,12 @@
 //! Suppressions: findings a team has decided to accept, each with a reason.
 //!
-//! Runs after the rules, before reporting. Inline suppressions are YAML comments
+//! Runs after the rules, before reporting. Inline suppressions are YAML or Terraform comments
 //! (`# mamlint: ignore[MAM402] reason` at the end of the finding's line or on the line above;
-//! `# mamlint: ignore-file[MAM406] reason` for the whole file); JSON files are suppressed from
-//! `mamlint.toml` (`[[suppress]]` by path glob, document, JSON Pointer and code, with an
-//! optional expiry date). Suppressions report on themselves: MAM011 without a reason, MAM012
-//! when they match nothing, MAM013 once expired. MAM001 cannot be suppressed, nor can the
-//! findings about suppressions and configuration.
+//! `# mamlint: ignore-file[MAM406] reason` for the whole file; in Terraform `//` and `/* */`
+//! comments too); JSON files are suppressed from `mamlint.toml` (`[[suppress]]` by path glob,
+//! document, JSON Pointer and code, with an optional expiry date). Suppressions report on
+//! themselves: MAM011 without a reason, MAM012 when they match nothing, MAM013 once expired.
+//! MAM001 cannot be suppressed, nor can the findings about suppressions and configuration.
 
 use crate::config::{Date, Suppression};
 use crate::diagnostic::{Diagnostic, FileId, Location};

@@ -17,11 +17,15 @@ pub struct Candidate {
     pub explicit: bool,
 }
 
-/// Extensions of files that a directory walk picks up.
+/// Extensions of files that a directory walk picks up: YAML, JSON and Terraform (`*.tf`, read
+/// only when it holds a resource type mamlint knows; see `lint::load`).
 pub fn is_policy_extension(path: &Path) -> bool {
-    path.extension()
-        .and_then(|e| e.to_str())
-        .is_some_and(|e| matches!(e.to_ascii_lowercase().as_str(), "yaml" | "yml" | "json"))
+    path.extension().and_then(|e| e.to_str()).is_some_and(|e| {
+        matches!(
+            e.to_ascii_lowercase().as_str(),
+            "yaml" | "yml" | "json" | "tf"
+        )
+    })
 }
 
 /// Expands paths to files. Returns the files, sorted and without duplicates, and one message

@@ -3,15 +3,15 @@ use crate::diagnostic::{Diagnostic, FileId, Location};
 
 declare_rule! {
     /// ## What it checks
-    /// Files that cannot be read as YAML or JSON: invalid syntax, text that is not UTF-8 or
-    /// UTF-16 with a byte order mark, binary content, files over 16 MiB, and YAML whose aliases
-    /// expand beyond two million values. The diagnostic points at the position where reading
-    /// failed.
+    /// Files that cannot be read as YAML, JSON or Terraform: invalid syntax, text that is not
+    /// UTF-8 or UTF-16 with a byte order mark, binary content, files over 16 MiB, YAML whose
+    /// aliases expand beyond two million values, and HCL nested more than 64 levels deep. The
+    /// diagnostic points at the position where reading failed.
     ///
     /// Files found by walking a directory are reported only when they look like policy files
-    /// (they mention `mamlint/` or `ManagedAppProtection`); other broken YAML or JSON in the
-    /// repository is skipped, and listed with `--verbose`. Files named on the command line are
-    /// always reported.
+    /// (they mention `mamlint/`, `ManagedAppProtection`, or one of the Terraform resource types
+    /// mamlint reads); other broken YAML, JSON or Terraform in the repository is skipped, and
+    /// listed with `--verbose`. Files named on the command line are always reported.
     ///
     /// ## Why it matters
     /// A file that does not parse is not checked at all, so every other finding in it is
@@ -44,7 +44,7 @@ declare_rule! {
         code: "MAM001",
         name: "parse-error",
         severity: Error,
-        summary: "A file is not valid YAML/JSON or not decodable.",
+        summary: "A file is not valid YAML/JSON/Terraform or not decodable.",
     }
 }
 

@@ -2,7 +2,7 @@ use super::{Context, Rule, RuleMeta, declare_rule, head_span};
 use crate::diagnostic::{Diagnostic, FileId, Location};
 use crate::model::{API_VERSION, Classified, Kind};
 use crate::suggest;
-use crate::syntax::{Node, Span};
+use crate::syntax::{Format, Node, Span, terraform};
 
 declare_rule! {
     /// ## What it checks
@@ -10,11 +10,12 @@ declare_rule! {
     /// know, and a file named on the command line in which mamlint recognizes no document at
     /// all: no mamlint manifest, no Graph app protection policy (`@odata.type`
     /// `#microsoft.graph.androidManagedAppProtection` or `...iosManagedAppProtection`), no
-    /// Graph list response holding one, and no Microsoft framework template (a file name ending
-    /// in `-Android.json` or `-iOS.json`).
+    /// Graph list response holding one, no Microsoft framework template (a file name ending in
+    /// `-Android.json` or `-iOS.json`), and, in a Terraform file, no app protection or app
+    /// configuration resource of the `microsoft365` or `microsoft365wp` provider.
     ///
     /// Files found by walking a directory that hold nothing mamlint knows are skipped silently
-    /// (`--verbose` lists them).
+    /// (`--verbose` lists them), Terraform files without such a resource included.
     ///
     /// ## Why it matters
     /// A file you asked mamlint to check but that it does not understand has not been checked:
@@ -121,6 +122,10 @@ impl Rule for UnrecognizedDocument {
         if reported || !wf.explicit || wf.is_recognized() || loaded.parsed.error.is_some() {
             return;
         }
+        if loaded.format == Format::Terraform {
+            out.push(unrecognized_terraform(file, &loaded.source.text));
+            return;
+        }
         let (span, document, message) =
             match loaded.parsed.documents.iter().find(|d| !d.root.is_null()) {
                 Some(d) => (
@@ -144,6 +149,40 @@ impl Rule for UnrecognizedDocument {
                 )),
         );
     }
+}
+
+/// A Terraform file named on the command line with no resource mamlint reads: at its start,
+/// saying what it reads (spec §8.2), and why apps alone are not checked.
+fn unrecognized_terraform(file: FileId, text: &str) -> Diagnostic {
+    let only_apps = terraform::app_resource_types().any(|t| text.contains(t));
+    let message = if only_apps {
+        "this Terraform file adds apps to app protection policies defined elsewhere, and holds no policy resource"
+    } else {
+        "no app protection or app configuration resource in this Terraform file"
+    };
+    let types: Vec<String> = terraform::policy_resource_types()
+        .map(|t| format!("`{t}`"))
+        .collect();
+    let mut diagnostic = Diagnostic::new(
+        &UnrecognizedDocument::META,
+        Location {
+            file,
+            span: Span::empty(0),
+            document: None,
+            pointer: None,
+        },
+        message,
+    )
+    .help(format!(
+        "mamlint reads the Terraform resources {}",
+        types.join(", ")
+    ));
+    if only_apps {
+        diagnostic = diagnostic.note(
+            "check the `…_managed_mobile_app` resources in the same file as the policy resource they link to (`managed_app_protection_id = <policy>.<name>.id`)",
+        );
+    }
+    diagnostic
 }
 
 /// What an unrecognized document looks like, when it is something Graph users commonly save.

@@ -61,6 +61,10 @@ impl Rule for InvalidValue {
     }
 
     fn check_entity(&self, cx: &Context<'_, '_>, entity: &Entity<'_>, out: &mut Vec<Diagnostic>) {
-        super::schema_findings::check(entity, cx.workspace.platform(entity), out);
+        let text = cx
+            .workspace
+            .loaded(entity.file)
+            .map_or("", |l| l.source.text.as_str());
+        super::schema_findings::check(entity, cx.workspace.platform(entity), text, out);
     }
 }

@@ -22,11 +22,18 @@ use crate::syntax::{Member, Node, Span, push_pointer};
 /// How many unknown keys of one mapping are reported one by one (with a did-you-mean).
 const MAX_REPORTED_KEYS: usize = 100;
 
-/// Validates an entity and reports MAM006/MAM007.
-pub(crate) fn check(entity: &Entity<'_>, platform: Option<Platform>, out: &mut Vec<Diagnostic>) {
+/// Validates an entity and reports MAM006/MAM007. `text` is the decoded text of the entity's
+/// file, for naming a key as the user wrote it where that differs from the Graph name (an
+/// attribute of a Terraform resource).
+pub(crate) fn check(
+    entity: &Entity<'_>,
+    platform: Option<Platform>,
+    text: &str,
+    out: &mut Vec<Diagnostic>,
+) {
     let mut found = Vec::new();
     for error in schema::validate(entity, platform) {
-        report(entity, platform, &error, &mut found);
+        report(entity, platform, text, &error, &mut found);
     }
     // `if`/`then` branches can report one problem twice.
     found.dedup_by(|a, b| a.location == b.location && a.message == b.message);
@@ -36,6 +43,7 @@ pub(crate) fn check(entity: &Entity<'_>, platform: Option<Platform>, out: &mut V
 fn report(
     entity: &Entity<'_>,
     platform: Option<Platform>,
+    text: &str,
     error: &SchemaError,
     out: &mut Vec<Diagnostic>,
 ) {
@@ -61,7 +69,23 @@ fn report(
             for (key, member) in present.iter().take(MAX_REPORTED_KEYS) {
                 let key_pointer = push_pointer(&at.pointer, key);
                 let location = entity.key_location(member, &key_pointer);
-                out.push(unknown_key(entity, platform, &at, key, allowed, location));
+                // Another tool's resource names the key its own way (`minimum_pin_length`).
+                let written = entity
+                    .resource
+                    .and_then(|_| text.get(member.key_span.range()))
+                    .filter(|w| !w.is_empty())
+                    .unwrap_or(key);
+                out.push(unknown_key(
+                    entity,
+                    platform,
+                    &at,
+                    Key {
+                        graph: key,
+                        written,
+                    },
+                    allowed,
+                    location,
+                ));
             }
             // Past a hundred unknown keys in one mapping the file is not a typo away from
             // right: one more finding says how many are left, instead of one per key.
@@ -173,15 +197,32 @@ fn settings_pointer(entity: &Entity<'_>) -> &'static str {
     }
 }
 
+/// An unknown key: its Graph name, and how the user wrote it (the same in YAML and JSON).
+struct Key<'k> {
+    graph: &'k str,
+    written: &'k str,
+}
+
 fn unknown_key(
     entity: &Entity<'_>,
     platform: Option<Platform>,
     at: &At<'_>,
-    key: &str,
+    key: Key<'_>,
     allowed: &[String],
     location: Location,
 ) -> Diagnostic {
-    let suggestion = suggest::closest(key, allowed.iter().map(String::as_str));
+    let Key {
+        graph: key,
+        written,
+    } = key;
+    let renamed = written != key;
+    let suggestion = suggest::closest(key, allowed.iter().map(String::as_str)).map(|s| {
+        if renamed {
+            format!("the closest Graph property is `{s}`")
+        } else {
+            format!("did you mean `{s}`?")
+        }
+    });
     let in_settings = platform.is_some() && at.pointer == settings_pointer(entity);
     let (message, help) = match platform.filter(|_| in_settings) {
         Some(_) if !entity.is_export() && FACTS.is_read_only(key) => (
@@ -202,7 +243,7 @@ fn unknown_key(
         }
         Some(platform) if PROPERTIES.get(platform.other(), key).is_some() => (
             format!(
-                "`{key}` is an {} setting; {} policies have no such property",
+                "`{written}` is an {} setting; {} policies have no such property",
                 platform.other().label(),
                 platform.label()
             ),
@@ -211,12 +252,19 @@ fn unknown_key(
                 platform.other().label()
             )),
         ),
+        Some(platform) if renamed => (
+            format!(
+                "`{written}` maps to `{key}`, which is not a Graph property of {}",
+                platform.graph_type()
+            ),
+            suggestion,
+        ),
         Some(platform) => (
             format!(
                 "`{key}` is not a Graph property of {}",
                 platform.graph_type()
             ),
-            suggestion.map(|s| format!("did you mean `{s}`?")),
+            suggestion,
         ),
         None => {
             let place = if at.pointer.is_empty() {
@@ -224,14 +272,16 @@ fn unknown_key(
             } else {
                 format!("in `{}`", last_key(&at.pointer))
             };
-            let what = if entity.is_export() {
-                "a Graph export"
+            let what = if entity.resource.is_some() {
+                entity.describe()
+            } else if entity.is_export() {
+                "a Graph export".to_owned()
             } else {
-                entity.kind.name()
+                entity.kind.name().to_owned()
             };
             (
-                format!("unknown key `{key}` {place} of {what}"),
-                suggestion.map(|s| format!("did you mean `{s}`?")),
+                format!("unknown key `{written}` {place} of {what}"),
+                suggestion,
             )
         }
     };

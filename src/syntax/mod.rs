@@ -2,12 +2,14 @@
 //!
 //! The first stage of the data flow (`syntax` → `model` → `rules` → `diagnostic` → `report`).
 //! [`load`] turns a file's bytes into a [`SourceFile`] and its [`Document`]s, whatever the
-//! format (YAML or JSON) and encoding; a file that cannot be read carries a [`ParseError`] that the linter reports as
+//! format (YAML, JSON, or Terraform, whose resources become Graph-shaped documents) and
+//! encoding; a file that cannot be read carries a [`ParseError`] that the linter reports as
 //! MAM001, never a panic.
 
 pub mod json;
 pub mod node;
 pub mod source;
+pub mod terraform;
 pub mod yaml;
 
 pub use node::{Comment, Document, Hit, Member, Node, Resource, Style, Value, push_pointer};
@@ -76,6 +78,8 @@ pub enum Format {
     Json,
     /// mamlint's own configuration; never parsed into documents here.
     Toml,
+    /// Terraform (`*.tf`): one document per policy resource of the providers mamlint reads.
+    Terraform,
 }
 
 impl Format {
@@ -86,12 +90,23 @@ impl Format {
             Format::Json
         } else if lower.ends_with(".toml") {
             Format::Toml
+        } else if lower.ends_with(".tf") {
+            Format::Terraform
         } else if lower.ends_with(".yaml") || lower.ends_with(".yml") {
             Format::Yaml
         } else if text.trim_start().starts_with(['{', '[']) {
             Format::Json
         } else {
             Format::Yaml
+        }
+    }
+
+    /// Whether `--fix` edits files of this format (spec §8.4: YAML and JSON only); findings in
+    /// other files are reported without their fixes.
+    pub fn is_fixable(self) -> bool {
+        match self {
+            Format::Yaml | Format::Json => true,
+            Format::Toml | Format::Terraform => false,
         }
     }
 }
@@ -105,8 +120,8 @@ pub struct LoadedFile {
     pub parsed: ParsedFile,
 }
 
-/// Decodes and parses one file's bytes. Never fails: a file that cannot be read as YAML or
-/// JSON carries a [`ParseError`] instead.
+/// Decodes and parses one file's bytes. Never fails: a file that cannot be read as YAML,
+/// JSON or Terraform carries a [`ParseError`] instead.
 pub fn load(path: &str, bytes: &[u8]) -> LoadedFile {
     // A file that cannot be read keeps the text before the problem, so the finding points at
     // the line and column where decoding failed rather than at 1:1.
@@ -141,6 +156,7 @@ pub fn load(path: &str, bytes: &[u8]) -> LoadedFile {
     let parsed = match format {
         Format::Json => json::parse(&text),
         Format::Yaml => yaml::parse(&text),
+        Format::Terraform => terraform::parse(&text),
         Format::Toml => ParsedFile::default(),
     };
     LoadedFile {
@@ -150,13 +166,16 @@ pub fn load(path: &str, bytes: &[u8]) -> LoadedFile {
     }
 }
 
-/// Whether raw bytes mention mamlint manifests or Graph app protection policies. Files found by
-/// walking a directory that fail to load are reported only when they look like policy files,
-/// so a broken `package.json` elsewhere in the repository is not a policy finding.
+/// Whether raw bytes mention mamlint manifests, Graph app protection policies or the Terraform
+/// resource types mamlint reads. Files found by walking a directory that fail to load are
+/// reported only when they look like policy files, so a broken `package.json` or `main.tf`
+/// elsewhere in the repository is not a policy finding.
 pub fn looks_like_policy(bytes: &[u8]) -> bool {
     const MARKERS: [&str; 3] = ["mamlint/", "ManagedAppProtection", "managedAppProtection"];
     let utf8 = String::from_utf8_lossy(bytes);
-    if MARKERS.iter().any(|m| utf8.contains(m)) {
+    if MARKERS.iter().any(|m| utf8.contains(m))
+        || terraform::policy_resource_types().any(|t| utf8.contains(t))
+    {
         return true;
     }
     let units = |le: bool| {

@@ -1,6 +1,6 @@
-//! The spanned document tree shared by the YAML and JSON front ends.
+//! The spanned document tree shared by the YAML, JSON and Terraform front ends.
 //!
-//! Both `yaml.rs` and `json.rs` produce [`Node`]s, so everything downstream (schema checks,
+//! `yaml.rs`, `json.rs` and `terraform.rs` produce [`Node`]s, so everything downstream (schema checks,
 //! rules, reporters) is format-agnostic. Mappings keep every member in source order, including
 //! repeated keys: duplicates are a finding (MAM002), not a load failure. Lookups see the last
 //! occurrence, as JSON parsers and most YAML loaders do.
@@ -61,12 +61,12 @@ pub struct Member {
     pub value: Node,
 }
 
-/// A comment in a YAML file, kept for inline suppressions.
+/// A comment in a YAML or Terraform file, kept for inline suppressions.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Comment {
-    /// The comment text after `#`.
+    /// The comment text after its marker (`#`, `//`, or inside `/* */`).
     pub text: String,
-    /// Covers `#` to the end of the line.
+    /// Covers the marker to the end of the line (or of the `/* */` comment).
     pub span: Span,
 }
 

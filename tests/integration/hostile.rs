@@ -181,3 +181,39 @@ fn devices_and_oversized_files_are_refused_without_reading_them() {
     let message = report["diagnostics"][0]["message"].as_str().unwrap();
     assert!(message.contains("byte limit"), "{message}");
 }
+
+#[test]
+fn ten_megabytes_of_terraform_and_deep_hcl_stay_bounded() {
+    let dir = tempfile::tempdir().unwrap();
+    // About 5,000 policy resources, each with a misspelt attribute: every one is reported.
+    let resource = |n: usize| {
+        format!(
+            "resource \"microsoft365wp_ios_managed_app_protection\" \"p{n}\" {{\n  display_name = \"P{n}\"\n  app_group_type = \"selectedPublicApps\"\n  apps = [{{ app_id = {{ ios = {{ bundle_id = \"com.atlassian.jira.app\" }} }} }}]\n  assignments = [{{ target = {{ group = {{ group_id = \"0b6e2c1a-5f0d-4c5e-9a7b-3d2f1e0c9b8a\" }} }} }}]\n  pin_requird = true\n  # padding {}\n}}\n",
+            "x".repeat(1_800)
+        )
+    };
+    let mut text = String::new();
+    let mut n = 0;
+    while text.len() < 10 * 1024 * 1024 {
+        text.push_str(&resource(n));
+        n += 1;
+    }
+    let file = write(dir.path(), "main.tf", &text);
+    let (code, report, _) = check_bounded(&file, &[]);
+    assert_eq!(code, Some(0), "warnings only");
+    assert_eq!(report["summary"]["documents"], n);
+    assert_eq!(codes(&report), vec!["MAM006".to_owned(); n]);
+    // HCL nested deeper than the parser allows is a parse error, not a stack overflow.
+    let deep = write(
+        dir.path(),
+        "deep.tf",
+        &format!(
+            "resource \"microsoft365wp_ios_managed_app_protection\" \"p\" {{\n  x = {}1{}\n}}\n",
+            "[".repeat(100_000),
+            "]".repeat(100_000)
+        ),
+    );
+    let (code, report, _) = check_bounded(&deep, &[]);
+    assert_eq!(code, Some(1));
+    assert_eq!(codes(&report), ["MAM001"]);
+}

@@ -20,3 +20,4 @@ mod properties;
 mod rollout;
 mod rules;
 mod support;
+mod terraform;
