@@ -2,11 +2,12 @@
 //!
 //! The first stage of the data flow (`syntax` → `model` → `rules` → `diagnostic` → `report`).
 //! [`load`] turns a file's bytes into a [`SourceFile`] and its [`Document`]s, whatever the
-//! format (YAML or JSON) and encoding; a file that cannot be read carries a [`ParseError`] that the linter reports as
+//! format (YAML, JSON, or a Microsoft365DSC configuration) and encoding; a file that cannot be read carries a [`ParseError`] that the linter reports as
 //! MAM001, never a panic.
 
 pub mod json;
 pub mod node;
+pub mod powershell;
 pub mod source;
 pub mod yaml;
 
@@ -76,6 +77,8 @@ pub enum Format {
     Json,
     /// mamlint's own configuration; never parsed into documents here.
     Toml,
+    /// A Microsoft365DSC configuration (`*.ps1`).
+    PowerShell,
 }
 
 impl Format {
@@ -88,6 +91,8 @@ impl Format {
             Format::Toml
         } else if lower.ends_with(".yaml") || lower.ends_with(".yml") {
             Format::Yaml
+        } else if lower.ends_with(".ps1") {
+            Format::PowerShell
         } else if text.trim_start().starts_with(['{', '[']) {
             Format::Json
         } else {
@@ -142,6 +147,7 @@ pub fn load(path: &str, bytes: &[u8]) -> LoadedFile {
         Format::Json => json::parse(&text),
         Format::Yaml => yaml::parse(&text),
         Format::Toml => ParsedFile::default(),
+        Format::PowerShell => powershell::parse(&text),
     };
     LoadedFile {
         source: SourceFile::new(path, text, encoding),
