@@ -200,10 +200,17 @@ pub fn load(input: Input) -> Loaded {
             Err(error) => return Loaded::Unreadable(format!("{}: {error}", candidate.path)),
         },
     };
+    let powershell = Format::detect(&candidate.path, "") == Format::PowerShell;
+    // A repository holds many scripts: a walked one is parsed only if it names a resource
+    // mamlint reads, and then a syntax error in it is a policy file's (spec 8.4).
+    if powershell && !candidate.explicit && !syntax::powershell::mentions_resource(&bytes) {
+        return Loaded::Skipped(candidate.path, POWERSHELL_SKIPPED.to_owned());
+    }
     let loaded = syntax::load(&candidate.path, &bytes);
     let classes = classify_file(&loaded);
     let file = WorkspaceFile {
-        looks_like_policy: loaded.parsed.error.is_some() && syntax::looks_like_policy(&bytes),
+        looks_like_policy: loaded.parsed.error.is_some()
+            && (powershell || syntax::looks_like_policy(&bytes)),
         explicit: candidate.explicit,
         role,
         loaded,
@@ -220,10 +227,14 @@ pub fn load(input: Input) -> Loaded {
             "not readable as YAML/JSON and not a policy file ({})",
             error.message
         ),
+        None if powershell => POWERSHELL_SKIPPED.to_owned(),
         None => "no mamlint manifest or Graph app protection policy".to_owned(),
     };
     Loaded::Skipped(candidate.path, reason)
 }
+
+const POWERSHELL_SKIPPED: &str =
+    "no IntuneAppProtectionPolicyiOS or IntuneAppProtectionPolicyAndroid resource to check";
 
 /// The configuration files of a run, as files that findings can point into.
 pub fn config_files(config: Option<&Config>) -> Vec<WorkspaceFile> {
@@ -470,6 +481,16 @@ fn apply_settings(
         }
     }
     let mut diagnostics = suppress::apply(files, cx, &selection, diagnostics);
+    // `--fix` edits YAML and JSON only (spec 8.4): a finding in another tool's file offers
+    // no edit, so no report promises one.
+    for d in &mut diagnostics {
+        if files
+            .get(d.location.file)
+            .is_some_and(|f| f.loaded.format == Format::PowerShell)
+        {
+            d.fix = None;
+        }
+    }
     // The findings about suppressions are selected like any other.
     diagnostics.retain(|d| always(d) || selection.enabled(d.rule));
     diagnostics.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));

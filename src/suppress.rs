@@ -1,7 +1,8 @@
 //! Suppressions: findings a team has decided to accept, each with a reason.
 //!
-//! Runs after the rules, before reporting. Inline suppressions are YAML comments
-//! (`# mamlint: ignore[MAM402] reason` at the end of the finding's line or on the line above;
+//! Runs after the rules, before reporting. Inline suppressions are YAML or PowerShell
+//! comments (`# mamlint: ignore[MAM402] reason`, in a `.ps1` also `<# … #>`, at the end of
+//! the finding's line or on the line above;
 //! `# mamlint: ignore-file[MAM406] reason` for the whole file); JSON files are suppressed from
 //! `mamlint.toml` (`[[suppress]]` by path glob, document, JSON Pointer and code, with an
 //! optional expiry date). Suppressions report on themselves: MAM011 without a reason, MAM012

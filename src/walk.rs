@@ -19,9 +19,14 @@ pub struct Candidate {
 
 /// Extensions of files that a directory walk picks up.
 pub fn is_policy_extension(path: &Path) -> bool {
-    path.extension()
-        .and_then(|e| e.to_str())
-        .is_some_and(|e| matches!(e.to_ascii_lowercase().as_str(), "yaml" | "yml" | "json"))
+    path.extension().and_then(|e| e.to_str()).is_some_and(|e| {
+        matches!(
+            e.to_ascii_lowercase().as_str(),
+            "yaml" | "yml" | "json"
+                // Microsoft365DSC configurations (spec 8.4).
+                | "ps1"
+        )
+    })
 }
 
 /// Expands paths to files. Returns the files, sorted and without duplicates, and one message

@@ -2,7 +2,7 @@ use super::{Context, Rule, RuleMeta, declare_rule, head_span};
 use crate::diagnostic::{Diagnostic, FileId, Location};
 use crate::model::{API_VERSION, Classified, Kind};
 use crate::suggest;
-use crate::syntax::{Node, Span};
+use crate::syntax::{Format, Node, Span};
 
 declare_rule! {
     /// ## What it checks
@@ -11,7 +11,9 @@ declare_rule! {
     /// all: no mamlint manifest, no Graph app protection policy (`@odata.type`
     /// `#microsoft.graph.androidManagedAppProtection` or `...iosManagedAppProtection`), no
     /// Graph list response holding one, and no Microsoft framework template (a file name ending
-    /// in `-Android.json` or `-iOS.json`).
+    /// in `-Android.json` or `-iOS.json`). A Microsoft365DSC configuration (`*.ps1`) named on
+    /// the command line is one when it holds no `IntuneAppProtectionPolicyiOS` or
+    /// `IntuneAppProtectionPolicyAndroid` block to check.
     ///
     /// Files found by walking a directory that hold nothing mamlint knows are skipped silently
     /// (`--verbose` lists them).
@@ -117,6 +119,20 @@ impl Rule for UnrecognizedDocument {
             out.push(diagnostic);
         }
         if reported || !wf.explicit || wf.is_recognized() || loaded.parsed.error.is_some() {
+            return;
+        }
+        if loaded.format == Format::PowerShell {
+            out.push(
+                Diagnostic::new(
+                    &Self::META,
+                    Location { file, span: Span::empty(0), document: None, pointer: None },
+                    "no IntuneAppProtectionPolicyiOS or IntuneAppProtectionPolicyAndroid resource to check in this PowerShell file",
+                )
+                .help(
+                    "mamlint reads those Microsoft365DSC resource blocks inside a `Configuration`; \
+                     a block with `Ensure = 'Absent'` removes a policy and is not checked",
+                ),
+            );
             return;
         }
         let (span, document, message) =
