@@ -61,12 +61,12 @@ pub struct Member {
     pub value: Node,
 }
 
-/// A comment in a YAML file, kept for inline suppressions.
+/// A comment in a YAML or PowerShell file, kept for inline suppressions.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Comment {
-    /// The comment text after `#`.
+    /// The comment text after `#` (between `<#` and `#>` for a PowerShell block comment).
     pub text: String,
-    /// Covers `#` to the end of the line.
+    /// Covers `#` to the end of the line, or the whole block comment.
     pub span: Span,
 }
 
