@@ -17,7 +17,7 @@ use std::time::Duration;
 use criterion::{BatchSize, Criterion, Throughput, criterion_group, criterion_main};
 use mamlint::lint::{self, Input, Settings};
 
-/// A file of a benchmark: its path (which decides YAML, JSON or Terraform) and its bytes.
+/// A file of a benchmark: its path (which decides YAML, JSON, Terraform or PowerShell) and its bytes.
 type File = (&'static str, &'static [u8]);
 
 /// A realistic ~40-line YAML AppProtectionPolicy manifest.
@@ -43,6 +43,13 @@ const GRAPH_EXPORT: File = (
 const GRAPH_EXPORT_UTF16: File = (
     "examples/clean/policies/acme-labs-entra/android.json",
     include_bytes!("../examples/clean/policies/acme-labs-entra/android.json"),
+);
+
+/// A Microsoft365DSC configuration (~110 lines) with two app protection blocks, iOS and
+/// Android: the PowerShell front end (tree-sitter) and the same rules.
+const DSC_CONFIGURATION: File = (
+    "examples/dsc/AtlassianAppProtection.ps1",
+    include_bytes!("../examples/dsc/AtlassianAppProtection.ps1"),
 );
 
 /// Every file of `examples/clean`: a small, complete, clean workspace.
@@ -119,6 +126,7 @@ fn bench_load(c: &mut Criterion) {
         ("terraform_policy_resource", TERRAFORM_POLICY),
         ("graph_json_export", GRAPH_EXPORT),
         ("graph_json_export_utf16", GRAPH_EXPORT_UTF16),
+        ("dsc_configuration", DSC_CONFIGURATION),
     ] {
         group.throughput(Throughput::Elements(1));
         group.bench_function(name, |b| {
@@ -135,10 +143,11 @@ fn bench_lint_run(c: &mut Criterion) {
         .sample_size(30)
         .warm_up_time(Duration::from_secs(1))
         .measurement_time(Duration::from_secs(4));
-    let cases: [(&str, &[File]); 4] = [
+    let cases: [(&str, &[File]); 5] = [
         ("yaml_policy_manifest", &[YAML_POLICY]),
         ("terraform_policy_resource", &[TERRAFORM_POLICY]),
         ("graph_json_export", &[GRAPH_EXPORT]),
+        ("dsc_configuration", &[DSC_CONFIGURATION]),
         ("clean_example_8_files", &CLEAN_EXAMPLE),
     ];
     for (name, files) in cases {

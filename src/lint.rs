@@ -214,10 +214,17 @@ pub fn load(input: Input) -> Loaded {
             "Terraform without microsoft365 resources".to_owned(),
         );
     }
+    let powershell = Format::detect(&candidate.path, "") == Format::PowerShell;
+    // A repository holds many scripts: a walked one is parsed only if it names a resource
+    // mamlint reads, and then a syntax error in it is a policy file's (spec 8.4).
+    if powershell && !candidate.explicit && !syntax::powershell::mentions_resource(&bytes) {
+        return Loaded::Skipped(candidate.path, POWERSHELL_SKIPPED.to_owned());
+    }
     let loaded = syntax::load(&candidate.path, &bytes);
     let classes = classify_file(&loaded);
     let file = WorkspaceFile {
-        looks_like_policy: loaded.parsed.error.is_some() && syntax::looks_like_policy(&bytes),
+        looks_like_policy: loaded.parsed.error.is_some()
+            && (powershell || syntax::looks_like_policy(&bytes)),
         explicit: candidate.explicit,
         role,
         loaded,
@@ -238,11 +245,15 @@ pub fn load(input: Input) -> Loaded {
             "not readable as YAML/JSON and not a policy file ({})",
             error.message
         ),
+        (None, _) if powershell => POWERSHELL_SKIPPED.to_owned(),
         (None, true) => "no app protection or app configuration resource".to_owned(),
         (None, false) => "no mamlint manifest or Graph app protection policy".to_owned(),
     };
     Loaded::Skipped(candidate.path, reason)
 }
+
+const POWERSHELL_SKIPPED: &str =
+    "no IntuneAppProtectionPolicyiOS or IntuneAppProtectionPolicyAndroid resource to check";
 
 /// The configuration files of a run, as files that findings can point into.
 pub fn config_files(config: Option<&Config>) -> Vec<WorkspaceFile> {
@@ -488,7 +499,9 @@ fn apply_settings(
             }
         }
     }
-    // `--fix` edits YAML and JSON only: a fix into another format is not offered.
+    let mut diagnostics = suppress::apply(files, cx, &selection, diagnostics);
+    // `--fix` edits YAML and JSON only (spec 8.4): a fix into another format (a rule's, or
+    // a suppression's removal) is not offered.
     let fixable = |file: FileId| {
         files
             .get(file)
@@ -502,7 +515,6 @@ fn apply_settings(
             d.fix = None;
         }
     }
-    let mut diagnostics = suppress::apply(files, cx, &selection, diagnostics);
     // The findings about suppressions are selected like any other.
     diagnostics.retain(|d| always(d) || selection.enabled(d.rule));
     diagnostics.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));

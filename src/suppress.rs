@@ -1,9 +1,9 @@
 //! Suppressions: findings a team has decided to accept, each with a reason.
 //!
-//! Runs after the rules, before reporting. Inline suppressions are YAML or Terraform comments
+//! Runs after the rules, before reporting. Inline suppressions are YAML, Terraform or PowerShell comments
 //! (`# mamlint: ignore[MAM402] reason` at the end of the finding's line or on the line above;
 //! `# mamlint: ignore-file[MAM406] reason` for the whole file; in Terraform `//` and `/* */`
-//! comments too); JSON files are suppressed from `mamlint.toml` (`[[suppress]]` by path glob,
+//! comments too, in PowerShell `<# … #>`); JSON files are suppressed from `mamlint.toml` (`[[suppress]]` by path glob,
 //! document, JSON Pointer and code, with an optional expiry date). Suppressions report on
 //! themselves: MAM011 without a reason, MAM012 when they match nothing, MAM013 once expired.
 //! MAM001 cannot be suppressed, nor can the findings about suppressions and configuration.

@@ -24,6 +24,8 @@ pub fn is_policy_extension(path: &Path) -> bool {
         matches!(
             e.to_ascii_lowercase().as_str(),
             "yaml" | "yml" | "json" | "tf"
+                // Microsoft365DSC configurations (spec 8.4).
+                | "ps1"
         )
     })
 }

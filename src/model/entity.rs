@@ -72,6 +72,12 @@ pub struct AppRef<'a> {
     pub at: At<'a>,
     /// The ID sits in a Graph `managedMobileApp` object rather than being a plain string.
     pub in_object: bool,
+    /// The platform the object's identifier names (`iosMobileAppIdentifier` or a `bundleId`
+    /// is iOS); `None` for a plain string. A Microsoft365DSC `Apps` entry with a `.ios` or
+    /// `.android` suffix is read as such an object.
+    pub written_for: Option<Platform>,
+    /// The object's `id` as written (`com.atlassian.jira.app.ios`), for messages.
+    pub written_id: Option<&'a str>,
 }
 
 impl AppRef<'_> {
@@ -238,15 +244,29 @@ fn app_ref(item: At<'_>) -> Option<AppRef<'_>> {
             id,
             at: item,
             in_object: false,
+            written_for: None,
+            written_id: None,
         });
     }
     let identifier = item.get("mobileAppIdentifier")?;
-    let at = identifier
-        .get("packageId")
-        .or_else(|| identifier.get("bundleId"))?;
+    let (at, by_key) = match identifier.get("packageId") {
+        Some(at) => (at, Platform::Android),
+        None => (identifier.get("bundleId")?, Platform::Ios),
+    };
+    let odata = identifier
+        .get("@odata.type")
+        .and_then(|t| t.str())
+        .map(str::to_ascii_lowercase);
+    let written_for = match odata.as_deref() {
+        Some(t) if t.ends_with("iosmobileappidentifier") => Platform::Ios,
+        Some(t) if t.ends_with("androidmobileappidentifier") => Platform::Android,
+        _ => by_key,
+    };
     Some(AppRef {
         id: at.str()?,
         at,
         in_object: true,
+        written_for: Some(written_for),
+        written_id: item.get("id").and_then(|i| i.str()),
     })
 }

@@ -13,6 +13,8 @@ declare_rule! {
     /// Graph list response holding one, no Microsoft framework template (a file name ending in
     /// `-Android.json` or `-iOS.json`), and, in a Terraform file, no app protection or app
     /// configuration resource of the `microsoft365` or `microsoft365wp` provider.
+    /// A Microsoft365DSC configuration (`*.ps1`) named on the command line is one when it holds
+    /// no `IntuneAppProtectionPolicyiOS` or `IntuneAppProtectionPolicyAndroid` block to check.
     ///
     /// Files found by walking a directory that hold nothing mamlint knows are skipped silently
     /// (`--verbose` lists them), Terraform files without such a resource included.
@@ -124,6 +126,20 @@ impl Rule for UnrecognizedDocument {
         }
         if loaded.format == Format::Terraform {
             out.push(unrecognized_terraform(file, &loaded.source.text));
+            return;
+        }
+        if loaded.format == Format::PowerShell {
+            out.push(
+                Diagnostic::new(
+                    &Self::META,
+                    Location { file, span: Span::empty(0), document: None, pointer: None },
+                    "no IntuneAppProtectionPolicyiOS or IntuneAppProtectionPolicyAndroid resource to check in this PowerShell file",
+                )
+                .help(
+                    "mamlint reads those Microsoft365DSC resource blocks inside a `Configuration`; \
+                     a block with `Ensure = 'Absent'` removes a policy and is not checked",
+                ),
+            );
             return;
         }
         let (span, document, message) =

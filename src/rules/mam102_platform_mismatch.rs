@@ -1,12 +1,16 @@
 use super::{Context, Rule, RuleMeta, declare_rule, requote};
 use crate::diagnostic::{Diagnostic, Fix};
+use crate::model::catalog::App;
 use crate::model::catalog::CATALOG;
-use crate::model::{Entity, Kind};
+use crate::model::{AppRef, Entity, Kind, Platform};
 
 declare_rule! {
     /// ## What it checks
     /// An Android package ID in an iOS/iPadOS app protection policy, or an iOS bundle ID in an
-    /// Android one. The fix puts in the same app's ID for the policy's platform.
+    /// Android one. The fix puts in the same app's ID for the policy's platform. Also, for any
+    /// app, an entry written for the other platform: a Graph `managedMobileApp` whose
+    /// identifier is of the other platform (`iosMobileAppIdentifier` in an Android policy), or
+    /// a Microsoft365DSC `Apps` entry whose `.ios` / `.android` suffix names it.
     ///
     /// ## Why it matters
     /// Android and iOS identify the same app differently (`com.atlassian.android.jira.core`
@@ -60,12 +64,21 @@ impl Rule for PlatformMismatch {
             return;
         };
         for app in entity.apps() {
-            let Some((catalog_app, app_platform)) = CATALOG.by_platform_id(app.id) else {
+            let catalog = CATALOG.by_platform_id(app.id);
+            let Some((catalog_app, app_platform)) = catalog.filter(|(_, p)| *p != platform) else {
+                // The ID is right for the platform, or mamlint does not know it: the entry may
+                // still say it was written for the other one.
+                if let Some(written_for) = app.written_for.filter(|p| *p != platform) {
+                    out.push(written_for_other(
+                        entity,
+                        &app,
+                        written_for,
+                        platform,
+                        catalog,
+                    ));
+                }
                 continue;
             };
-            if app_platform == platform {
-                continue;
-            }
             let mut diagnostic = Diagnostic::new(
                 &Self::META,
                 entity.location(&app.at),
@@ -104,4 +117,46 @@ impl Rule for PlatformMismatch {
             out.push(diagnostic);
         }
     }
+}
+
+/// An app entry whose identifier names the other platform (a Graph `iosMobileAppIdentifier`
+/// in an Android policy; in Microsoft365DSC a `.ios` entry in an Android block).
+fn written_for_other(
+    entity: &Entity<'_>,
+    app: &AppRef<'_>,
+    written_for: Platform,
+    platform: Platform,
+    catalog: Option<(&App, Platform)>,
+) -> Diagnostic {
+    let help = match catalog.and_then(|(a, _)| Some((a, a.id_for(platform)?))) {
+        Some((catalog_app, right)) => format!(
+            "the {} {} of {} is `{right}`",
+            platform.label(),
+            platform.id_kind(),
+            catalog_app.name
+        ),
+        None => format!(
+            "use the app's {} {} here; the {} entry belongs in an {} policy",
+            platform.label(),
+            platform.id_kind(),
+            written_for.label(),
+            written_for.label()
+        ),
+    };
+    Diagnostic::new(
+        &PlatformMismatch::META,
+        entity.location(&app.at),
+        format!(
+            "`{}` is an {} app entry, but this is an {} policy",
+            app.written_id.unwrap_or(app.id),
+            written_for.label(),
+            platform.label()
+        ),
+    )
+    .label(format!(
+        "{} entry in an {} policy",
+        written_for.label(),
+        platform.label()
+    ))
+    .help(help)
 }

@@ -2,12 +2,13 @@
 //!
 //! The first stage of the data flow (`syntax` → `model` → `rules` → `diagnostic` → `report`).
 //! [`load`] turns a file's bytes into a [`SourceFile`] and its [`Document`]s, whatever the
-//! format (YAML, JSON, or Terraform, whose resources become Graph-shaped documents) and
+//! format (YAML, JSON, or Terraform and Microsoft365DSC, whose resources become Graph-shaped documents) and
 //! encoding; a file that cannot be read carries a [`ParseError`] that the linter reports as
 //! MAM001, never a panic.
 
 pub mod json;
 pub mod node;
+pub mod powershell;
 pub mod source;
 pub mod terraform;
 pub mod yaml;
@@ -80,6 +81,8 @@ pub enum Format {
     Toml,
     /// Terraform (`*.tf`): one document per policy resource of the providers mamlint reads.
     Terraform,
+    /// A Microsoft365DSC configuration (`*.ps1`).
+    PowerShell,
 }
 
 impl Format {
@@ -94,6 +97,8 @@ impl Format {
             Format::Terraform
         } else if lower.ends_with(".yaml") || lower.ends_with(".yml") {
             Format::Yaml
+        } else if lower.ends_with(".ps1") {
+            Format::PowerShell
         } else if text.trim_start().starts_with(['{', '[']) {
             Format::Json
         } else {
@@ -106,7 +111,7 @@ impl Format {
     pub fn is_fixable(self) -> bool {
         match self {
             Format::Yaml | Format::Json => true,
-            Format::Toml | Format::Terraform => false,
+            Format::Toml | Format::Terraform | Format::PowerShell => false,
         }
     }
 }
@@ -158,6 +163,7 @@ pub fn load(path: &str, bytes: &[u8]) -> LoadedFile {
         Format::Yaml => yaml::parse(&text),
         Format::Terraform => terraform::parse(&text),
         Format::Toml => ParsedFile::default(),
+        Format::PowerShell => powershell::parse(&text),
     };
     LoadedFile {
         source: SourceFile::new(path, text, encoding),

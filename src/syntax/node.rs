@@ -61,12 +61,12 @@ pub struct Member {
     pub value: Node,
 }
 
-/// A comment in a YAML or Terraform file, kept for inline suppressions.
+/// A comment in a YAML, Terraform or PowerShell file, kept for inline suppressions.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Comment {
-    /// The comment text after its marker (`#`, `//`, or inside `/* */`).
+    /// The comment text after its marker (`#`, `//`, or inside `/* */` or `<# #>`).
     pub text: String,
-    /// Covers the marker to the end of the line (or of the `/* */` comment).
+    /// Covers the marker to the end of the line (or of the block comment).
     pub span: Span,
 }
 

@@ -217,3 +217,31 @@ fn ten_megabytes_of_terraform_and_deep_hcl_stay_bounded() {
     assert_eq!(code, Some(1));
     assert_eq!(codes(&report), ["MAM001"]);
 }
+
+#[test]
+fn powershell_with_many_resources_and_deep_nesting_stays_bounded() {
+    let dir = tempfile::tempdir().unwrap();
+    // 10,000 unrelated resources with nested CIM instances around one app protection block.
+    let mut text = String::from("Configuration Big\n{\n    Node localhost\n    {\n");
+    for i in 0..10_000 {
+        text.push_str(&format!(
+            "        IntuneDeviceConfigurationPolicyiOS 'p{i}'\n        {{\n            DisplayName = 'p{i}'\n            Assignments = @(\n                MSFT_DeviceManagementConfigurationPolicyAssignments{{\n                    dataType = '#microsoft.graph.allDevicesAssignmentTarget'\n                }}\n            )\n            Ensure = 'Present'\n        }}\n"
+        ));
+    }
+    text.push_str("        IntuneAppProtectionPolicyiOS 'Atlassian'\n        {\n            DisplayName = 'Atlassian'\n            Apps = @('com.atlassian.jira')\n            Assignments = @('0b6e2c1a-5f0d-4c5e-9a7b-3d2f1e0c9b8a')\n        }\n    }\n}\n");
+    let file = write(dir.path(), "big.ps1", &text);
+    let (code, report, stderr) = check_bounded(&file, &[]);
+    assert_eq!(code, Some(1), "{stderr}");
+    assert_eq!(codes(&report), ["MAM101"]);
+
+    // Arrays nested 100,000 deep in a policy's value: an error, not a stack overflow.
+    let deep = format!(
+        "Configuration Deep\n{{\n    Node localhost\n    {{\n        IntuneAppProtectionPolicyiOS 'P'\n        {{\n            Apps = {}'x'{}\n        }}\n    }}\n}}\n",
+        "@(".repeat(100_000),
+        ")".repeat(100_000)
+    );
+    let file = write(dir.path(), "deep.ps1", &deep);
+    let (code, report, stderr) = check_bounded(&file, &[]);
+    assert_eq!(code, Some(1), "{stderr}");
+    assert_eq!(codes(&report), ["MAM001"]);
+}

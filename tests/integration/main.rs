@@ -9,6 +9,7 @@ mod ci;
 mod cli;
 mod corpus;
 mod docs;
+mod dsc;
 mod examples;
 mod exports;
 mod fakes;
