@@ -92,7 +92,18 @@ pub fn build(
                 .tenant_of(p)
                 .is_some_and(|t| std::ptr::eq(t, target.entity))
         });
-        for result in policies.filter_map(|p| state::desired(workspace, p)) {
+        // Terraform and Microsoft365DSC manage their own policies: mamlint checks them but
+        // neither deploys nor deletes them, so they are left out on both sides of the plan.
+        let (foreign, policies): (Vec<&Entity<'_>>, Vec<&Entity<'_>>) =
+            policies.partition(|p| p.resource.is_some());
+        let managed_elsewhere: Vec<(Option<crate::model::Platform>, &str)> = foreign
+            .iter()
+            .filter_map(|p| Some((p.platform(), p.name()?)))
+            .collect();
+        for result in policies
+            .into_iter()
+            .filter_map(|p| state::desired(workspace, p))
+        {
             match result {
                 Ok(policy) => desired.push(policy),
                 Err(values) => refused.extend(values),
@@ -137,7 +148,16 @@ pub fn build(
             tenant_id: target.tenant_id.clone(),
             graph_api_version: version,
             graph_api_reason: reason,
-            changes: super::tenant_changes(&desired, &current, options.prune),
+            changes: super::tenant_changes(
+                &desired,
+                &current
+                    .into_iter()
+                    .filter(|c| {
+                        !managed_elsewhere.contains(&(Some(c.platform), c.display_name.as_str()))
+                    })
+                    .collect::<Vec<_>>(),
+                options.prune,
+            ),
             consent,
         });
         clients.push(client);

@@ -1039,3 +1039,28 @@ fn plan_deploys_through_the_configured_graph_version() {
         "graph-api-version = \"beta\" in mamlint.toml"
     );
 }
+
+/// Terraform manages its own policies: `plan` checks them with the files but neither creates
+/// nor deletes them, even with `--prune`.
+#[test]
+fn policies_managed_by_terraform_are_left_to_it() {
+    let (dir, fake) = (project(), fake());
+    let terraform = format!(
+        "resource \"microsoft365wp_ios_managed_app_protection\" \"legacy\" {{\n  display_name = \"Legacy Outlook policy\"\n  app_group_type = \"selectedPublicApps\"\n  apps = [{{ app_id = {{ ios = {{ bundle_id = \"com.microsoft.office.outlook\" }} }} }}]\n  assignments = [{{ target = {{ group = {{ group_id = \"{GROUP_A}\" }} }} }}]\n  pin_required = true\n}}\n\nresource \"microsoft365wp_ios_managed_app_protection\" \"new\" {{\n  display_name = \"Managed by Terraform (iOS)\"\n  app_group_type = \"selectedPublicApps\"\n  apps = [{{ app_id = {{ ios = {{ bundle_id = \"com.microsoft.office.outlook\" }} }} }}]\n  assignments = [{{ target = {{ group = {{ group_id = \"{GROUP_A}\" }} }} }}]\n  pin_required = true\n}}\n"
+    );
+    write(dir.path(), "outlook.tf", &terraform);
+    let (code, stdout, stderr) = run(dir.path(), &fake, &["plan", "--prune", "--format", "json"]);
+    assert!(matches!(code, Some(0 | 3)), "{stdout}{stderr}");
+    let plan: Value = serde_json::from_str(&stdout).unwrap();
+    let names: Vec<&str> = plan["tenants"][0]["changes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["displayName"].as_str().unwrap())
+        .collect();
+    assert!(
+        !names.contains(&"Legacy Outlook policy") && !names.contains(&"Managed by Terraform (iOS)"),
+        "{names:?}"
+    );
+    assert!(names.contains(&"Atlassian apps (iOS)"), "{names:?}");
+}
