@@ -337,18 +337,5 @@ fn a_named_script_without_a_policy_is_a_mam005() {
 
 #[test]
 fn the_dsc_example_checks_clean() {
-    let output = mamlint()
-        .args(["check", "examples/dsc", "--format", "json"])
-        .output()
-        .unwrap();
-    assert_eq!(
-        output.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&output.stdout)
-    );
-    let report: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
-    assert_eq!(report["diagnostics"], serde_json::json!([]));
-    assert_eq!(report["summary"]["files"], 1);
-    assert_eq!(report["summary"]["documents"], 2);
+    crate::support::assert_example_clean("examples/dsc", 1, 2);
 }

@@ -6,20 +6,7 @@ use crate::support::mamlint;
 
 #[test]
 fn clean_setup_checks_clean() {
-    let output = mamlint()
-        .args(["check", "examples/clean", "--format", "json"])
-        .output()
-        .unwrap();
-    assert_eq!(
-        output.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&output.stdout)
-    );
-    let report: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
-    assert_eq!(report["diagnostics"], serde_json::json!([]));
-    assert_eq!(report["summary"]["files"], 8);
-    assert_eq!(report["summary"]["documents"], 9);
+    crate::support::assert_example_clean("examples/clean", 8, 9);
 }
 
 fn codes_of(args: &[&str]) -> (Option<i32>, std::collections::BTreeSet<String>) {

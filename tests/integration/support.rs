@@ -161,6 +161,25 @@ fn may_update(requested: bool, ci: bool) -> bool {
     requested
 }
 
+/// Checks an example folder with the binary: exit 0, no finding, and the number of files and
+/// documents it holds (so a folder that stopped being read cannot pass).
+pub(crate) fn assert_example_clean(folder: &str, files: u64, documents: u64) {
+    let output = mamlint()
+        .args(["check", folder, "--format", "json"])
+        .output()
+        .unwrap();
+    assert_eq!(
+        output.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&output.stdout)
+    );
+    let report: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(report["diagnostics"], serde_json::json!([]));
+    assert_eq!(report["summary"]["files"], files);
+    assert_eq!(report["summary"]["documents"], documents);
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

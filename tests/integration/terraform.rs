@@ -369,18 +369,5 @@ fn large_and_deep_terraform_stays_bounded() {
 
 #[test]
 fn terraform_example_checks_clean() {
-    let output = mamlint()
-        .args(["check", "examples/terraform", "--format", "json"])
-        .output()
-        .unwrap();
-    assert_eq!(
-        output.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&output.stdout)
-    );
-    let report: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
-    assert_eq!(report["diagnostics"], serde_json::json!([]));
-    assert_eq!(report["summary"]["files"], 1);
-    assert_eq!(report["summary"]["documents"], 2);
+    crate::support::assert_example_clean("examples/terraform", 1, 2);
 }
