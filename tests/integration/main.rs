@@ -16,6 +16,7 @@ mod fakes;
 mod fix;
 mod hostile;
 mod lsp;
+mod mixed;
 mod project;
 mod properties;
 mod rollout;
