@@ -223,6 +223,36 @@ fn the_workspace_is_resolved_like_check() {
     client.shutdown();
 }
 
+/// Terraform and DSC files of the workspace get diagnostics like every other policy file.
+#[test]
+fn terraform_and_dsc_files_are_checked() {
+    let dir = workspace();
+    for (from, to) in [
+        ("tests/fixtures/terraform/invalid-wp-ios.tf", "main.tf"),
+        (
+            "tests/fixtures/dsc/invalid-MAM405-wipe-before-access.ps1",
+            "config.ps1",
+        ),
+    ] {
+        std::fs::copy(root().join(from), dir.path().join(to)).unwrap();
+    }
+    let (mut client, _) = Client::start(dir.path(), json!({}));
+    let published = client.published();
+    assert!(
+        published
+            .get("main.tf")
+            .is_some_and(|c| c.iter().any(|c| c == "MAM101")),
+        "{published:?}"
+    );
+    assert!(
+        published
+            .get("config.ps1")
+            .is_some_and(|c| c.iter().any(|c| c == "MAM405")),
+        "{published:?}"
+    );
+    client.shutdown();
+}
+
 #[test]
 fn edits_in_one_file_republish_others_and_deletes_clear() {
     let dir = workspace();
