@@ -184,19 +184,12 @@ pub fn looks_like_policy(bytes: &[u8]) -> bool {
     {
         return true;
     }
-    let units = |le: bool| {
-        bytes.chunks_exact(2).map(move |p| {
-            if le {
-                u16::from_le_bytes([p[0], p[1]])
-            } else {
-                u16::from_be_bytes([p[0], p[1]])
-            }
+    [Encoding::Utf16Le, Encoding::Utf16Be]
+        .into_iter()
+        .any(|order| {
+            let text: String = char::decode_utf16(source::utf16_units(bytes, order))
+                .map(|c| c.unwrap_or('\u{FFFD}'))
+                .collect();
+            MARKERS.iter().any(|m| text.contains(m))
         })
-    };
-    [true, false].into_iter().any(|le| {
-        let text: String = char::decode_utf16(units(le))
-            .map(|c| c.unwrap_or('\u{FFFD}'))
-            .collect();
-        MARKERS.iter().any(|m| text.contains(m))
-    })
 }

@@ -107,11 +107,7 @@ pub fn decode_prefix(bytes: &[u8], error: &DecodeError) -> String {
     match utf16 {
         Some(encoding) => {
             let body = bytes.get(2..end).unwrap_or_default();
-            let units = body.chunks_exact(2).map(|pair| match encoding {
-                Encoding::Utf16Be => u16::from_be_bytes([pair[0], pair[1]]),
-                _ => u16::from_le_bytes([pair[0], pair[1]]),
-            });
-            char::decode_utf16(units)
+            char::decode_utf16(utf16_units(body, encoding))
                 .map(|c| c.unwrap_or(char::REPLACEMENT_CHARACTER))
                 .collect()
         }
@@ -121,6 +117,15 @@ pub fn decode_prefix(bytes: &[u8], error: &DecodeError) -> String {
             String::from_utf8_lossy(body).into_owned()
         }
     }
+}
+
+/// The UTF-16 code units of bytes in a byte order (`Utf16Be`, else little-endian); an odd last
+/// byte is left out.
+pub fn utf16_units(bytes: &[u8], encoding: Encoding) -> impl Iterator<Item = u16> + '_ {
+    bytes.chunks_exact(2).map(move |pair| match encoding {
+        Encoding::Utf16Be => u16::from_be_bytes([pair[0], pair[1]]),
+        _ => u16::from_le_bytes([pair[0], pair[1]]),
+    })
 }
 
 /// Decodes file bytes: UTF-8 with or without BOM, UTF-16 LE/BE with BOM.
@@ -152,10 +157,7 @@ fn decode_utf16(bytes: &[u8], encoding: Encoding) -> Result<String, DecodeError>
             offset: bytes.len() + 1,
         });
     }
-    let units = bytes.chunks_exact(2).map(|pair| match encoding {
-        Encoding::Utf16Be => u16::from_be_bytes([pair[0], pair[1]]),
-        _ => u16::from_le_bytes([pair[0], pair[1]]),
-    });
+    let units = utf16_units(bytes, encoding);
     let mut text = String::with_capacity(bytes.len() / 2);
     // Offsets are in the raw file: the BOM, then two bytes per code unit. An astral-plane
     // character is two units, so count units, not characters.
