@@ -6,6 +6,7 @@
 //! committed, and embedded here with `include_str!`; each is compiled once per process and
 //! shared across threads. This is the only module that touches the `jsonschema` crate.
 
+mod dialect;
 pub mod generate;
 pub mod patterns;
 
@@ -15,6 +16,7 @@ use jsonschema::error::{TypeKind, ValidationErrorKind};
 use jsonschema::{Draft, ValidationError, Validator};
 use serde_json::Value as Json;
 
+use self::dialect::{PatternFormat, Prepared};
 use crate::model::{Entity, Kind, Platform};
 
 /// The committed schema files, by file stem.
@@ -82,31 +84,60 @@ pub fn names() -> Vec<String> {
     names
 }
 
-struct Compiled {
-    schema: serde_json::Value,
-    validator: Option<Validator>,
+/// One published schema, parsed once: what completion and hovers read.
+static PUBLISHED: LazyLock<Vec<OnceLock<Json>>> =
+    LazyLock::new(|| EMBEDDED.iter().map(|_| OnceLock::new()).collect());
+
+fn published(stem: &str) -> Option<&'static Json> {
+    let index = EMBEDDED.iter().position(|(s, _)| *s == stem)?;
+    let cell = PUBLISHED.get(index)?;
+    Some(cell.get_or_init(|| {
+        let text = EMBEDDED.get(index).map_or("{}", |(_, text)| *text);
+        serde_json::from_str(text).unwrap_or_default()
+    }))
 }
 
-/// Each schema is compiled on first use only: a single-file run (a pre-commit hook) pays for
-/// the one schema it needs.
-static COMPILED: LazyLock<Vec<(&'static str, OnceLock<Compiled>)>> = LazyLock::new(|| {
+/// A schema as compiled for validation ([`dialect`]): the prepared copy (error paths point
+/// into it), its validator, and the formats standing in for patterns.
+struct Compiled {
+    schema: Json,
+    validator: Option<Validator>,
+    formats: Vec<(String, PatternFormat, String)>,
+}
+
+/// Each schema, and for app protection policies each platform's variant, is compiled on
+/// first use only: a single-file run (a pre-commit hook) pays for the one it needs.
+static COMPILED: LazyLock<Vec<[OnceLock<Compiled>; 3]>> = LazyLock::new(|| {
     EMBEDDED
         .iter()
-        .map(|(stem, _)| (*stem, OnceLock::new()))
+        .map(|_| [OnceLock::new(), OnceLock::new(), OnceLock::new()])
         .collect()
 });
 
-fn compiled(stem: &str) -> Option<&'static Compiled> {
-    let (index, (_, cell)) = COMPILED.iter().enumerate().find(|(_, (s, _))| *s == stem)?;
+fn compiled(stem: &str, platform: Option<Platform>) -> Option<&'static Compiled> {
+    let index = EMBEDDED.iter().position(|(s, _)| *s == stem)?;
+    let variant = platform.map_or(0, |p| match p {
+        Platform::Android => 1,
+        Platform::Ios => 2,
+    });
+    let cell = COMPILED.get(index)?.get(variant)?;
+    let published = published(stem)?;
     Some(cell.get_or_init(|| {
-        let text = EMBEDDED.get(index).map_or("{}", |(_, text)| *text);
-        let schema: serde_json::Value = serde_json::from_str(text).unwrap_or_default();
+        let Prepared { schema, formats } = dialect::prepare(published, platform);
+        let mut options = jsonschema::options()
+            .with_draft(Draft::Draft7)
+            .should_validate_formats(true);
+        for (name, format, _) in &formats {
+            let format = format.clone();
+            options = options.with_format(name.clone(), move |text: &str| format.matches(text));
+        }
         // Embedded schemas are tested to compile; a failure would disable only this check.
-        let validator = jsonschema::options()
-            .with_draft(Draft::Draft202012)
-            .build(&schema)
-            .ok();
-        Compiled { schema, validator }
+        let validator = options.build(&schema).ok();
+        Compiled {
+            schema,
+            validator,
+            formats,
+        }
     }))
 }
 
@@ -125,7 +156,7 @@ fn field(kind: Kind, key: &str) -> Option<&'static serde_json::Value> {
             .chain(schema.get("items"))
             .find_map(|child| find(child, key))
     }
-    find(&compiled(kind.schema_stem())?.schema, key)
+    find(published(kind.schema_stem())?, key)
 }
 
 /// The values a manifest field may take (its schema's `enum`), for completion: editors are
@@ -194,18 +225,23 @@ pub enum SchemaErrorKind {
 /// Validates one entity against its schema: the schema of its kind, or of its platform's
 /// Graph export. Empty when valid, or when there is no schema for it.
 pub fn validate(entity: &Entity<'_>, platform: Option<Platform>) -> Vec<SchemaError> {
-    let stem = if entity.is_export() {
+    let (stem, variant) = if entity.is_export() {
         match platform {
-            Some(p) => generate::export_stem(p),
+            Some(p) => (generate::export_stem(p), None),
             None => return Vec::new(),
         }
     } else {
-        entity.kind.schema_stem().to_owned()
+        let variant = (entity.kind == Kind::AppProtectionPolicy)
+            .then(|| entity.platform())
+            .flatten();
+        (entity.kind.schema_stem().to_owned(), variant)
     };
-    let Some(Compiled {
-        schema,
-        validator: Some(validator),
-    }) = compiled(&stem)
+    let Some(
+        compiled @ Compiled {
+            validator: Some(validator),
+            ..
+        },
+    ) = compiled(&stem, variant)
     else {
         return Vec::new();
     };
@@ -216,11 +252,12 @@ pub fn validate(entity: &Entity<'_>, platform: Option<Platform>) -> Vec<SchemaEr
     }
     validator
         .iter_errors(&instance)
-        .map(|error| convert(schema, &error))
+        .map(|error| convert(compiled, &error))
         .collect()
 }
 
-fn convert(schema: &Json, error: &ValidationError<'_>) -> SchemaError {
+fn convert(compiled: &Compiled, error: &ValidationError<'_>) -> SchemaError {
+    let schema = &compiled.schema;
     let kind = match error.kind() {
         ValidationErrorKind::AdditionalProperties { unexpected } => SchemaErrorKind::UnknownKeys {
             keys: unexpected.clone(),
@@ -246,6 +283,12 @@ fn convert(schema: &Json, error: &ValidationError<'_>) -> SchemaError {
         }
         ValidationErrorKind::Pattern { pattern } => {
             SchemaErrorKind::Pattern(patterns::describe(pattern))
+        }
+        ValidationErrorKind::Format { format } => {
+            match compiled.formats.iter().find(|(name, _, _)| name == format) {
+                Some((_, _, pattern)) => SchemaErrorKind::Pattern(patterns::describe(pattern)),
+                None => SchemaErrorKind::Other(format!("not a valid {format}")),
+            }
         }
         ValidationErrorKind::Minimum { limit } => SchemaErrorKind::Minimum(limit.to_string()),
         ValidationErrorKind::Maximum { limit } => SchemaErrorKind::Maximum(limit.to_string()),
@@ -336,10 +379,12 @@ mod tests {
     #[test]
     fn committed_schemas_compile() {
         for (stem, _) in EMBEDDED {
-            assert!(
-                compiled(stem).is_some_and(|c| c.validator.is_some()),
-                "{stem} does not compile"
-            );
+            for platform in [None, Some(Platform::Android), Some(Platform::Ios)] {
+                assert!(
+                    compiled(stem, platform).is_some_and(|c| c.validator.is_some()),
+                    "{stem} ({platform:?}) does not compile"
+                );
+            }
         }
     }
 

@@ -8,12 +8,20 @@ pub const GUID: &str =
 pub const DOMAIN: &str = "^([a-zA-Z0-9]([a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?\\.)+[a-zA-Z]{2,63}$";
 
 /// ISO 8601 durations as Graph accepts them; agrees with `model::duration::parse_seconds`.
-pub const DURATION: &str = "^[-+]?P(?=\\d|T\\d)(\\d+([.,]\\d+)?Y)?(\\d+([.,]\\d+)?M)?(\\d+([.,]\\d+)?W)?(\\d+([.,]\\d+)?D)?(T(?=\\d)(\\d+([.,]\\d+)?H)?(\\d+([.,]\\d+)?M)?(\\d+([.,]\\d+)?S)?)?$";
+/// ASCII digits only (`\d` would accept any script's digits, which Graph does not).
+pub const DURATION: &str = "^[-+]?P(?=[0-9]|T[0-9])([0-9]+([.,][0-9]+)?Y)?([0-9]+([.,][0-9]+)?M)?([0-9]+([.,][0-9]+)?W)?([0-9]+([.,][0-9]+)?D)?(T(?=[0-9])([0-9]+([.,][0-9]+)?H)?([0-9]+([.,][0-9]+)?M)?([0-9]+([.,][0-9]+)?S)?)?$";
 
 /// A pattern for a comma-separated list of flag-enum members (`unmanaged,mdm`).
 pub fn flags(values: &[String]) -> String {
     let alternatives = values.join("|");
     format!("^({alternatives})(\\s*,\\s*({alternatives}))*$")
+}
+
+/// The members of a pattern [`flags`] wrote.
+pub fn flag_members(pattern: &str) -> Option<Vec<String>> {
+    let alternatives = pattern.strip_prefix("^(")?.split(')').next()?;
+    let members: Vec<String> = alternatives.split('|').map(str::to_owned).collect();
+    (flags(&members) == pattern).then_some(members)
 }
 
 /// How a message names what a pattern expects.
