@@ -63,8 +63,8 @@ pub(super) struct Prepared {
 }
 
 /// The schema to compile for documents of `platform` (all platforms when `None`).
-pub(super) fn prepare(published: &Json, platform: Option<Platform>) -> Prepared {
-    let mut schema = published.clone();
+pub(super) fn prepare(published: Json, platform: Option<Platform>) -> Prepared {
+    let mut schema = published;
     if let Some(map) = schema.as_object_mut() {
         map.remove("$schema");
     }
@@ -466,12 +466,12 @@ mod tests {
         let published: Json =
             serde_json::from_str(super::super::text("AppProtectionPolicy").unwrap_or("{}"))
                 .unwrap_or_default();
-        let prepared = prepare(&published, Some(Platform::Ios));
+        let prepared = prepare(published.clone(), Some(Platform::Ios));
         let defs = prepared.schema.get("$defs").and_then(Json::as_object);
         assert!(defs.is_some_and(|d| d.contains_key("iosSettings")));
         assert!(defs.is_some_and(|d| !d.contains_key("androidSettings")));
         assert!(prepared.schema.get("$schema").is_none());
-        let all = prepare(&published, None);
+        let all = prepare(published, None);
         let defs = all.schema.get("$defs").and_then(Json::as_object);
         assert!(defs.is_some_and(|d| d.contains_key("androidSettings")));
         assert!(

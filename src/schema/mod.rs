@@ -121,8 +121,10 @@ fn compiled(stem: &str, platform: Option<Platform>) -> Option<&'static Compiled>
         Platform::Ios => 2,
     });
     let cell = COMPILED.get(index)?.get(variant)?;
-    let published = published(stem)?;
     Some(cell.get_or_init(|| {
+        // Parsed afresh rather than cloned from `published`: a check needs only this copy.
+        let text = EMBEDDED.get(index).map_or("{}", |(_, text)| *text);
+        let published = serde_json::from_str(text).unwrap_or_default();
         let Prepared { schema, formats } = dialect::prepare(published, platform);
         let mut options = jsonschema::options()
             .with_draft(Draft::Draft7)
