@@ -136,11 +136,13 @@ impl Builder<'_> {
                 Event::SequenceEnd => {
                     if let Some(Frame::Seq {
                         start: s,
-                        items,
+                        mut items,
                         style,
                         anchor,
                     }) = self.stack.pop()
                     {
+                        // Every tree is kept until the run's cross-document rules are done.
+                        items.shrink_to_fit();
                         let last = items.last().map_or(s, |n| n.span.end as usize);
                         let close = if style == Style::Flow { end } else { last };
                         self.count(1, s)?;
@@ -159,7 +161,8 @@ impl Builder<'_> {
                         ..
                     }) = self.stack.pop()
                     {
-                        let members = merge_keys(members);
+                        let mut members = merge_keys(members);
+                        members.shrink_to_fit();
                         let last = members
                             .last()
                             .map_or(s, |m| m.value.span.end.max(m.key_span.end) as usize);
@@ -246,7 +249,10 @@ impl Builder<'_> {
             }
             Some(Frame::Seq { items, .. }) => items.push(node),
             Some(Frame::Map { members, key, .. }) => match key.take() {
-                None => *key = Some((key_text(&node, self.text), node.span)),
+                None => {
+                    let span = node.span;
+                    *key = Some((key_text(node, self.text), span));
+                }
                 Some((k, key_span)) => members.push(Member {
                     key: k,
                     key_span,
@@ -265,9 +271,10 @@ fn collection_style(style: StructureStyle) -> Style {
     }
 }
 
-fn key_text(node: &Node, text: &str) -> String {
-    match &node.value {
-        Value::String(s) => s.clone(),
+fn key_text(mut node: Node, text: &str) -> String {
+    // Taken, not cloned: the key node is dropped right after (`Node` has its own `Drop`).
+    match std::mem::replace(&mut node.value, Value::Null) {
+        Value::String(s) => s,
         Value::Array(_) | Value::Object(_) => text.get(node.span.range()).unwrap_or("").to_owned(),
         _ => match node.style {
             Style::Plain => text.get(node.span.range()).unwrap_or("").to_owned(),
