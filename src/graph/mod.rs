@@ -703,24 +703,30 @@ impl Credentials {
             .extend([tenant_id, "oauth2", "v2.0", "token"]);
         let scope = format!("{}/.default", endpoints.graph);
         let key = format!("{url} {scope}");
-        let mut cache = issued.0.lock().unwrap_or_else(PoisonError::into_inner);
-        if let Some(shared) = cache.get(&key) {
-            return Ok(Token(TokenKind::Issued(Arc::clone(shared))));
-        }
-        let fresh = Arc::new(Issued {
-            request: TokenRequest {
-                url: url.into(),
-                client_id: client_id.clone(),
-                secret: secret.clone(),
-                scope,
-                retry: RetryPolicy::from_env(),
-                verbose,
-            },
-            lease: Mutex::new(None),
-        });
-        fresh.current()?;
-        cache.insert(key, Arc::clone(&fresh));
-        Ok(Token(TokenKind::Issued(fresh)))
+        // The cache is locked only to find or insert the tenant's entry, never across a
+        // token request: tenants planned concurrently each wait for their own token alone.
+        // Two threads asking for the same tenant share one entry, whose lease lock makes
+        // the second wait for the first one's request instead of sending another.
+        let shared = {
+            let mut cache = issued.0.lock().unwrap_or_else(PoisonError::into_inner);
+            Arc::clone(cache.entry(key).or_insert_with(|| {
+                Arc::new(Issued {
+                    request: TokenRequest {
+                        url: url.into(),
+                        client_id: client_id.clone(),
+                        secret: secret.clone(),
+                        scope,
+                        retry: RetryPolicy::from_env(),
+                        verbose,
+                    },
+                    lease: Mutex::new(None),
+                })
+            }))
+        };
+        // The first call for a tenant requests the token; a refused request leaves no lease,
+        // so a later call asks again.
+        shared.current()?;
+        Ok(Token(TokenKind::Issued(shared)))
     }
 }
 
