@@ -97,7 +97,7 @@ fn fake() -> Fake {
     fake
 }
 
-fn run(dir: &Path, fake: &Fake, args: &[&str]) -> (Option<i32>, String, String) {
+pub(crate) fn run(dir: &Path, fake: &Fake, args: &[&str]) -> (Option<i32>, String, String) {
     let output = mamlint()
         .current_dir(dir)
         .env("MAMLINT_GRAPH_URL", &fake.url)
