@@ -293,8 +293,8 @@ pub(super) fn export(args: ExportArgs) -> anyhow::Result<u8> {
         (None, None) => anyhow::bail!("no current state: give --from DIR or Graph credentials"),
     };
     let read = build::current_policies(&targets, &current, args.jobs.jobs, args.verbose)?;
-    // One tenant's manifests go into OUT itself, as before; several tenants' go into
-    // OUT/<tenant>/, the layout `plan --current` reads.
+    // One tenant's manifests go into OUT itself; several tenants' into OUT/<tenant>/, since
+    // their policies may share display names and so file names.
     let several = targets.len() > 1;
     let mut failed = false;
     for (target, policies) in targets.iter().zip(read) {

@@ -54,7 +54,8 @@ pub fn graph_client(
         &format!("{}/{version}", target.endpoints.graph),
         token,
         verbose,
-    ))
+    )
+    .for_tenant(&target.name))
 }
 
 /// Where the tenants' current state comes from.

@@ -255,6 +255,14 @@ fn retry_after_holds_back_the_tenant_it_was_given_to() {
         1,
         "{stderr}"
     );
+    // Verbose lines name their tenant, since tenants log between each other's lines.
+    assert!(
+        stderr.contains(&format!(
+            "bravo: GET {}/beta/deviceAppManagement/iosManagedAppProtections answered 429; retrying in 1000 ms",
+            fake.url
+        )),
+        "{stderr}"
+    );
     let (_, serial, _) = run(dir.path(), &fake, &["plan", "--jobs", "1"]);
     assert_eq!(stdout, serial, "the throttled run plans the same");
     let state = fake.state.lock().unwrap();
