@@ -8,7 +8,9 @@
 //! finds nothing to change but reads everything), prints the fake's base URL on one line, and
 //! serves until it is killed.
 
-#[allow(dead_code, unreachable_pub)]
+// Test code, as in tests/integration/main.rs: it may unwrap, and the bench uses only part
+// of it.
+#[allow(dead_code, unreachable_pub, clippy::unwrap_used)]
 #[path = "../tests/integration/fakes.rs"]
 mod fakes;
 
