@@ -14,7 +14,8 @@ use crate::graph::{Client, Credentials, Secret};
 use crate::lint::{self, Outcome};
 use crate::model::Workspace;
 use crate::plan::build::{self, Current, Options};
-use crate::plan::{Plan, apply, export, render, state};
+use crate::plan::pool::Jobs;
+use crate::plan::{Plan, apply, export, render};
 use crate::report::{self, Format, HumanOptions};
 use crate::selection::Selection;
 
@@ -47,7 +48,25 @@ pub struct PlanArgs {
     #[arg(short, long)]
     pub verbose: bool,
     #[command(flatten)]
+    pub jobs: JobsArg,
+    #[command(flatten)]
     pub config: ConfigArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct JobsArg {
+    /// How many tenants to work on at once (1 to 64). Each tenant's own requests stay in
+    /// order; output lists tenants in file order whatever the count.
+    #[arg(long, value_name = "N", default_value_t = Jobs::DEFAULT, value_parser = parse_jobs)]
+    pub jobs: Jobs,
+}
+
+fn parse_jobs(text: &str) -> Result<Jobs, String> {
+    let n = text
+        .trim()
+        .parse::<usize>()
+        .map_err(|_| format!("`{text}` is not a whole number of tenants"))?;
+    Jobs::new(n)
 }
 
 #[derive(Debug, Args)]
@@ -79,6 +98,8 @@ pub struct ExportArgs {
     pub from: Option<PathBuf>,
     #[arg(short, long)]
     pub verbose: bool,
+    #[command(flatten)]
+    pub jobs: JobsArg,
     #[command(flatten)]
     pub config: ConfigArgs,
 }
@@ -150,6 +171,7 @@ fn build_plan(
             .ok()
             .map(|key| Secret::new(key.trim())),
         graph_api_version: config.and_then(|c| c.api_version).map(ApiVersion::as_str),
+        jobs: args.jobs.jobs,
     };
     build::build(workspace, &current, &options)
 }
@@ -234,28 +256,14 @@ pub(super) fn apply(args: ApplyArgs) -> anyhow::Result<u8> {
             return Ok(exit::CLEAN);
         }
     }
-    let mut stderr = std::io::stderr();
-    let mut completed = 0;
-    for (tenant, client) in plan.tenants.iter().zip(&clients) {
-        let Some(client) = client else { continue };
-        let mut progress = |step: &str| {
-            let _ = writeln!(stderr, "  done: {} {step}", tenant.tenant);
-        };
-        let (done, failure) = apply::apply_tenant(client, &tenant.changes, &mut progress);
-        completed += done.completed.len();
-        if let Some(failure) = failure {
-            eprintln!(
-                "error: {}: this step failed: {}: {}",
-                tenant.tenant, failure.step, failure.error
-            );
-            eprintln!(
-                "{completed} steps completed before the failure; nothing after it was attempted. Run `mamlint apply` again to converge."
-            );
-            return Ok(exit::FINDINGS);
-        }
-    }
-    eprintln!("Applied: {completed} steps completed.");
-    Ok(exit::CLEAN)
+    let applied =
+        apply::apply_plan(&plan, &clients, args.plan.jobs.jobs).map_err(anyhow::Error::msg)?;
+    eprint!("{}", render::applied(&applied));
+    Ok(if applied.iter().any(|t| t.failure.is_some()) {
+        exit::FINDINGS
+    } else {
+        exit::CLEAN
+    })
 }
 
 pub(super) fn export(args: ExportArgs) -> anyhow::Result<u8> {
@@ -265,7 +273,7 @@ pub(super) fn export(args: ExportArgs) -> anyhow::Result<u8> {
     };
     let workspace = Workspace::new(&outcome.files);
     let targets = build::tenants(&workspace, args.tenant.as_deref())?;
-    let Some(target) = targets.first() else {
+    if targets.is_empty() {
         eprintln!(
             "error: no EntraTenant{} is loaded; export writes each policy with `tenant:`",
             args.tenant
@@ -274,31 +282,43 @@ pub(super) fn export(args: ExportArgs) -> anyhow::Result<u8> {
                 .unwrap_or_default()
         );
         return Ok(exit::ERROR);
-    };
-    if targets.len() > 1 {
-        eprintln!("error: several EntraTenants are loaded; choose one with --tenant");
-        return Ok(exit::ERROR);
     }
-    let policies = match &args.from {
-        Some(dir) => state::from_directory(dir).map_err(anyhow::Error::msg)?,
-        None => {
-            let credentials = Credentials::from_env()?;
-            export::read_live(&build::graph_client(
-                target,
-                &credentials,
-                "beta",
-                args.verbose,
-            )?)?
+    let credentials = match &args.from {
+        Some(_) => None,
+        None => Some(Credentials::from_env()?),
+    };
+    let current = match (&args.from, &credentials) {
+        (Some(dir), _) => Current::Directory(dir.clone()),
+        (None, Some(credentials)) => Current::Live(credentials),
+        (None, None) => anyhow::bail!("no current state: give --from DIR or Graph credentials"),
+    };
+    let read = build::current_policies(&targets, &current, args.jobs.jobs, args.verbose)?;
+    // One tenant's manifests go into OUT itself; several tenants' into OUT/<tenant>/, since
+    // their policies may share display names and so file names.
+    let several = targets.len() > 1;
+    let mut failed = false;
+    for (target, policies) in targets.iter().zip(read) {
+        let policies = match policies {
+            Ok(policies) => policies,
+            Err(error) => {
+                eprintln!("error: tenant {}: {error:#}", target.name);
+                failed = true;
+                continue;
+            }
+        };
+        let out = if several {
+            args.out.join(&target.name)
+        } else {
+            args.out.clone()
+        };
+        std::fs::create_dir_all(&out).with_context(|| format!("creating {}", out.display()))?;
+        for policy in &policies {
+            let (file, text) = export::manifest(policy, &target.name);
+            let path = out.join(file);
+            std::fs::write(&path, text).with_context(|| format!("writing {}", path.display()))?;
+            println!("{}", path.display());
         }
-    };
-    std::fs::create_dir_all(&args.out)
-        .with_context(|| format!("creating {}", args.out.display()))?;
-    for policy in &policies {
-        let (file, text) = export::manifest(policy, &target.name);
-        let path = args.out.join(file);
-        std::fs::write(&path, text).with_context(|| format!("writing {}", path.display()))?;
-        println!("{}", path.display());
+        eprintln!("Exported {} policies of {}.", policies.len(), target.name);
     }
-    eprintln!("Exported {} policies of {}.", policies.len(), target.name);
-    Ok(exit::CLEAN)
+    Ok(if failed { exit::FINDINGS } else { exit::CLEAN })
 }

@@ -402,24 +402,33 @@ impl Answer {
     }
 }
 
-fn log_retry(method: &str, url: &str, outcome: &Result<Answer, ServiceError>, then: &str) {
+/// Logs a retry; `label` names the tenant ([`Client::for_tenant`]), since tenants worked on
+/// at once log between each other's lines.
+fn log_retry(
+    label: &str,
+    method: &str,
+    url: &str,
+    outcome: &Result<Answer, ServiceError>,
+    then: &str,
+) {
     match outcome {
         Ok(answer) => eprintln!(
-            "{method} {} answered {}; {then}",
+            "{label}{method} {} answered {}; {then}",
             display_url(url),
             answer.status
         ),
         // The message names the method and URL already.
-        Err(e) => eprintln!("{}; {then}", e.message),
+        Err(e) => eprintln!("{label}{}; {then}", e.message),
     }
 }
 
 /// Runs an exchange until it gets an answer that is not worth retrying, or the retries are
 /// spent: 429 and 503 always (the service did not do it), 502, 504 and broken connections
-/// only when `idempotent` (it may have done it). Returns the last outcome.
+/// only when `idempotent` (it may have done it). Returns the last outcome. `log` is the label
+/// of retry lines, `None` when not verbose.
 fn with_retries(
     retry: &RetryPolicy,
-    verbose: bool,
+    log: Option<&str>,
     method: &str,
     url: &str,
     idempotent: bool,
@@ -437,8 +446,9 @@ fn with_retries(
         match wait {
             Some(retry_after) if attempt < retry.max_retries => {
                 let delay = retry.delay(attempt, retry_after);
-                if verbose {
+                if let Some(label) = log {
                     log_retry(
+                        label,
                         method,
                         url,
                         &outcome,
@@ -574,14 +584,21 @@ impl TokenRequest {
             ("grant_type", "client_credentials"),
         ];
         let mut sent = Instant::now();
-        let answer = with_retries(&self.retry, self.verbose, "POST", &self.url, true, || {
-            // The lifetime counts from the attempt that was answered.
-            sent = Instant::now();
-            match agent.post(&self.url).send_form(form) {
-                Ok(response) => Answer::read("POST", &self.url, response),
-                Err(error) => Err(ServiceError::transport("POST", &self.url, &error)),
-            }
-        })?;
+        let answer = with_retries(
+            &self.retry,
+            self.verbose.then_some(""),
+            "POST",
+            &self.url,
+            true,
+            || {
+                // The lifetime counts from the attempt that was answered.
+                sent = Instant::now();
+                match agent.post(&self.url).send_form(form) {
+                    Ok(response) => Answer::read("POST", &self.url, response),
+                    Err(error) => Err(ServiceError::transport("POST", &self.url, &error)),
+                }
+            },
+        )?;
         if (300..400).contains(&answer.status) {
             return Err(ServiceError::redirect("POST", &self.url, &answer));
         }
@@ -703,24 +720,30 @@ impl Credentials {
             .extend([tenant_id, "oauth2", "v2.0", "token"]);
         let scope = format!("{}/.default", endpoints.graph);
         let key = format!("{url} {scope}");
-        let mut cache = issued.0.lock().unwrap_or_else(PoisonError::into_inner);
-        if let Some(shared) = cache.get(&key) {
-            return Ok(Token(TokenKind::Issued(Arc::clone(shared))));
-        }
-        let fresh = Arc::new(Issued {
-            request: TokenRequest {
-                url: url.into(),
-                client_id: client_id.clone(),
-                secret: secret.clone(),
-                scope,
-                retry: RetryPolicy::from_env(),
-                verbose,
-            },
-            lease: Mutex::new(None),
-        });
-        fresh.current()?;
-        cache.insert(key, Arc::clone(&fresh));
-        Ok(Token(TokenKind::Issued(fresh)))
+        // The cache is locked only to find or insert the tenant's entry, never across a
+        // token request: tenants planned concurrently each wait for their own token alone.
+        // Two threads asking for the same tenant share one entry, whose lease lock makes
+        // the second wait for the first one's request instead of sending another.
+        let shared = {
+            let mut cache = issued.0.lock().unwrap_or_else(PoisonError::into_inner);
+            Arc::clone(cache.entry(key).or_insert_with(|| {
+                Arc::new(Issued {
+                    request: TokenRequest {
+                        url: url.into(),
+                        client_id: client_id.clone(),
+                        secret: secret.clone(),
+                        scope,
+                        retry: RetryPolicy::from_env(),
+                        verbose,
+                    },
+                    lease: Mutex::new(None),
+                })
+            }))
+        };
+        // The first call for a tenant requests the token; a refused request leaves no lease,
+        // so a later call asks again.
+        shared.current()?;
+        Ok(Token(TokenKind::Issued(shared)))
     }
 }
 
@@ -734,6 +757,8 @@ pub struct Client {
     token: Token,
     retry: RetryPolicy,
     verbose: bool,
+    /// What starts its log lines: `tenant: ` for a tenant's client, else nothing.
+    label: String,
 }
 
 /// A response: status and JSON body (`Null` when empty).
@@ -783,6 +808,15 @@ impl Client {
             token: token.into(),
             retry: RetryPolicy::from_env(),
             verbose,
+            label: String::new(),
+        }
+    }
+
+    /// The same client, naming `tenant` in its log lines.
+    pub fn for_tenant(self, tenant: &str) -> Client {
+        Client {
+            label: format!("{tenant}: "),
+            ..self
         }
     }
 
@@ -829,7 +863,7 @@ impl Client {
         let url = self.resolve(path)?;
         let answer = with_retries(
             &self.retry,
-            self.verbose,
+            self.verbose.then_some(self.label.as_str()),
             method,
             url.as_str(),
             method != "POST",
@@ -840,7 +874,12 @@ impl Client {
 
     fn finish(&self, method: &str, url: &Url, answer: Answer) -> Result<Reply, ServiceError> {
         if self.verbose {
-            eprintln!("{method} {} {}", display_url(url.as_str()), answer.status);
+            eprintln!(
+                "{}{method} {} {}",
+                self.label,
+                display_url(url.as_str()),
+                answer.status
+            );
         }
         answer.into_reply(method, url.as_str())
     }
@@ -879,6 +918,7 @@ impl Client {
                             "retrying"
                         };
                         log_retry(
+                            &self.label,
                             "POST",
                             url.as_str(),
                             &outcome,

@@ -2,7 +2,9 @@
 //!
 //! Each policy change is a few requests: create (POST) or update (PATCH) the policy, then
 //! `targetApps` when its apps change, then `assign` when its groups change; `--prune` deletes.
-//! The first failure stops the run and says which steps completed. A rerun converges, because
+//! Tenants are applied concurrently (`--jobs`); within a tenant the steps run in the plan's
+//! order, and its first failure stops that tenant (the others go on) and says which of its
+//! steps completed. A rerun converges, because
 //! the next plan is computed from the tenant as it now is: a policy created before a failure
 //! is matched by its display name and updated, never created twice, and assignments are
 //! always sent whole, so none is lost. Within a run, a create is preceded by a lookup by
@@ -11,8 +13,9 @@
 
 use serde_json::Value;
 
+use super::pool::{self, Jobs};
 use super::state::{Policy, assign_body, body, target_apps_body};
-use super::{Action, Change, Plan};
+use super::{Action, Change, Plan, TenantPlan};
 use crate::graph::{Client, Created, ServiceError};
 use crate::model::Platform;
 
@@ -37,12 +40,10 @@ pub struct Failure {
 fn run_step(
     progress: &mut Progress,
     step: String,
-    on_progress: &mut dyn FnMut(&str),
     call: impl FnOnce() -> Result<Value, ServiceError>,
 ) -> Result<Value, Failure> {
     match call() {
         Ok(value) => {
-            on_progress(&step);
             progress.completed.push(step);
             Ok(value)
         }
@@ -89,8 +90,7 @@ fn find_policy(
         .find(|p| p.get("displayName").and_then(Value::as_str) == Some(display_name)))
 }
 
-fn done(progress: &mut Progress, on_progress: &mut dyn FnMut(&str), step: String) {
-    on_progress(&step);
+fn done(progress: &mut Progress, step: String) {
     progress.completed.push(step);
 }
 
@@ -105,7 +105,6 @@ fn create_policy(
     label: &str,
     desired: &Policy,
     progress: &mut Progress,
-    on_progress: &mut dyn FnMut(&str),
 ) -> Result<String, Failure> {
     let step = format!("created {label}");
     let payload = body(platform, Some(&desired.display_name), &desired.settings);
@@ -120,14 +119,13 @@ fn create_policy(
     {
         Created::New(answer) => {
             let id = policy_id(&answer, label).map_err(fail(&step))?;
-            done(progress, on_progress, step);
+            done(progress, step);
             Ok(id)
         }
         Created::Recovered(found) => {
             let id = policy_id(&found, label).map_err(fail(&step))?;
             done(
                 progress,
-                on_progress,
                 format!("{step} (its answer was lost; found it by name)"),
             );
             Ok(id)
@@ -135,7 +133,7 @@ fn create_policy(
         Created::Existing(found) => {
             let step = format!("updated {label}, which was already in the tenant");
             let id = policy_id(&found, label).map_err(fail(&step))?;
-            run_step(progress, step, on_progress, || {
+            run_step(progress, step, || {
                 client
                     .send(
                         "PATCH",
@@ -149,12 +147,7 @@ fn create_policy(
     }
 }
 
-fn apply_change(
-    client: &Client,
-    change: &Change,
-    progress: &mut Progress,
-    on_progress: &mut dyn FnMut(&str),
-) -> Result<(), Failure> {
+fn apply_change(client: &Client, change: &Change, progress: &mut Progress) -> Result<(), Failure> {
     let Some(platform) = change.platform_value else {
         return Ok(());
     };
@@ -179,7 +172,7 @@ fn apply_change(
         Action::Delete => {
             let step = format!("deleted {label}");
             let id = planned_id(&step)?;
-            run_step(progress, step, on_progress, || {
+            run_step(progress, step, || {
                 client
                     .send("DELETE", &format!("{collection}/{id}"), None)
                     .map(|r| r.body)
@@ -191,15 +184,7 @@ fn apply_change(
                 return Ok(());
             };
             let id = if change.action == Action::Create {
-                create_policy(
-                    client,
-                    platform,
-                    &collection,
-                    &label,
-                    desired,
-                    progress,
-                    on_progress,
-                )?
+                create_policy(client, platform, &collection, &label, desired, progress)?
             } else {
                 let changed: serde_json::Map<String, Value> = change
                     .properties
@@ -211,7 +196,7 @@ fn apply_change(
                 let step = format!("updated {label}: {}", names.join(", "));
                 let id = planned_id(&step)?;
                 if !changed.is_empty() {
-                    run_step(progress, step, on_progress, || {
+                    run_step(progress, step, || {
                         client
                             .send(
                                 "PATCH",
@@ -233,7 +218,6 @@ fn apply_change(
                 run_step(
                     progress,
                     format!("set the apps of {label} ({})", desired.apps.join(", ")),
-                    on_progress,
                     || {
                         client
                             .send(
@@ -254,7 +238,6 @@ fn apply_change(
                         desired.include.len(),
                         desired.exclude.len()
                     ),
-                    on_progress,
                     || {
                         client
                             .send("POST", &format!("{collection}/{id}/assign"), Some(&payload))
@@ -268,18 +251,49 @@ fn apply_change(
 }
 
 /// Applies the changes of one tenant with a client for its Graph version.
-pub fn apply_tenant(
-    client: &Client,
-    changes: &[Change],
-    on_progress: &mut dyn FnMut(&str),
-) -> (Progress, Option<Failure>) {
+pub fn apply_tenant(client: &Client, changes: &[Change]) -> (Progress, Option<Failure>) {
     let mut progress = Progress::default();
     for change in changes {
-        if let Err(failure) = apply_change(client, change, &mut progress, on_progress) {
+        if let Err(failure) = apply_change(client, change, &mut progress) {
             return (progress, Some(failure));
         }
     }
     (progress, None)
+}
+
+/// What `apply` did in one tenant.
+#[derive(Debug)]
+pub struct TenantApplied {
+    pub tenant: String,
+    pub progress: Progress,
+    /// The step that stopped this tenant; nothing after it was attempted in this tenant.
+    pub failure: Option<Failure>,
+}
+
+/// Applies a plan on `jobs` workers, one tenant per worker at a time: each tenant's steps in
+/// the plan's order, each tenant stopped at its own first failure while the others go on.
+/// `clients` are the plan's, tenant by tenant; a tenant without one (planned from files) is
+/// left out. The result lists the tenants in the plan's order, whatever order they finished
+/// in.
+pub fn apply_plan(
+    plan: &Plan,
+    clients: &[Option<Client>],
+    jobs: Jobs,
+) -> Result<Vec<TenantApplied>, String> {
+    let work: Vec<(&TenantPlan, &Client)> = plan
+        .tenants
+        .iter()
+        .zip(clients)
+        .filter_map(|(tenant, client)| Some((tenant, client.as_ref()?)))
+        .collect();
+    pool::in_order(jobs, &work, |(tenant, client)| {
+        let (progress, failure) = apply_tenant(client, &tenant.changes);
+        TenantApplied {
+            tenant: tenant.tenant.clone(),
+            progress,
+            failure,
+        }
+    })
 }
 
 /// The steps a plan would take, for `--dry-run` and the confirmation prompt.

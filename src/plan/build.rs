@@ -6,6 +6,7 @@
 use std::path::{Path, PathBuf};
 
 use super::consent::{self, Source};
+use super::pool::{self, Jobs};
 use super::{Consent, Plan, TenantPlan, domains, export, state};
 use crate::graph::{Client, Credentials, Endpoints, Secret, ServiceError};
 use crate::model::catalog::App;
@@ -53,7 +54,8 @@ pub fn graph_client(
         &format!("{}/{version}", target.endpoints.graph),
         token,
         verbose,
-    ))
+    )
+    .for_tenant(&target.name))
 }
 
 /// Where the tenants' current state comes from.
@@ -74,93 +76,38 @@ pub struct Options {
     /// `graph-api-version` of `mamlint.toml` (`beta`, `v1.0`): every tenant deploys through
     /// it. Without it, each tenant uses v1.0 unless a setting exists only in beta.
     pub graph_api_version: Option<&'static str>,
+    /// How many tenants are planned at once.
+    pub jobs: Jobs,
 }
 
 /// The plan of every tenant, with a live client per tenant (to apply it) when reading Graph.
+/// Tenants are planned on `options.jobs` workers; the plan lists them in the order of the
+/// files whatever order they finish in. When some tenants fail, the others are still
+/// planned and the error names every failed tenant, in that same order.
 pub fn build(
     workspace: &Workspace<'_>,
     current: &Current<'_>,
     options: &Options,
 ) -> anyhow::Result<(Plan, Vec<Option<Client>>)> {
+    let targets = tenants(workspace, None)?;
+    let results = pool::in_order(options.jobs, &targets, |target| {
+        plan_tenant(workspace, target, current, options)
+    })
+    .map_err(anyhow::Error::msg)?;
     let mut tenant_plans = Vec::new();
     let mut clients = Vec::new();
-    for target in &tenants(workspace, None)? {
-        let mut desired = Vec::new();
-        let mut refused = Vec::new();
-        let policies = workspace.of_kind(Kind::AppProtectionPolicy).filter(|p| {
-            workspace
-                .tenant_of(p)
-                .is_some_and(|t| std::ptr::eq(t, target.entity))
-        });
-        // Terraform and Microsoft365DSC manage their own policies: mamlint checks them but
-        // neither deploys nor deletes them, so they are left out on both sides of the plan.
-        let (foreign, policies): (Vec<&Entity<'_>>, Vec<&Entity<'_>>) =
-            policies.partition(|p| p.resource.is_some());
-        let managed_elsewhere: Vec<(Option<crate::model::Platform>, &str)> = foreign
-            .iter()
-            .filter_map(|p| Some((p.platform(), p.name()?)))
-            .collect();
-        for result in policies
-            .into_iter()
-            .filter_map(|p| state::desired(workspace, p))
-        {
-            match result {
-                Ok(policy) => desired.push(policy),
-                Err(values) => refused.extend(values),
+    let mut failures = Vec::new();
+    for (target, result) in targets.iter().zip(results) {
+        match result {
+            Ok((plan, client)) => {
+                tenant_plans.push(plan);
+                clients.push(client);
             }
+            Err(error) => failures.push(format!("tenant {}: {error:#}", target.name)),
         }
-        if !refused.is_empty() {
-            anyhow::bail!(
-                "these values cannot be sent to Graph as written, so nothing was planned:\n  {}",
-                refused.join("\n  ")
-            );
-        }
-        let (version, reason) = match options.graph_api_version {
-            Some(version) => (
-                version,
-                Some(format!("graph-api-version = \"{version}\" in mamlint.toml")),
-            ),
-            None => super::api_version(&desired),
-        };
-        let apps = super::consent_apps(workspace, target.entity);
-        let (current, consent, client) = match current {
-            Current::Directory(dir) => {
-                let dir = tenant_directory(dir, &target.name);
-                let current = state::from_directory(&dir).map_err(anyhow::Error::msg)?;
-                (current, consent_from_directory(&dir, target, &apps), None)
-            }
-            Current::Live(credentials) => {
-                let reader = graph_client(target, credentials, "beta", options.verbose)?;
-                let current = export::read_live(&reader)?;
-                let directory = graph_client(target, credentials, "v1.0", options.verbose)?;
-                let mut consent = Vec::new();
-                for app in &apps {
-                    let app_id = app.entra_app_id.as_deref().unwrap_or_default();
-                    let found = consent::live(&directory, app_id)?;
-                    consent.push(record(app, found, Source::Graph, target));
-                }
-                let writer = graph_client(target, credentials, version, options.verbose)?;
-                (current, consent, Some(writer))
-            }
-        };
-        tenant_plans.push(TenantPlan {
-            tenant: target.name.clone(),
-            tenant_id: target.tenant_id.clone(),
-            graph_api_version: version,
-            graph_api_reason: reason,
-            changes: super::tenant_changes(
-                &desired,
-                &current
-                    .into_iter()
-                    .filter(|c| {
-                        !managed_elsewhere.contains(&(Some(c.platform), c.display_name.as_str()))
-                    })
-                    .collect::<Vec<_>>(),
-                options.prune,
-            ),
-            consent,
-        });
-        clients.push(client);
+    }
+    if !failures.is_empty() {
+        anyhow::bail!("{}", failures.join("\n"));
     }
     let domains = match &options.atlassian_key {
         Some(key) => domains::check_live(workspace, key, options.verbose)?,
@@ -174,6 +121,111 @@ pub fn build(
         manual_steps,
     };
     Ok((plan, clients))
+}
+
+/// One tenant's plan: its desired policies against its current ones, and its consent.
+fn plan_tenant(
+    workspace: &Workspace<'_>,
+    target: &TenantTarget<'_, '_>,
+    current: &Current<'_>,
+    options: &Options,
+) -> anyhow::Result<(TenantPlan, Option<Client>)> {
+    let mut desired = Vec::new();
+    let mut refused = Vec::new();
+    let policies = workspace.of_kind(Kind::AppProtectionPolicy).filter(|p| {
+        workspace
+            .tenant_of(p)
+            .is_some_and(|t| std::ptr::eq(t, target.entity))
+    });
+    // Terraform and Microsoft365DSC manage their own policies: mamlint checks them but
+    // neither deploys nor deletes them, so they are left out on both sides of the plan.
+    let (foreign, policies): (Vec<&Entity<'_>>, Vec<&Entity<'_>>) =
+        policies.partition(|p| p.resource.is_some());
+    let managed_elsewhere: Vec<(Option<crate::model::Platform>, &str)> = foreign
+        .iter()
+        .filter_map(|p| Some((p.platform(), p.name()?)))
+        .collect();
+    for result in policies
+        .into_iter()
+        .filter_map(|p| state::desired(workspace, p))
+    {
+        match result {
+            Ok(policy) => desired.push(policy),
+            Err(values) => refused.extend(values),
+        }
+    }
+    if !refused.is_empty() {
+        anyhow::bail!(
+            "these values cannot be sent to Graph as written, so nothing was planned:\n  {}",
+            refused.join("\n  ")
+        );
+    }
+    let (version, reason) = match options.graph_api_version {
+        Some(version) => (
+            version,
+            Some(format!("graph-api-version = \"{version}\" in mamlint.toml")),
+        ),
+        None => super::api_version(&desired),
+    };
+    let apps = super::consent_apps(workspace, target.entity);
+    let (current, consent, client) = match current {
+        Current::Directory(dir) => {
+            let dir = tenant_directory(dir, &target.name);
+            let current = state::from_directory(&dir).map_err(anyhow::Error::msg)?;
+            (current, consent_from_directory(&dir, target, &apps), None)
+        }
+        Current::Live(credentials) => {
+            let reader = graph_client(target, credentials, "beta", options.verbose)?;
+            let current = export::read_live(&reader)?;
+            let directory = graph_client(target, credentials, "v1.0", options.verbose)?;
+            let mut consent = Vec::new();
+            for app in &apps {
+                let app_id = app.entra_app_id.as_deref().unwrap_or_default();
+                let found = consent::live(&directory, app_id)?;
+                consent.push(record(app, found, Source::Graph, target));
+            }
+            let writer = graph_client(target, credentials, version, options.verbose)?;
+            (current, consent, Some(writer))
+        }
+    };
+    let plan = TenantPlan {
+        tenant: target.name.clone(),
+        tenant_id: target.tenant_id.clone(),
+        graph_api_version: version,
+        graph_api_reason: reason,
+        changes: super::tenant_changes(
+            &desired,
+            &current
+                .into_iter()
+                .filter(|c| {
+                    !managed_elsewhere.contains(&(Some(c.platform), c.display_name.as_str()))
+                })
+                .collect::<Vec<_>>(),
+            options.prune,
+        ),
+        consent,
+    };
+    Ok((plan, client))
+}
+
+/// The current policies of each tenant, for `export`: read on `jobs` workers, in the order
+/// of `targets`, each tenant's own error beside it.
+pub fn current_policies(
+    targets: &[TenantTarget<'_, '_>],
+    current: &Current<'_>,
+    jobs: Jobs,
+    verbose: bool,
+) -> anyhow::Result<Vec<anyhow::Result<Vec<state::Policy>>>> {
+    pool::in_order(jobs, targets, |target| match current {
+        Current::Directory(dir) => {
+            state::from_directory(&tenant_directory(dir, &target.name)).map_err(anyhow::Error::msg)
+        }
+        Current::Live(credentials) => {
+            let client = graph_client(target, credentials, "beta", verbose)?;
+            Ok(export::read_live(&client)?)
+        }
+    })
+    .map_err(anyhow::Error::msg)
 }
 
 /// `DIR/<tenant>` when it exists, else `DIR` for every tenant.

@@ -13,6 +13,7 @@ pub mod consent;
 pub mod direction;
 pub mod domains;
 pub mod export;
+pub mod pool;
 pub mod render;
 pub mod state;
 

@@ -4,6 +4,7 @@ use std::fmt::Write as _;
 
 use serde_json::Value;
 
+use super::apply::TenantApplied;
 use super::{Action, Change, Direction, Plan};
 
 fn value(v: &Value) -> String {
@@ -299,4 +300,54 @@ pub fn json(plan: &Plan) -> String {
     let mut text = serde_json::to_string_pretty(plan).unwrap_or_default();
     text.push('\n');
     text
+}
+
+/// What `apply` did, tenant by tenant in the plan's order: the steps each completed, the step
+/// that stopped it, and a last line over all tenants.
+pub fn applied(tenants: &[TenantApplied]) -> String {
+    let mut out = String::new();
+    let mut steps = 0;
+    let mut stopped = Vec::new();
+    for tenant in tenants {
+        let name = &tenant.tenant;
+        let completed = &tenant.progress.completed;
+        steps += completed.len();
+        for step in completed {
+            let _ = writeln!(out, "  done: {name} {step}");
+        }
+        match &tenant.failure {
+            Some(failure) => {
+                stopped.push(name.as_str());
+                let _ = writeln!(
+                    out,
+                    "error: {name}: this step failed: {}: {}",
+                    failure.step, failure.error
+                );
+                let _ = writeln!(
+                    out,
+                    "{name}: {} steps completed before the failure; nothing after it was attempted in this tenant.",
+                    completed.len()
+                );
+            }
+            None => {
+                let _ = writeln!(out, "{name}: {} steps completed.", completed.len());
+            }
+        }
+    }
+    if stopped.is_empty() {
+        let _ = writeln!(
+            out,
+            "Applied: {steps} steps completed in {} tenants.",
+            tenants.len()
+        );
+    } else {
+        let _ = writeln!(
+            out,
+            "Applied: {steps} steps completed; {} of {} tenants stopped at a failure ({}). Run `mamlint apply` again to converge.",
+            stopped.len(),
+            tenants.len(),
+            stopped.join(", ")
+        );
+    }
+    out
 }

@@ -6,8 +6,15 @@
 //! time, and can be told to fail: 429 with or without `Retry-After`, 500, a broken
 //! connection, a redirect, an answer lost after the work was done, a create answered without
 //! its id, or next links that point at another server.
+//!
+//! It holds several tenants: a token it issues belongs to the tenant of the token request's
+//! path, and a Graph request is answered from that token's tenant (requests with the fixed
+//! token, or for a tenant never added, from the home tenant). It serves requests on several
+//! threads, each after an injected latency, so concurrent clients overlap as they would
+//! against Graph, and it records the tenant of every request and any request a tenant sent
+//! before the `Retry-After` it was given had passed.
 
-use std::collections::VecDeque;
+use std::collections::{BTreeMap, HashMap, VecDeque};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
@@ -47,19 +54,36 @@ pub(crate) enum Fault {
     },
 }
 
-#[derive(Default)]
-pub(crate) struct State {
+/// What one tenant holds.
+#[derive(Clone, Default)]
+pub(crate) struct Tenant {
     pub policies: Vec<(Platform, Value)>,
-    pub next_id: u32,
     pub service_principals: Vec<Value>,
     pub grants: Vec<Value>,
+}
+
+/// A request as the fake saw it: the tenant (of its token, or of a token request's path;
+/// empty when unknown) and `METHOD path`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) struct Seen {
+    pub tenant: String,
+    pub line: String,
+}
+
+#[derive(Default)]
+pub(crate) struct State {
+    /// The tenant of the fixed token and of tenants never added.
+    pub home: Tenant,
+    /// Tenants by tenant id.
+    pub tenants: BTreeMap<String, Tenant>,
+    pub next_id: u32,
     /// `(method, path)` of every request, in order.
     pub log: Vec<(String, String)>,
     pub token_requests: Vec<String>,
     /// Lifetime of the tokens the token endpoint issues, in seconds (`expires_in`).
     pub token_lifetime: u64,
-    /// Issued tokens, with when they expire.
-    pub issued: Vec<(String, Instant)>,
+    /// Issued tokens, with when they expire and their tenant.
+    pub issued: Vec<(String, Instant, String)>,
     /// The token of every Graph request that was let in, in order.
     pub bearers: Vec<String>,
     /// Graph requests refused for a missing, unknown or expired token.
@@ -73,6 +97,22 @@ pub(crate) struct State {
     /// Faults for requests whose `METHOD path` contains the key, used once each.
     pub faults: VecDeque<(String, Fault)>,
     pub domains: Vec<(String, String)>,
+    /// Every request, with its tenant, in the order they arrived.
+    pub seen: Vec<Seen>,
+    /// Until when each tenant was told to wait by a `Retry-After`.
+    pub quiet_until: HashMap<String, Instant>,
+    /// Requests that arrived while their tenant was told to wait.
+    pub early: Vec<Seen>,
+}
+
+impl State {
+    /// The data a request of `tenant` reads and changes.
+    fn data(&mut self, tenant: &str) -> &mut Tenant {
+        match self.tenants.get_mut(tenant) {
+            Some(data) => data,
+            None => &mut self.home,
+        }
+    }
 }
 
 pub(crate) struct Fake {
@@ -132,21 +172,52 @@ fn graph_error(
 
 impl Fake {
     pub(crate) fn start() -> Fake {
-        let server = tiny_http::Server::http("127.0.0.1:0").unwrap();
+        Fake::start_with(Duration::ZERO, 4)
+    }
+
+    /// A fake that answers each request `latency` after it arrived, on `threads` threads.
+    pub(crate) fn start_with(latency: Duration, threads: usize) -> Fake {
+        let server = Arc::new(tiny_http::Server::http("127.0.0.1:0").unwrap());
         let url = format!("http://{}", server.server_addr().to_ip().unwrap());
         let state = Arc::new(Mutex::new(State {
             next_id: 1,
             token_lifetime: 3599,
             ..State::default()
         }));
-        let shared = Arc::clone(&state);
-        let base = url.clone();
-        std::thread::spawn(move || {
-            for request in server.incoming_requests() {
-                handle(&base, &shared, request);
-            }
-        });
+        for _ in 0..threads.max(1) {
+            let (server, shared, base) = (Arc::clone(&server), Arc::clone(&state), url.clone());
+            std::thread::spawn(move || {
+                for request in server.incoming_requests() {
+                    let arrived = Instant::now();
+                    std::thread::sleep(latency);
+                    handle(&base, &shared, request, arrived);
+                }
+            });
+        }
         Fake { url, state }
+    }
+
+    /// Adds an empty tenant; requests with its tokens see only its data.
+    pub(crate) fn add_tenant(&self, tenant_id: &str) {
+        self.state
+            .lock()
+            .unwrap()
+            .tenants
+            .insert(tenant_id.to_owned(), Tenant::default());
+    }
+
+    /// Adds a policy to a tenant (the home tenant when `tenant_id` was never added).
+    pub(crate) fn add_policy_to(&self, tenant_id: &str, platform: Platform, mut policy: Value) {
+        let mut state = self.state.lock().unwrap();
+        let id = format!("T_{:08}", state.next_id);
+        state.next_id += 1;
+        policy["id"] = json!(id);
+        policy["@odata.type"] = json!(format!("#microsoft.graph.{}", platform.graph_type()));
+        state.data(tenant_id).policies.push((platform, policy));
+    }
+
+    pub(crate) fn policies_of(&self, tenant_id: &str) -> Vec<(Platform, Value)> {
+        self.state.lock().unwrap().data(tenant_id).policies.clone()
     }
 
     pub(crate) fn add_policy(&self, platform: Platform, mut policy: Value) -> String {
@@ -155,7 +226,7 @@ impl Fake {
         state.next_id += 1;
         policy["id"] = json!(id);
         policy["@odata.type"] = json!(format!("#microsoft.graph.{}", platform.graph_type()));
-        state.policies.push((platform, policy));
+        state.home.policies.push((platform, policy));
         id
     }
 
@@ -168,11 +239,31 @@ impl Fake {
     }
 
     pub(crate) fn policies(&self) -> Vec<(Platform, Value)> {
-        self.state.lock().unwrap().policies.clone()
+        self.state.lock().unwrap().home.policies.clone()
     }
 }
 
-fn handle(base: &str, state: &Mutex<State>, mut request: tiny_http::Request) {
+/// The tenant of a request: of the token it carries, or of a token request's path.
+fn tenant_of(state: &State, request: &tiny_http::Request, path: &str) -> String {
+    if path.ends_with("/oauth2/v2.0/token") {
+        return path
+            .trim_start_matches('/')
+            .split('/')
+            .next()
+            .unwrap_or_default()
+            .to_owned();
+    }
+    let bearer = header(request, "Authorization").unwrap_or_default();
+    let bearer = bearer.strip_prefix("Bearer ").unwrap_or_default();
+    state
+        .issued
+        .iter()
+        .find(|(token, ..)| token == bearer)
+        .map(|(.., tenant)| tenant.clone())
+        .unwrap_or_default()
+}
+
+fn handle(base: &str, state: &Mutex<State>, mut request: tiny_http::Request, arrived: Instant) {
     let method = request.method().to_string();
     let url = request.url().to_owned();
     let path = url.split('?').next().unwrap_or_default().to_owned();
@@ -187,7 +278,17 @@ fn handle(base: &str, state: &Mutex<State>, mut request: tiny_http::Request) {
     state.log.push((method.clone(), path.clone()));
     let host = header(&request, "Host").unwrap_or_default();
     state.hosts.push(host);
-    let line = format!("{method} {path}");
+    let tenant = tenant_of(&state, &request, &path);
+    let seen = Seen {
+        tenant: tenant.clone(),
+        line: format!("{method} {path}"),
+    };
+    if state.quiet_until.get(&tenant).is_some_and(|t| arrived < *t) {
+        state.early.push(seen.clone());
+    }
+    state.seen.push(seen);
+    // Faults may name a tenant: the line they match starts with it.
+    let line = format!("{tenant} {method} {path}");
     let fault = state
         .faults
         .iter()
@@ -207,6 +308,8 @@ fn handle(base: &str, state: &Mutex<State>, mut request: tiny_http::Request) {
         Some(Fault::TooMany { retry_after }) => {
             let mut response = graph_error(429, "TooManyRequests", "Too many requests");
             if let Some(seconds) = retry_after {
+                let until = Instant::now() + Duration::from_secs(seconds.into());
+                state.quiet_until.insert(tenant, until);
                 response = response.with_header(
                     tiny_http::Header::from_bytes("Retry-After", seconds.to_string()).unwrap(),
                 );
@@ -303,9 +406,16 @@ fn route(
         return if ok {
             let token = format!("{TOKEN}-{}", state.issued.len() + 1);
             let lifetime = state.token_lifetime;
+            let tenant = path
+                .trim_start_matches('/')
+                .split('/')
+                .next()
+                .unwrap_or_default()
+                .to_owned();
             state.issued.push((
                 token.clone(),
                 Instant::now() + Duration::from_secs(lifetime),
+                tenant,
             ));
             json_response(
                 200,
@@ -345,7 +455,8 @@ fn route(
         || state
             .issued
             .iter()
-            .any(|(token, expires)| *token == bearer && Instant::now() < *expires);
+            .any(|(token, expires, _)| *token == bearer && Instant::now() < *expires);
+    let tenant = tenant_of(state, request, path);
     if valid {
         state.bearers.push(bearer);
     } else {
@@ -371,6 +482,7 @@ fn route(
                 .and_then(|r| r.split('\'').next())
                 .unwrap_or_default();
             let found: Vec<Value> = state
+                .data(&tenant)
                 .service_principals
                 .iter()
                 .filter(|p| p["appId"] == app_id)
@@ -385,6 +497,7 @@ fn route(
                 .and_then(|r| r.split('\'').next())
                 .unwrap_or_default();
             let found: Vec<Value> = state
+                .data(&tenant)
                 .grants
                 .iter()
                 .filter(|g| g["clientId"] == client)
@@ -402,6 +515,7 @@ fn route(
                 .and_then(|s| s.parse().ok())
                 .unwrap_or(0);
             let items: Vec<&Value> = state
+                .data(&tenant)
                 .policies
                 .iter()
                 .filter(|(p, _)| *p == platform)
@@ -431,6 +545,7 @@ fn route(
         ("GET", ["deviceAppManagement", collection, id]) => {
             let platform = platform_of(collection);
             match state
+                .data(&tenant)
                 .policies
                 .iter()
                 .find(|(p, v)| Some(*p) == platform && v["id"] == *id)
@@ -457,7 +572,10 @@ fn route(
             let id = format!("T_{:08}", state.next_id);
             state.next_id += 1;
             policy["id"] = json!(id);
-            state.policies.push((platform, policy.clone()));
+            state
+                .data(&tenant)
+                .policies
+                .push((platform, policy.clone()));
             json_response(201, &policy)
         }
         ("PATCH", ["deviceAppManagement", collection, id]) => {
@@ -469,6 +587,7 @@ fn route(
                 return graph_error(400, "BadRequest", &message);
             }
             match state
+                .data(&tenant)
                 .policies
                 .iter_mut()
                 .find(|(p, v)| *p == platform && v["id"] == *id)
@@ -485,6 +604,7 @@ fn route(
         ("POST", ["deviceAppManagement", collection, id, action]) => {
             let platform = platform_of(collection);
             let Some((_, policy)) = state
+                .data(&tenant)
                 .policies
                 .iter_mut()
                 .find(|(p, v)| Some(*p) == platform && v["id"] == *id)
@@ -506,6 +626,7 @@ fn route(
         ("DELETE", ["deviceAppManagement", collection, id]) => {
             let platform = platform_of(collection);
             state
+                .data(&tenant)
                 .policies
                 .retain(|(p, v)| !(Some(*p) == platform && v["id"] == *id));
             tiny_http::Response::from_data(Vec::new()).with_status_code(204)

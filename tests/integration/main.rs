@@ -22,4 +22,5 @@ mod properties;
 mod rollout;
 mod rules;
 mod support;
+mod tenants;
 mod terraform;

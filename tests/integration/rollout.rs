@@ -83,9 +83,10 @@ fn fake() -> Fake {
     {
         let mut state = fake.state.lock().unwrap();
         state
+            .home
             .service_principals
             .push(json!({"id": "sp-jira", "appId": "def4cf53-d350-4ec9-b39e-96cd612c301e"}));
-        state.grants.push(
+        state.home.grants.push(
             json!({"clientId": "sp-jira", "consentType": "AllPrincipals", "scope": "User.Read"}),
         );
         state.domains = vec![
@@ -96,7 +97,7 @@ fn fake() -> Fake {
     fake
 }
 
-fn run(dir: &Path, fake: &Fake, args: &[&str]) -> (Option<i32>, String, String) {
+pub(crate) fn run(dir: &Path, fake: &Fake, args: &[&str]) -> (Option<i32>, String, String) {
     let output = mamlint()
         .current_dir(dir)
         .env("MAMLINT_GRAPH_URL", &fake.url)
@@ -804,7 +805,7 @@ fn a_token_about_to_expire_is_renewed_mid_apply() {
     assert_ne!(state.bearers.first(), state.bearers.last());
     assert_eq!(
         state.bearers.last(),
-        state.issued.last().map(|(token, _)| token),
+        state.issued.last().map(|(token, ..)| token),
         "the renewed token is used"
     );
 }
