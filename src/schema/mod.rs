@@ -9,6 +9,7 @@
 mod dialect;
 pub mod generate;
 pub mod patterns;
+mod view;
 
 use std::sync::{LazyLock, OnceLock};
 
@@ -101,7 +102,7 @@ fn published(stem: &str) -> Option<&'static Json> {
 /// into it), its validator, and the formats standing in for patterns.
 struct Compiled {
     schema: Json,
-    validator: Option<Validator>,
+    validator: Option<Validator<view::Tree>>,
     formats: Vec<(String, PatternFormat, String)>,
 }
 
@@ -126,7 +127,7 @@ fn compiled(stem: &str, platform: Option<Platform>) -> Option<&'static Compiled>
         let text = EMBEDDED.get(index).map_or("{}", |(_, text)| *text);
         let published = serde_json::from_str(text).unwrap_or_default();
         let Prepared { schema, formats } = dialect::prepare(published, platform);
-        let mut options = jsonschema::options()
+        let mut options = jsonschema::options_for::<view::Tree>()
             .with_draft(Draft::Draft7)
             .should_validate_formats(true);
         for (name, format, _) in &formats {
@@ -247,13 +248,13 @@ pub fn validate(entity: &Entity<'_>, platform: Option<Platform>) -> Vec<SchemaEr
     else {
         return Vec::new();
     };
-    let instance = entity.root.to_json();
+    let instance = view::TreeNode(entity.root);
     // Most documents are valid; `is_valid` stops at the first error and allocates none.
-    if validator.is_valid(&instance) {
+    if validator.is_valid(instance) {
         return Vec::new();
     }
     validator
-        .iter_errors(&instance)
+        .iter_errors(instance)
         .map(|error| convert(compiled, &error))
         .collect()
 }
