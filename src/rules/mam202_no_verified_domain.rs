@@ -1,3 +1,5 @@
+use std::collections::HashSet;
+
 use super::{Context, Rule, RuleMeta, declare_rule, spec_key_location};
 use crate::diagnostic::Diagnostic;
 use crate::model::Entity;
@@ -61,15 +63,16 @@ impl Rule for NoVerifiedDomain {
 
     fn check_workspace(&self, cx: &Context<'_, '_>, out: &mut Vec<Diagnostic>) {
         let ws = cx.workspace;
-        let mut reported: Vec<*const Entity<'_>> = Vec::new();
+        // Each organization is looked at once, at its first Intune policy: reported or not,
+        // a later policy would find the same.
+        let mut seen: HashSet<*const Entity<'_>> = HashSet::new();
         for policy in ws.intune_policies() {
             let Some(org) = ws.organization_of(policy) else {
                 continue;
             };
-            if !org.verified_domains().is_empty() || reported.contains(&(org as *const _)) {
+            if !seen.insert(org) || !org.verified_domains().is_empty() {
                 continue;
             }
-            reported.push(org);
             let mut diagnostic = Diagnostic::new(
                 &Self::META,
                 spec_key_location(org, "domains"),
