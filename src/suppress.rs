@@ -8,6 +8,8 @@
 //! themselves: MAM011 without a reason, MAM012 when they match nothing, MAM013 once expired.
 //! MAM001 cannot be suppressed, nor can the findings about suppressions and configuration.
 
+use std::collections::HashMap;
+
 use crate::config::{Date, Suppression};
 use crate::diagnostic::{Diagnostic, FileId, Location};
 use crate::model::{Role, WorkspaceFile};
@@ -154,14 +156,37 @@ fn pointer_matches(prefix: &str, pointer: &str) -> bool {
     pointer == prefix || pointer.starts_with(&format!("{}/", prefix.trim_end_matches('/')))
 }
 
-fn config_matches(entry: &Suppression, files: &[WorkspaceFile], d: &Diagnostic) -> bool {
-    let path = &files[d.location.file].loaded.source.path;
-    let absolute = std::path::absolute(path).unwrap_or_else(|_| path.into());
-    entry.path.as_ref().is_none_or(|g| g.is_match(&absolute))
-        && entry
-            .document
-            .as_ref()
-            .is_none_or(|name| *name == document_name(files, &d.location))
+/// What configured suppressions match a finding by, worked out once per finding however many
+/// entries there are.
+struct Target<'d> {
+    d: &'d Diagnostic,
+    absolute: std::path::PathBuf,
+    document: std::cell::OnceCell<String>,
+}
+
+impl<'d> Target<'d> {
+    fn new(files: &[WorkspaceFile], d: &'d Diagnostic) -> Self {
+        let path = &files[d.location.file].loaded.source.path;
+        Target {
+            d,
+            absolute: std::path::absolute(path).unwrap_or_else(|_| path.into()),
+            document: std::cell::OnceCell::new(),
+        }
+    }
+}
+
+fn config_matches(entry: &Suppression, files: &[WorkspaceFile], target: &Target<'_>) -> bool {
+    let d = target.d;
+    entry
+        .path
+        .as_ref()
+        .is_none_or(|g| g.is_match(&target.absolute))
+        && entry.document.as_ref().is_none_or(|name| {
+            *name
+                == *target
+                    .document
+                    .get_or_init(|| document_name(files, &d.location))
+        })
         && entry
             .pointer
             .as_ref()
@@ -211,6 +236,19 @@ pub fn apply(
 ) -> Vec<Diagnostic> {
     let mut extra = Vec::new();
     let mut inline = inline_suppressions(files, &mut extra);
+    // The inline suppressions covering each file and each line of a file, so a finding looks
+    // only at those that can cover it.
+    let mut whole_file: HashMap<FileId, Vec<usize>> = HashMap::new();
+    let mut by_line: HashMap<(FileId, usize), Vec<usize>> = HashMap::new();
+    for (i, s) in inline.iter().enumerate() {
+        if s.whole_file {
+            whole_file.entry(s.file).or_default().push(i);
+        } else {
+            for &line in &s.lines {
+                by_line.entry((s.file, line)).or_default().push(i);
+            }
+        }
+    }
     let today = Date::today();
     let configured: Vec<&Suppression> = cx
         .config
@@ -231,17 +269,26 @@ pub fn apply(
         });
         // Every suppression that covers a finding counts as used, not only the first.
         let mut suppressed = false;
-        for s in inline.iter_mut() {
-            let covers = s.file == d.location.file && (s.whole_file || s.lines.contains(&line));
-            if covers && s.codes.iter().any(|c| Selection::matches(c, d.rule)) {
+        let covering = whole_file
+            .get(&d.location.file)
+            .into_iter()
+            .chain(by_line.get(&(d.location.file, line)))
+            .flatten();
+        for &i in covering {
+            let s = &mut inline[i];
+            if s.codes.iter().any(|c| Selection::matches(c, d.rule)) {
                 s.used = true;
                 suppressed = true;
             }
         }
-        for (i, entry) in configured.iter().enumerate() {
-            if entry.expires.is_none_or(|e| e >= today) && config_matches(entry, files, &d) {
-                config_used[i] = true;
-                suppressed = true;
+        if !configured.is_empty() {
+            let target = Target::new(files, &d);
+            for (i, entry) in configured.iter().enumerate() {
+                if entry.expires.is_none_or(|e| e >= today) && config_matches(entry, files, &target)
+                {
+                    config_used[i] = true;
+                    suppressed = true;
+                }
             }
         }
         if suppressed {
