@@ -153,6 +153,11 @@ pub fn run(inputs: Vec<Input>, settings: &Settings, unsafe_fixes: bool) -> FixOu
             Bytes::Memory(_) => input,
         })
         .collect();
+    // Each path's first input, so a round finds a fixed file's input without a search.
+    let mut position: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
+    for (i, input) in current.iter().enumerate() {
+        position.entry(input.candidate.path.clone()).or_insert(i);
+    }
     let mut originals: BTreeMap<String, String> = BTreeMap::new();
     let mut latest: BTreeMap<String, (String, Encoding)> = BTreeMap::new();
     let mut applied = 0;
@@ -173,7 +178,10 @@ pub fn run(inputs: Vec<Input>, settings: &Settings, unsafe_fixes: bool) -> FixOu
                 .entry(source.path.clone())
                 .or_insert_with(|| source.text.clone());
             latest.insert(source.path.clone(), (fixed.clone(), source.encoding));
-            if let Some(input) = current.iter_mut().find(|i| i.candidate.path == source.path) {
+            if let Some(input) = position
+                .get(source.path.as_str())
+                .and_then(|&i| current.get_mut(i))
+            {
                 input.bytes = Bytes::Memory(encode(&fixed, source.encoding));
             }
         }
