@@ -49,8 +49,39 @@ pub fn encode(text: &str, encoding: Encoding) -> Vec<u8> {
     }
 }
 
-/// Applies non-overlapping edits to a text.
+/// Applies non-overlapping edits to a text; an edit outside the text or off a character
+/// boundary is left out.
 pub fn apply_edits(text: &str, edits: &[&Edit]) -> String {
+    let mut ordered: Vec<&Edit> = edits.to_vec();
+    ordered.sort_by_key(|e| e.span.start);
+    let apart = ordered
+        .windows(2)
+        .all(|w| w[0].span.start < w[1].span.start && w[0].span.end <= w[1].span.start);
+    if !apart {
+        return apply_from_the_end(text, edits);
+    }
+    // One pass, copying the text between edits: replacing ranges in place would move the rest
+    // of the file once per edit.
+    let mut out = String::with_capacity(text.len());
+    let mut copied = 0;
+    for edit in ordered {
+        let range = edit.span.range();
+        if range.end <= text.len()
+            && text.is_char_boundary(range.start)
+            && text.is_char_boundary(range.end)
+        {
+            out.push_str(&text[copied..range.start]);
+            out.push_str(&edit.replacement);
+            copied = range.end;
+        }
+    }
+    out.push_str(&text[copied..]);
+    out
+}
+
+/// Edits that share an offset (an insertion beside a replacement) are applied one by one from
+/// the end, each on the text the later ones left.
+fn apply_from_the_end(text: &str, edits: &[&Edit]) -> String {
     let mut edits: Vec<&&Edit> = edits.iter().collect();
     edits.sort_by_key(|e| std::cmp::Reverse(e.span.start));
     let mut out = text.to_owned();
@@ -252,6 +283,45 @@ mod tests {
         assert_eq!(
             apply_edits(text, &[&e1, &e2]),
             "a: true # keep\r\nb: \"16.10\"\r\n"
+        );
+    }
+
+    #[test]
+    fn many_edits_apply_in_one_pass_and_skip_those_outside_the_text() {
+        let text = "a: yes\n".repeat(1000);
+        let mut edits: Vec<Edit> = (0..1000)
+            .map(|i| Edit {
+                file: 0,
+                span: Span::new(i * 7 + 3, i * 7 + 6),
+                replacement: "true".into(),
+            })
+            .collect();
+        edits.push(Edit {
+            file: 0,
+            span: Span::new(text.len() + 1, text.len() + 2),
+            replacement: "never".into(),
+        });
+        // Given in any order.
+        edits.reverse();
+        let refs: Vec<&Edit> = edits.iter().collect();
+        assert_eq!(apply_edits(&text, &refs), "a: true\n".repeat(1000));
+    }
+
+    #[test]
+    fn an_insertion_beside_a_replacement_applies_as_before() {
+        let replace = Edit {
+            file: 0,
+            span: Span::new(3, 6),
+            replacement: "true".into(),
+        };
+        let insert = Edit {
+            file: 0,
+            span: Span::new(3, 3),
+            replacement: "# x\n".into(),
+        };
+        assert_eq!(
+            apply_edits("a: yes\n", &[&replace, &insert]),
+            "a: # x\ntrue\n"
         );
     }
 
