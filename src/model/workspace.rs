@@ -74,6 +74,9 @@ pub struct Workspace<'a> {
     /// (Names, not entities: a `OnceLock` of borrowed data would make the workspace invariant
     /// in its lifetime.)
     listed: OnceLock<HashMap<Kind, String>>,
+    /// The app protection policies of each tenant (entity indices, in load order), built on
+    /// first use: one resolution per policy, not one scan of the policies per tenant.
+    by_tenant: OnceLock<HashMap<usize, Vec<usize>>>,
     /// Entities and candidates examined by queries; see [`Workspace::work`].
     work: AtomicU64,
 }
@@ -116,6 +119,7 @@ impl<'a> Workspace<'a> {
                     kind,
                     origin,
                     resource: doc.resource.as_ref(),
+                    index: 0,
                 };
                 match class {
                     Classified::Manifest(kind) => {
@@ -144,6 +148,9 @@ impl<'a> Workspace<'a> {
         let mut by_kind: HashMap<Kind, Vec<usize>> = HashMap::new();
         let mut by_name = HashMap::new();
         let mut by_domain: HashMap<String, Vec<(usize, At<'a>)>> = HashMap::new();
+        for (index, entity) in entities.iter_mut().enumerate() {
+            entity.index = index;
+        }
         for (index, entity) in entities.iter().enumerate() {
             by_kind.entry(entity.kind).or_default().push(index);
             if let Some(name) = entity.name() {
@@ -169,6 +176,7 @@ impl<'a> Workspace<'a> {
             by_name,
             by_domain,
             listed: OnceLock::new(),
+            by_tenant: OnceLock::new(),
             work: AtomicU64::new(0),
         }
     }
@@ -304,6 +312,33 @@ impl<'a> Workspace<'a> {
         }
     }
 
+    /// The app protection policies that belong to a tenant ([`Workspace::tenant_of`]), in
+    /// load order.
+    pub fn protections_in(&self, tenant: &Entity<'a>) -> impl Iterator<Item = &Entity<'a>> {
+        let by_tenant = self.by_tenant.get_or_init(|| {
+            let mut by_tenant: HashMap<usize, Vec<usize>> = HashMap::new();
+            for policy in self.of_kind(Kind::AppProtectionPolicy) {
+                if let Some(t) = self.tenant_of(policy) {
+                    by_tenant.entry(t.index).or_default().push(policy.index);
+                }
+            }
+            by_tenant
+        });
+        self.count(1);
+        // An entity of another workspace may carry any index.
+        let own = self
+            .entities
+            .get(tenant.index)
+            .is_some_and(|e| std::ptr::eq(e, tenant));
+        by_tenant
+            .get(&tenant.index)
+            .filter(|_| own)
+            .into_iter()
+            .flatten()
+            .map(|&i| &self.entities[i])
+            .inspect(|_| self.count(1))
+    }
+
     /// The catalog keys of the apps that Intune mobile app policies hand to Intune.
     pub fn intune_app_keys(&self) -> std::collections::BTreeSet<&'a str> {
         self.intune_policies()
@@ -322,5 +357,79 @@ impl<'a> Workspace<'a> {
     pub fn intune_policies(&self) -> impl Iterator<Item = &Entity<'a>> {
         self.of_kind(Kind::MobileAppPolicy)
             .filter(|e| e.is_intune_policy())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn files(texts: &[(&str, &str)]) -> Vec<WorkspaceFile> {
+        texts
+            .iter()
+            .map(|(path, text)| {
+                let loaded = crate::syntax::load(path, text.as_bytes());
+                WorkspaceFile {
+                    classes: classify_file(&loaded),
+                    loaded,
+                    role: Role::Checked,
+                    explicit: true,
+                    looks_like_policy: false,
+                }
+            })
+            .collect()
+    }
+
+    const TENANTS: &str = "apiVersion: mamlint/v1\nkind: EntraTenant\nmetadata: {name: a}\nspec: {domains: [A.example, a.example]}\n---\napiVersion: mamlint/v1\nkind: EntraTenant\nmetadata: {name: b}\nspec: {domains: [a.example]}\n";
+
+    fn protection(name: &str, tenant: &str) -> String {
+        format!(
+            "apiVersion: mamlint/v1\nkind: AppProtectionPolicy\nmetadata: {{name: {name}}}\nspec: {{tenant: {tenant}, platform: ios}}\n"
+        )
+    }
+
+    #[test]
+    fn tenants_hold_domains_case_insensitively_at_their_first_entry() {
+        let files = files(&[("tenants.yaml", TENANTS)]);
+        let ws = Workspace::new(&files);
+        let held: Vec<(Option<&str>, String)> = ws
+            .tenants_holding("a.EXAMPLE")
+            .into_iter()
+            .map(|(t, at)| (t.name(), at.pointer))
+            .collect();
+        assert_eq!(
+            held,
+            [
+                (Some("a"), "/spec/domains/0".to_owned()),
+                (Some("b"), "/spec/domains/0".to_owned())
+            ]
+        );
+        assert!(ws.tenants_holding("b.example").is_empty());
+    }
+
+    #[test]
+    fn policies_are_found_by_tenant_and_exports_by_folder() {
+        let (p1, p2, p3) = (
+            protection("p1", "b"),
+            protection("p2", "a"),
+            protection("p3", "b"),
+        );
+        let export =
+            r##"{"@odata.type": "#microsoft.graph.iosManagedAppProtection", "displayName": "E"}"##;
+        let files = files(&[
+            ("tenants.yaml", TENANTS),
+            ("p1.yaml", &p1),
+            ("p2.yaml", &p2),
+            ("p3.yaml", &p3),
+            ("exports/b/e.json", export),
+        ]);
+        let ws = Workspace::new(&files);
+        let names = |tenant: &str| -> Vec<&str> {
+            let tenant = ws.named(Kind::EntraTenant, tenant).expect("loaded");
+            ws.protections_in(tenant).filter_map(Entity::name).collect()
+        };
+        assert_eq!(names("a"), ["p2"]);
+        assert_eq!(names("b"), ["p1", "p3", "E"]);
+        assert!(ws.work() > 0);
     }
 }

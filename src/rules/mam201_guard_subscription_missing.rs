@@ -66,13 +66,13 @@ impl Rule for GuardSubscriptionMissing {
         let ws = cx.workspace;
         // The Intune policies of each organization, in load order, gathered in one pass; the
         // organizations in the order their first policy names them.
-        let mut users: HashMap<*const Entity<'_>, Vec<&Entity<'_>>> = HashMap::new();
+        let mut users: HashMap<usize, Vec<&Entity<'_>>> = HashMap::new();
         let mut orgs: Vec<&Entity<'_>> = Vec::new();
         for policy in ws.intune_policies() {
             let Some(org) = ws.organization_of(policy) else {
                 continue;
             };
-            let of_org = users.entry(org).or_default();
+            let of_org = users.entry(org.index).or_default();
             if of_org.is_empty() {
                 orgs.push(org);
             }
@@ -93,7 +93,7 @@ impl Rule for GuardSubscriptionMissing {
             )
             .label(if explicit { "no Guard subscription".to_owned() } else { format!("`guard` is not set, so it is `{}`", Guard::DEFAULT.key()) })
             .help("Intune mobile app policies need Atlassian Guard Standard or above: set `guard: standard` once subscribed");
-            for user in users.get(&(org as *const _)).into_iter().flatten() {
+            for user in users.get(&org.index).into_iter().flatten() {
                 if let Some(at) = user.spec_get("type") {
                     diagnostic =
                         diagnostic.related(user.location(&at), "Intune policy declared here");

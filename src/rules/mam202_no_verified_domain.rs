@@ -2,7 +2,6 @@ use std::collections::HashSet;
 
 use super::{Context, Rule, RuleMeta, declare_rule, spec_key_location};
 use crate::diagnostic::Diagnostic;
-use crate::model::Entity;
 
 declare_rule! {
     /// ## What it checks
@@ -65,12 +64,12 @@ impl Rule for NoVerifiedDomain {
         let ws = cx.workspace;
         // Each organization is looked at once, at its first Intune policy: reported or not,
         // a later policy would find the same.
-        let mut seen: HashSet<*const Entity<'_>> = HashSet::new();
+        let mut seen: HashSet<usize> = HashSet::new();
         for policy in ws.intune_policies() {
             let Some(org) = ws.organization_of(policy) else {
                 continue;
             };
-            if !seen.insert(org) || !org.verified_domains().is_empty() {
+            if !seen.insert(org.index) || !org.verified_domains().is_empty() {
                 continue;
             }
             let mut diagnostic = Diagnostic::new(

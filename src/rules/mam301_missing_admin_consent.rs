@@ -2,8 +2,8 @@ use std::collections::{HashMap, HashSet};
 
 use super::{Context, Rule, RuleMeta, declare_rule};
 use crate::diagnostic::Diagnostic;
+use crate::model::At;
 use crate::model::catalog::CATALOG;
-use crate::model::{At, Entity};
 
 declare_rule! {
     /// ## What it checks
@@ -88,9 +88,9 @@ impl Rule for MissingAdminConsent {
         // An app a policy shares with an earlier policy of the same organization would meet
         // the same domains, tenants and consent, so only the first policy looks: the work is
         // one pass per organization and app, not per policy.
-        let mut looked: HashSet<(*const Entity<'_>, &str)> = HashSet::new();
-        let mut claims: HashMap<*const Entity<'_>, Vec<At<'_>>> = HashMap::new();
-        let mut consent: HashMap<(*const Entity<'_>, &str), bool> = HashMap::new();
+        let mut looked: HashSet<(usize, &str)> = HashSet::new();
+        let mut claims: HashMap<usize, Vec<At<'_>>> = HashMap::new();
+        let mut consent: HashMap<(usize, &str), bool> = HashMap::new();
         for policy in ws.intune_policies() {
             let Some(org) = ws.organization_of(policy) else {
                 continue;
@@ -102,18 +102,20 @@ impl Rule for MissingAdminConsent {
                 .items()
                 .filter_map(|item| Some((CATALOG.by_key(item.str()?)?, item)))
                 .filter(|(app, _)| app.intune && app.entra_app_id.is_some())
-                .filter(|(app, _)| looked.insert((org, app.key.as_str())))
+                .filter(|(app, _)| looked.insert((org.index, app.key.as_str())))
                 .collect();
             if apps.is_empty() {
                 continue;
             }
-            let claimed = claims.entry(org).or_insert_with(|| org.verified_domains());
+            let claimed = claims
+                .entry(org.index)
+                .or_insert_with(|| org.verified_domains());
             for claim in claimed.iter() {
                 let domain = claim.str().unwrap_or_default();
                 for (tenant, held) in ws.tenants_holding(domain) {
                     for (app, app_at) in &apps {
                         if *consent
-                            .entry((tenant, app.key.as_str()))
+                            .entry((tenant.index, app.key.as_str()))
                             .or_insert_with(|| tenant.has_consent(app))
                         {
                             continue;

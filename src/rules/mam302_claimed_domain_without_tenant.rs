@@ -89,11 +89,11 @@ impl Rule for ClaimedDomainWithoutTenant {
             return;
         }
         // Each organization once, in the order its first Intune policy names it.
-        let mut seen: HashSet<*const Entity<'_>> = HashSet::new();
+        let mut seen: HashSet<usize> = HashSet::new();
         let mut orgs: Vec<&Entity<'_>> = Vec::new();
         for policy in ws.intune_policies() {
             if let Some(org) = ws.organization_of(policy)
-                && seen.insert(org)
+                && seen.insert(org.index)
             {
                 orgs.push(org);
             }
