@@ -6,7 +6,7 @@
 //! after each, until nothing is left to fix: running it twice changes nothing the second time.
 //! A file that does not parse is never rewritten, and unsafe fixes need `--unsafe-fixes`.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use crate::diagnostic::{Applicability, Edit};
 use crate::lint::{self, Bytes, Input, Outcome, Settings};
@@ -101,10 +101,49 @@ fn overlaps(a: Span, b: Span) -> bool {
     a.start < b.end && b.start < a.end || (a.is_empty() && b.is_empty() && a.start == b.start)
 }
 
+/// The edits taken in one file. While they are pairwise apart (always, unless one fix's own
+/// edits overlap), ordering them by span orders their ends too, so the taken edit that starts
+/// last before a span ends is the only one that can reach into it: a lookup, not a scan.
+struct Taken<'o> {
+    edits: Vec<&'o Edit>,
+    spans: BTreeSet<(u32, u32)>,
+    apart: bool,
+}
+
+impl<'o> Taken<'o> {
+    fn new() -> Self {
+        Taken {
+            edits: Vec::new(),
+            spans: BTreeSet::new(),
+            apart: true,
+        }
+    }
+
+    fn overlaps(&self, span: Span) -> bool {
+        if !self.apart {
+            return self.edits.iter().any(|t| overlaps(t.span, span));
+        }
+        let reaching = self
+            .spans
+            .range(..(span.end, 0))
+            .next_back()
+            .is_some_and(|&(_, end)| span.start < end);
+        reaching || (span.is_empty() && self.spans.contains(&(span.start, span.start)))
+    }
+
+    fn push(&mut self, edit: &'o Edit) {
+        if self.apart && self.overlaps(edit.span) {
+            self.apart = false;
+        }
+        self.spans.insert((edit.span.start, edit.span.end));
+        self.edits.push(edit);
+    }
+}
+
 /// The edits one round applies, by file: fixes the settings allow, in files that parsed, not
 /// overlapping an edit already taken.
 fn plan(outcome: &Outcome, unsafe_fixes: bool) -> (BTreeMap<usize, Vec<&Edit>>, usize) {
-    let mut planned: BTreeMap<usize, Vec<&Edit>> = BTreeMap::new();
+    let mut planned: BTreeMap<usize, Taken<'_>> = BTreeMap::new();
     let mut applied = 0;
     for d in &outcome.diagnostics {
         let Some(fix) = &d.fix else { continue };
@@ -123,15 +162,22 @@ fn plan(outcome: &Outcome, unsafe_fixes: bool) -> (BTreeMap<usize, Vec<&Edit>>, 
         let free = fix.edits.iter().all(|e| {
             planned
                 .get(&e.file)
-                .is_none_or(|taken| !taken.iter().any(|t| overlaps(t.span, e.span)))
+                .is_none_or(|taken| !taken.overlaps(e.span))
         });
         if free {
             for edit in &fix.edits {
-                planned.entry(edit.file).or_default().push(edit);
+                planned
+                    .entry(edit.file)
+                    .or_insert_with(Taken::new)
+                    .push(edit);
             }
             applied += 1;
         }
     }
+    let planned = planned
+        .into_iter()
+        .map(|(file, taken)| (file, taken.edits))
+        .collect();
     (planned, applied)
 }
 
@@ -323,6 +369,33 @@ mod tests {
             apply_edits("a: yes\n", &[&replace, &insert]),
             "a: # x\ntrue\n"
         );
+    }
+
+    #[test]
+    fn taken_edits_are_found_by_lookup_as_by_scan() {
+        let edit = |start, end| Edit {
+            file: 0,
+            span: Span::new(start, end),
+            replacement: String::new(),
+        };
+        let taken_edits = [edit(10, 20), edit(20, 20), edit(30, 40), edit(45, 45)];
+        let mut taken = Taken::new();
+        for e in &taken_edits {
+            taken.push(e);
+        }
+        assert!(taken.apart);
+        for start in 0..50 {
+            for end in start..50 {
+                let span = Span::new(start, end);
+                let scanned = taken_edits.iter().any(|t| overlaps(t.span, span));
+                assert_eq!(taken.overlaps(span), scanned, "{start}..{end}");
+            }
+        }
+        // One fix's own overlapping edits: scanned from then on.
+        let inside = edit(12, 15);
+        taken.push(&inside);
+        assert!(!taken.apart);
+        assert!(taken.overlaps(Span::new(13, 14)));
     }
 
     #[test]
