@@ -160,17 +160,53 @@ fn pointer_matches(prefix: &str, pointer: &str) -> bool {
 /// entries there are.
 struct Target<'d> {
     d: &'d Diagnostic,
-    absolute: std::path::PathBuf,
+    absolute: &'d std::path::Path,
     document: std::cell::OnceCell<String>,
 }
 
-impl<'d> Target<'d> {
-    fn new(files: &[WorkspaceFile], d: &'d Diagnostic) -> Self {
-        let path = &files[d.location.file].loaded.source.path;
-        Target {
-            d,
-            absolute: std::path::absolute(path).unwrap_or_else(|_| path.into()),
-            document: std::cell::OnceCell::new(),
+/// The configured suppressions' path globs as one set, so that a file is matched once against
+/// all of them rather than once per entry. Without a set (it could not be built), each glob
+/// is asked in turn.
+struct PathGlobs {
+    set: Option<globset::GlobSet>,
+    /// The entry of each glob of the set.
+    entry_of: Vec<usize>,
+    /// The entries without a path glob, which apply to every file.
+    unglobbed: Vec<usize>,
+}
+
+impl PathGlobs {
+    fn new(entries: &[&Suppression]) -> Self {
+        let mut builder = globset::GlobSetBuilder::new();
+        let mut entry_of = Vec::new();
+        let mut unglobbed = Vec::new();
+        for (i, entry) in entries.iter().enumerate() {
+            match &entry.path {
+                Some(glob) => {
+                    builder.add(glob.glob().clone());
+                    entry_of.push(i);
+                }
+                None => unglobbed.push(i),
+            }
+        }
+        PathGlobs {
+            set: builder.build().ok(),
+            entry_of,
+            unglobbed,
+        }
+    }
+
+    /// The entries whose path glob matches a path, in no particular order.
+    fn matching(&self, entries: &[&Suppression], path: &std::path::Path) -> Vec<usize> {
+        let matches = |i: &usize| entries[*i].path.as_ref().is_some_and(|g| g.is_match(path));
+        match &self.set {
+            Some(set) => set
+                .matches(path)
+                .into_iter()
+                .map(|g| self.entry_of[g])
+                .filter(matches)
+                .collect(),
+            None => self.entry_of.iter().copied().filter(matches).collect(),
         }
     }
 }
@@ -194,29 +230,55 @@ fn config_matches(entry: &Suppression, files: &[WorkspaceFile], target: &Target<
         && entry.codes.iter().any(|c| Selection::matches(c, d.rule))
 }
 
-/// Whether a configured suppression could have matched something in this run: its file (or
-/// document) was checked. A partial run, such as a pre-commit hook on changed files, does not
-/// report suppressions for the files it did not see.
-fn config_relevant(entry: &Suppression, files: &[WorkspaceFile]) -> bool {
-    let checked = files.iter().filter(|f| f.role == Role::Checked);
-    match (&entry.path, &entry.document) {
-        (Some(glob), _) => checked.into_iter().any(|f| {
+/// Whether each configured suppression could have matched something in this run: its file
+/// (or document) was checked. A partial run, such as a pre-commit hook on changed files, does
+/// not report suppressions for the files it did not see. Each checked file is matched once
+/// against every glob, and its documents' names are gathered once.
+fn config_relevant(
+    entries: &[&Suppression],
+    globs: &PathGlobs,
+    files: &[WorkspaceFile],
+) -> Vec<bool> {
+    let checked: Vec<(FileId, &WorkspaceFile)> = files
+        .iter()
+        .enumerate()
+        .filter(|(_, f)| f.role == Role::Checked)
+        .collect();
+    let mut relevant = vec![false; entries.len()];
+    if !globs.entry_of.is_empty() {
+        for (_, f) in &checked {
             let absolute = std::path::absolute(&f.loaded.source.path).unwrap_or_default();
-            glob.is_match(absolute)
-        }),
-        (None, Some(name)) => checked.into_iter().any(|f| {
-            f.loaded.parsed.documents.iter().enumerate().any(|(i, _)| {
-                let location = Location {
-                    file: 0,
-                    span: Span::default(),
-                    document: Some(i),
-                    pointer: None,
-                };
-                document_name(std::slice::from_ref(f), &location) == *name
-            })
-        }),
-        (None, None) => checked.into_iter().next().is_some(),
+            for i in globs.matching(entries, &absolute) {
+                relevant[i] = true;
+            }
+        }
     }
+    let names = std::cell::OnceCell::new();
+    let names = || {
+        names.get_or_init(|| {
+            checked
+                .iter()
+                .flat_map(|&(file, f)| {
+                    (0..f.loaded.parsed.documents.len()).map(move |i| {
+                        let location = Location {
+                            file,
+                            span: Span::default(),
+                            document: Some(i),
+                            pointer: None,
+                        };
+                        document_name(files, &location)
+                    })
+                })
+                .collect::<std::collections::HashSet<String>>()
+        })
+    };
+    for &i in &globs.unglobbed {
+        relevant[i] = match &entries[i].document {
+            Some(name) => names().contains(name),
+            None => !checked.is_empty(),
+        };
+    }
+    relevant
 }
 
 fn names_enabled(codes: &[String], selection: &Selection) -> bool {
@@ -255,6 +317,8 @@ pub fn apply(
         .map(|c| c.suppressions.iter().collect())
         .unwrap_or_default();
     let mut config_used = vec![false; configured.len()];
+    let globs = PathGlobs::new(&configured);
+    let mut by_file: HashMap<FileId, (std::path::PathBuf, Vec<usize>)> = HashMap::new();
     let mut kept = Vec::with_capacity(diagnostics.len());
     for d in diagnostics {
         if is_unsuppressable(d.rule) {
@@ -282,8 +346,20 @@ pub fn apply(
             }
         }
         if !configured.is_empty() {
-            let target = Target::new(files, &d);
-            for (i, entry) in configured.iter().enumerate() {
+            // The entries that can apply in the finding's file, worked out once per file.
+            let (absolute, candidates) = by_file.entry(d.location.file).or_insert_with(|| {
+                let path = &files[d.location.file].loaded.source.path;
+                let absolute = std::path::absolute(path).unwrap_or_else(|_| path.into());
+                let candidates = globs.matching(&configured, &absolute);
+                (absolute, candidates)
+            });
+            let target = Target {
+                d: &d,
+                absolute,
+                document: std::cell::OnceCell::new(),
+            };
+            for &i in candidates.iter().chain(&globs.unglobbed) {
+                let entry = configured[i];
                 if entry.expires.is_none_or(|e| e >= today) && config_matches(entry, files, &target)
                 {
                     config_used[i] = true;
@@ -314,6 +390,7 @@ pub fn apply(
             &mut extra,
         );
     }
+    let relevant = config_relevant(&configured, &globs, files);
     for (i, entry) in configured.iter().enumerate() {
         let Some(&file) = cx.config_files.get(entry.source) else {
             continue;
@@ -325,7 +402,7 @@ pub fn apply(
             pointer: None,
         };
         if let Some(expired) = entry.expires.filter(|e| *e < today) {
-            if config_relevant(entry, files) {
+            if relevant[i] {
                 extra.push(
                     Diagnostic::new(
                         &ExpiredSuppression::META,
@@ -338,12 +415,11 @@ pub fn apply(
             }
             continue;
         }
-        let relevant = config_relevant(entry, files);
         report_suppression(
             &entry.codes,
             entry.reason.as_deref(),
             config_used[i],
-            relevant,
+            relevant[i],
             selection,
             location,
             &mut extra,
