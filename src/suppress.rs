@@ -216,7 +216,7 @@ fn config_matches(entry: &Suppression, files: &[WorkspaceFile], target: &Target<
     entry
         .path
         .as_ref()
-        .is_none_or(|g| g.is_match(&target.absolute))
+        .is_none_or(|g| g.is_match(target.absolute))
         && entry.document.as_ref().is_none_or(|name| {
             *name
                 == *target
