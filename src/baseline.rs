@@ -17,7 +17,7 @@ use crate::model::WorkspaceFile;
 use crate::rules::{InvalidConfiguration, ParseError};
 use crate::suppress::document_name;
 
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct Entry {
     pub fingerprint: String,
     pub code: String,
@@ -136,16 +136,20 @@ impl Baseline {
 
     /// The baseline without the given stale entries.
     pub fn pruned(&self, stale: &[Entry]) -> Baseline {
-        let mut drop: Vec<&Entry> = stale.iter().collect();
+        // How many of each entry to drop, looked up by hash rather than searched per entry.
+        let mut drop: HashMap<&Entry, usize> = HashMap::new();
+        for entry in stale {
+            *drop.entry(entry).or_default() += 1;
+        }
         let findings = self
             .findings
             .iter()
-            .filter(|e| match drop.iter().position(|s| *s == *e) {
-                Some(i) => {
-                    drop.remove(i);
+            .filter(|e| match drop.get_mut(e) {
+                Some(count) if *count > 0 => {
+                    *count -= 1;
                     false
                 }
-                None => true,
+                _ => true,
             })
             .cloned()
             .collect();

@@ -6,7 +6,7 @@
 //! after each, until nothing is left to fix: running it twice changes nothing the second time.
 //! A file that does not parse is never rewritten, and unsafe fixes need `--unsafe-fixes`.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use crate::diagnostic::{Applicability, Edit};
 use crate::lint::{self, Bytes, Input, Outcome, Settings};
@@ -49,8 +49,39 @@ pub fn encode(text: &str, encoding: Encoding) -> Vec<u8> {
     }
 }
 
-/// Applies non-overlapping edits to a text.
+/// Applies non-overlapping edits to a text; an edit outside the text or off a character
+/// boundary is left out.
 pub fn apply_edits(text: &str, edits: &[&Edit]) -> String {
+    let mut ordered: Vec<&Edit> = edits.to_vec();
+    ordered.sort_by_key(|e| e.span.start);
+    let apart = ordered
+        .windows(2)
+        .all(|w| w[0].span.start < w[1].span.start && w[0].span.end <= w[1].span.start);
+    if !apart {
+        return apply_from_the_end(text, edits);
+    }
+    // One pass, copying the text between edits: replacing ranges in place would move the rest
+    // of the file once per edit.
+    let mut out = String::with_capacity(text.len());
+    let mut copied = 0;
+    for edit in ordered {
+        let range = edit.span.range();
+        if range.end <= text.len()
+            && text.is_char_boundary(range.start)
+            && text.is_char_boundary(range.end)
+        {
+            out.push_str(&text[copied..range.start]);
+            out.push_str(&edit.replacement);
+            copied = range.end;
+        }
+    }
+    out.push_str(&text[copied..]);
+    out
+}
+
+/// Edits that share an offset (an insertion beside a replacement) are applied one by one from
+/// the end, each on the text the later ones left.
+fn apply_from_the_end(text: &str, edits: &[&Edit]) -> String {
     let mut edits: Vec<&&Edit> = edits.iter().collect();
     edits.sort_by_key(|e| std::cmp::Reverse(e.span.start));
     let mut out = text.to_owned();
@@ -70,10 +101,49 @@ fn overlaps(a: Span, b: Span) -> bool {
     a.start < b.end && b.start < a.end || (a.is_empty() && b.is_empty() && a.start == b.start)
 }
 
+/// The edits taken in one file. While they are pairwise apart (always, unless one fix's own
+/// edits overlap), ordering them by span orders their ends too, so the taken edit that starts
+/// last before a span ends is the only one that can reach into it: a lookup, not a scan.
+struct Taken<'o> {
+    edits: Vec<&'o Edit>,
+    spans: BTreeSet<(u32, u32)>,
+    apart: bool,
+}
+
+impl<'o> Taken<'o> {
+    fn new() -> Self {
+        Taken {
+            edits: Vec::new(),
+            spans: BTreeSet::new(),
+            apart: true,
+        }
+    }
+
+    fn overlaps(&self, span: Span) -> bool {
+        if !self.apart {
+            return self.edits.iter().any(|t| overlaps(t.span, span));
+        }
+        let reaching = self
+            .spans
+            .range(..(span.end, 0))
+            .next_back()
+            .is_some_and(|&(_, end)| span.start < end);
+        reaching || (span.is_empty() && self.spans.contains(&(span.start, span.start)))
+    }
+
+    fn push(&mut self, edit: &'o Edit) {
+        if self.apart && self.overlaps(edit.span) {
+            self.apart = false;
+        }
+        self.spans.insert((edit.span.start, edit.span.end));
+        self.edits.push(edit);
+    }
+}
+
 /// The edits one round applies, by file: fixes the settings allow, in files that parsed, not
 /// overlapping an edit already taken.
 fn plan(outcome: &Outcome, unsafe_fixes: bool) -> (BTreeMap<usize, Vec<&Edit>>, usize) {
-    let mut planned: BTreeMap<usize, Vec<&Edit>> = BTreeMap::new();
+    let mut planned: BTreeMap<usize, Taken<'_>> = BTreeMap::new();
     let mut applied = 0;
     for d in &outcome.diagnostics {
         let Some(fix) = &d.fix else { continue };
@@ -92,15 +162,22 @@ fn plan(outcome: &Outcome, unsafe_fixes: bool) -> (BTreeMap<usize, Vec<&Edit>>, 
         let free = fix.edits.iter().all(|e| {
             planned
                 .get(&e.file)
-                .is_none_or(|taken| !taken.iter().any(|t| overlaps(t.span, e.span)))
+                .is_none_or(|taken| !taken.overlaps(e.span))
         });
         if free {
             for edit in &fix.edits {
-                planned.entry(edit.file).or_default().push(edit);
+                planned
+                    .entry(edit.file)
+                    .or_insert_with(Taken::new)
+                    .push(edit);
             }
             applied += 1;
         }
     }
+    let planned = planned
+        .into_iter()
+        .map(|(file, taken)| (file, taken.edits))
+        .collect();
     (planned, applied)
 }
 
@@ -153,6 +230,11 @@ pub fn run(inputs: Vec<Input>, settings: &Settings, unsafe_fixes: bool) -> FixOu
             Bytes::Memory(_) => input,
         })
         .collect();
+    // Each path's first input, so a round finds a fixed file's input without a search.
+    let mut position: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
+    for (i, input) in current.iter().enumerate() {
+        position.entry(input.candidate.path.clone()).or_insert(i);
+    }
     let mut originals: BTreeMap<String, String> = BTreeMap::new();
     let mut latest: BTreeMap<String, (String, Encoding)> = BTreeMap::new();
     let mut applied = 0;
@@ -173,7 +255,10 @@ pub fn run(inputs: Vec<Input>, settings: &Settings, unsafe_fixes: bool) -> FixOu
                 .entry(source.path.clone())
                 .or_insert_with(|| source.text.clone());
             latest.insert(source.path.clone(), (fixed.clone(), source.encoding));
-            if let Some(input) = current.iter_mut().find(|i| i.candidate.path == source.path) {
+            if let Some(input) = position
+                .get(source.path.as_str())
+                .and_then(|&i| current.get_mut(i))
+            {
                 input.bytes = Bytes::Memory(encode(&fixed, source.encoding));
             }
         }
@@ -245,6 +330,72 @@ mod tests {
             apply_edits(text, &[&e1, &e2]),
             "a: true # keep\r\nb: \"16.10\"\r\n"
         );
+    }
+
+    #[test]
+    fn many_edits_apply_in_one_pass_and_skip_those_outside_the_text() {
+        let text = "a: yes\n".repeat(1000);
+        let mut edits: Vec<Edit> = (0..1000)
+            .map(|i| Edit {
+                file: 0,
+                span: Span::new(i * 7 + 3, i * 7 + 6),
+                replacement: "true".into(),
+            })
+            .collect();
+        edits.push(Edit {
+            file: 0,
+            span: Span::new(text.len() + 1, text.len() + 2),
+            replacement: "never".into(),
+        });
+        // Given in any order.
+        edits.reverse();
+        let refs: Vec<&Edit> = edits.iter().collect();
+        assert_eq!(apply_edits(&text, &refs), "a: true\n".repeat(1000));
+    }
+
+    #[test]
+    fn an_insertion_beside_a_replacement_applies_as_before() {
+        let replace = Edit {
+            file: 0,
+            span: Span::new(3, 6),
+            replacement: "true".into(),
+        };
+        let insert = Edit {
+            file: 0,
+            span: Span::new(3, 3),
+            replacement: "# x\n".into(),
+        };
+        assert_eq!(
+            apply_edits("a: yes\n", &[&replace, &insert]),
+            "a: # x\ntrue\n"
+        );
+    }
+
+    #[test]
+    fn taken_edits_are_found_by_lookup_as_by_scan() {
+        let edit = |start, end| Edit {
+            file: 0,
+            span: Span::new(start, end),
+            replacement: String::new(),
+        };
+        let taken_edits = [edit(10, 20), edit(20, 20), edit(30, 40), edit(45, 45)];
+        let mut taken = Taken::new();
+        for e in &taken_edits {
+            taken.push(e);
+        }
+        assert!(taken.apart);
+        for start in 0..50 {
+            for end in start..50 {
+                let span = Span::new(start, end);
+                let scanned = taken_edits.iter().any(|t| overlaps(t.span, span));
+                assert_eq!(taken.overlaps(span), scanned, "{start}..{end}");
+            }
+        }
+        // One fix's own overlapping edits: scanned from then on.
+        let inside = edit(12, 15);
+        taken.push(&inside);
+        assert!(!taken.apart);
+        assert!(taken.overlaps(Span::new(13, 14)));
     }
 
     #[test]

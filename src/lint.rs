@@ -145,6 +145,9 @@ impl std::fmt::Display for InternalError {
 pub struct Findings {
     pub diagnostics: Vec<Diagnostic>,
     pub internal_errors: Vec<InternalError>,
+    /// What the rules' workspace queries examined ([`Workspace::work`]): the linearity test
+    /// compares it between workspaces of two sizes.
+    pub work: u64,
 }
 
 impl Outcome {
@@ -343,6 +346,7 @@ pub fn run(inputs: Vec<Input>, settings: &Settings) -> Outcome {
     let Findings {
         diagnostics,
         internal_errors,
+        ..
     } = check(&files, settings);
     Outcome {
         files,
@@ -405,11 +409,13 @@ fn check_with(rules: &[&dyn Rule], files: &[WorkspaceFile], settings: &Settings)
     let Findings {
         diagnostics,
         internal_errors,
+        ..
     } = run_rules(rules, &cx);
     let diagnostics = apply_settings(diagnostics, &cx, settings);
     Findings {
         diagnostics,
         internal_errors,
+        work: workspace.work(),
     }
 }
 
@@ -453,6 +459,7 @@ fn run_rules(rules: &[&dyn Rule], cx: &Context<'_, '_>) -> Findings {
     Findings {
         diagnostics,
         internal_errors,
+        work: workspace.work(),
     }
 }
 

@@ -8,6 +8,8 @@
 //! themselves: MAM011 without a reason, MAM012 when they match nothing, MAM013 once expired.
 //! MAM001 cannot be suppressed, nor can the findings about suppressions and configuration.
 
+use std::collections::HashMap;
+
 use crate::config::{Date, Suppression};
 use crate::diagnostic::{Diagnostic, FileId, Location};
 use crate::model::{Role, WorkspaceFile};
@@ -154,14 +156,73 @@ fn pointer_matches(prefix: &str, pointer: &str) -> bool {
     pointer == prefix || pointer.starts_with(&format!("{}/", prefix.trim_end_matches('/')))
 }
 
-fn config_matches(entry: &Suppression, files: &[WorkspaceFile], d: &Diagnostic) -> bool {
-    let path = &files[d.location.file].loaded.source.path;
-    let absolute = std::path::absolute(path).unwrap_or_else(|_| path.into());
-    entry.path.as_ref().is_none_or(|g| g.is_match(&absolute))
-        && entry
-            .document
-            .as_ref()
-            .is_none_or(|name| *name == document_name(files, &d.location))
+/// What configured suppressions match a finding by, worked out once per finding however many
+/// entries there are.
+struct Target<'d> {
+    d: &'d Diagnostic,
+    absolute: &'d std::path::Path,
+    document: std::cell::OnceCell<String>,
+}
+
+/// The configured suppressions' path globs as one set, so that a file is matched once against
+/// all of them rather than once per entry. Without a set (it could not be built), each glob
+/// is asked in turn.
+struct PathGlobs {
+    set: Option<globset::GlobSet>,
+    /// The entry of each glob of the set.
+    entry_of: Vec<usize>,
+    /// The entries without a path glob, which apply to every file.
+    unglobbed: Vec<usize>,
+}
+
+impl PathGlobs {
+    fn new(entries: &[&Suppression]) -> Self {
+        let mut builder = globset::GlobSetBuilder::new();
+        let mut entry_of = Vec::new();
+        let mut unglobbed = Vec::new();
+        for (i, entry) in entries.iter().enumerate() {
+            match &entry.path {
+                Some(glob) => {
+                    builder.add(glob.glob().clone());
+                    entry_of.push(i);
+                }
+                None => unglobbed.push(i),
+            }
+        }
+        PathGlobs {
+            set: builder.build().ok(),
+            entry_of,
+            unglobbed,
+        }
+    }
+
+    /// The entries whose path glob matches a path, in no particular order.
+    fn matching(&self, entries: &[&Suppression], path: &std::path::Path) -> Vec<usize> {
+        let matches = |i: &usize| entries[*i].path.as_ref().is_some_and(|g| g.is_match(path));
+        match &self.set {
+            Some(set) => set
+                .matches(path)
+                .into_iter()
+                .map(|g| self.entry_of[g])
+                .filter(matches)
+                .collect(),
+            None => self.entry_of.iter().copied().filter(matches).collect(),
+        }
+    }
+}
+
+fn config_matches(entry: &Suppression, files: &[WorkspaceFile], target: &Target<'_>) -> bool {
+    let d = target.d;
+    entry
+        .path
+        .as_ref()
+        .is_none_or(|g| g.is_match(target.absolute))
+        && entry.document.as_ref().is_none_or(|name| {
+            *name
+                == *target
+                    .document
+                    .get_or_init(|| document_name(files, &d.location))
+        })
         && entry
             .pointer
             .as_ref()
@@ -169,29 +230,55 @@ fn config_matches(entry: &Suppression, files: &[WorkspaceFile], d: &Diagnostic) 
         && entry.codes.iter().any(|c| Selection::matches(c, d.rule))
 }
 
-/// Whether a configured suppression could have matched something in this run: its file (or
-/// document) was checked. A partial run, such as a pre-commit hook on changed files, does not
-/// report suppressions for the files it did not see.
-fn config_relevant(entry: &Suppression, files: &[WorkspaceFile]) -> bool {
-    let checked = files.iter().filter(|f| f.role == Role::Checked);
-    match (&entry.path, &entry.document) {
-        (Some(glob), _) => checked.into_iter().any(|f| {
+/// Whether each configured suppression could have matched something in this run: its file
+/// (or document) was checked. A partial run, such as a pre-commit hook on changed files, does
+/// not report suppressions for the files it did not see. Each checked file is matched once
+/// against every glob, and its documents' names are gathered once.
+fn config_relevant(
+    entries: &[&Suppression],
+    globs: &PathGlobs,
+    files: &[WorkspaceFile],
+) -> Vec<bool> {
+    let checked: Vec<(FileId, &WorkspaceFile)> = files
+        .iter()
+        .enumerate()
+        .filter(|(_, f)| f.role == Role::Checked)
+        .collect();
+    let mut relevant = vec![false; entries.len()];
+    if !globs.entry_of.is_empty() {
+        for (_, f) in &checked {
             let absolute = std::path::absolute(&f.loaded.source.path).unwrap_or_default();
-            glob.is_match(absolute)
-        }),
-        (None, Some(name)) => checked.into_iter().any(|f| {
-            f.loaded.parsed.documents.iter().enumerate().any(|(i, _)| {
-                let location = Location {
-                    file: 0,
-                    span: Span::default(),
-                    document: Some(i),
-                    pointer: None,
-                };
-                document_name(std::slice::from_ref(f), &location) == *name
-            })
-        }),
-        (None, None) => checked.into_iter().next().is_some(),
+            for i in globs.matching(entries, &absolute) {
+                relevant[i] = true;
+            }
+        }
     }
+    let names = std::cell::OnceCell::new();
+    let names = || {
+        names.get_or_init(|| {
+            checked
+                .iter()
+                .flat_map(|&(file, f)| {
+                    (0..f.loaded.parsed.documents.len()).map(move |i| {
+                        let location = Location {
+                            file,
+                            span: Span::default(),
+                            document: Some(i),
+                            pointer: None,
+                        };
+                        document_name(files, &location)
+                    })
+                })
+                .collect::<std::collections::HashSet<String>>()
+        })
+    };
+    for &i in &globs.unglobbed {
+        relevant[i] = match &entries[i].document {
+            Some(name) => names().contains(name),
+            None => !checked.is_empty(),
+        };
+    }
+    relevant
 }
 
 fn names_enabled(codes: &[String], selection: &Selection) -> bool {
@@ -211,12 +298,27 @@ pub fn apply(
 ) -> Vec<Diagnostic> {
     let mut extra = Vec::new();
     let mut inline = inline_suppressions(files, &mut extra);
+    // The inline suppressions covering each file and each line of a file, so a finding looks
+    // only at those that can cover it.
+    let mut whole_file: HashMap<FileId, Vec<usize>> = HashMap::new();
+    let mut by_line: HashMap<(FileId, usize), Vec<usize>> = HashMap::new();
+    for (i, s) in inline.iter().enumerate() {
+        if s.whole_file {
+            whole_file.entry(s.file).or_default().push(i);
+        } else {
+            for &line in &s.lines {
+                by_line.entry((s.file, line)).or_default().push(i);
+            }
+        }
+    }
     let today = Date::today();
     let configured: Vec<&Suppression> = cx
         .config
         .map(|c| c.suppressions.iter().collect())
         .unwrap_or_default();
     let mut config_used = vec![false; configured.len()];
+    let globs = PathGlobs::new(&configured);
+    let mut by_file: HashMap<FileId, (std::path::PathBuf, Vec<usize>)> = HashMap::new();
     let mut kept = Vec::with_capacity(diagnostics.len());
     for d in diagnostics {
         if is_unsuppressable(d.rule) {
@@ -231,17 +333,38 @@ pub fn apply(
         });
         // Every suppression that covers a finding counts as used, not only the first.
         let mut suppressed = false;
-        for s in inline.iter_mut() {
-            let covers = s.file == d.location.file && (s.whole_file || s.lines.contains(&line));
-            if covers && s.codes.iter().any(|c| Selection::matches(c, d.rule)) {
+        let covering = whole_file
+            .get(&d.location.file)
+            .into_iter()
+            .chain(by_line.get(&(d.location.file, line)))
+            .flatten();
+        for &i in covering {
+            let s = &mut inline[i];
+            if s.codes.iter().any(|c| Selection::matches(c, d.rule)) {
                 s.used = true;
                 suppressed = true;
             }
         }
-        for (i, entry) in configured.iter().enumerate() {
-            if entry.expires.is_none_or(|e| e >= today) && config_matches(entry, files, &d) {
-                config_used[i] = true;
-                suppressed = true;
+        if !configured.is_empty() {
+            // The entries that can apply in the finding's file, worked out once per file.
+            let (absolute, candidates) = by_file.entry(d.location.file).or_insert_with(|| {
+                let path = &files[d.location.file].loaded.source.path;
+                let absolute = std::path::absolute(path).unwrap_or_else(|_| path.into());
+                let candidates = globs.matching(&configured, &absolute);
+                (absolute, candidates)
+            });
+            let target = Target {
+                d: &d,
+                absolute,
+                document: std::cell::OnceCell::new(),
+            };
+            for &i in candidates.iter().chain(&globs.unglobbed) {
+                let entry = configured[i];
+                if entry.expires.is_none_or(|e| e >= today) && config_matches(entry, files, &target)
+                {
+                    config_used[i] = true;
+                    suppressed = true;
+                }
             }
         }
         if suppressed {
@@ -267,6 +390,7 @@ pub fn apply(
             &mut extra,
         );
     }
+    let relevant = config_relevant(&configured, &globs, files);
     for (i, entry) in configured.iter().enumerate() {
         let Some(&file) = cx.config_files.get(entry.source) else {
             continue;
@@ -278,7 +402,7 @@ pub fn apply(
             pointer: None,
         };
         if let Some(expired) = entry.expires.filter(|e| *e < today) {
-            if config_relevant(entry, files) {
+            if relevant[i] {
                 extra.push(
                     Diagnostic::new(
                         &ExpiredSuppression::META,
@@ -291,12 +415,11 @@ pub fn apply(
             }
             continue;
         }
-        let relevant = config_relevant(entry, files);
         report_suppression(
             &entry.codes,
             entry.reason.as_deref(),
             config_used[i],
-            relevant,
+            relevant[i],
             selection,
             location,
             &mut extra,

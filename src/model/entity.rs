@@ -98,6 +98,8 @@ pub struct Entity<'a> {
     pub origin: Origin,
     /// The Terraform or DSC resource the document was read from.
     pub resource: Option<&'a Resource>,
+    /// Its position in [`super::Workspace::entities`], what the workspace's indexes hold.
+    pub index: usize,
 }
 
 impl<'a> Entity<'a> {

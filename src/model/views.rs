@@ -5,9 +5,9 @@
 //! `status` says otherwise, a tenant is in the `global` cloud unless `cloud` says otherwise,
 //! and "has admin consent" means one thing everywhere.
 
+use super::Kind;
 use super::catalog::App;
 use super::entity::{At, Entity};
-use super::{Kind, Workspace};
 
 /// The Atlassian Guard subscription of an Organization (`spec.guard`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -173,24 +173,8 @@ impl<'a> Entity<'a> {
             })
     }
 
-    /// The node of a domain in an EntraTenant's `domains`, case-insensitive.
-    pub fn held_domain(&self, domain: &str) -> Option<At<'a>> {
-        self.spec_get("domains")?
-            .items()
-            .find(|d| d.str().is_some_and(|n| n.eq_ignore_ascii_case(domain)))
-    }
-
     /// Whether a MobileAppPolicy hands its apps to Intune (`type: intune`).
     pub fn is_intune_policy(&self) -> bool {
         self.kind == Kind::MobileAppPolicy && self.spec_str("type") == Some("intune")
-    }
-}
-
-impl<'a> Workspace<'a> {
-    /// The tenants that list a domain, with the node of the domain in each.
-    pub fn tenants_holding(&self, domain: &str) -> Vec<(&Entity<'a>, At<'a>)> {
-        self.of_kind(Kind::EntraTenant)
-            .filter_map(|tenant| Some((tenant, tenant.held_domain(domain)?)))
-            .collect()
     }
 }

@@ -1,7 +1,14 @@
 //! [`Workspace`]: everything one run loaded, indexed for rules.
 //!
 //! Documents refer to each other by `metadata.name` across all files of a run (spec §2), so
-//! cross-document rules ask the workspace, never the file system.
+//! cross-document rules ask the workspace, never the file system. Every index (by kind, by
+//! kind and name, tenants by domain) is built once here, so a rule that asks one question per
+//! document stays linear in the run; [`Workspace::work`] counts what the questions examined,
+//! which the linearity test compares between two sizes of workspace.
+
+use std::collections::HashMap;
+use std::sync::OnceLock;
+use std::sync::atomic::{AtomicU64, Ordering};
 
 use super::entity::{At, Entity, Origin};
 use super::{Classified, Kind, Platform, classify};
@@ -56,11 +63,22 @@ impl WorkspaceFile {
 pub struct Workspace<'a> {
     pub files: &'a [WorkspaceFile],
     pub entities: Vec<Entity<'a>>,
-    /// For Graph exports: the platform recorded at classification, by entity index.
     /// Indices of the entities of each kind.
-    by_kind: std::collections::HashMap<Kind, Vec<usize>>,
+    by_kind: HashMap<Kind, Vec<usize>>,
     /// The first entity of each kind and name.
-    by_name: std::collections::HashMap<(Kind, &'a str), usize>,
+    by_name: HashMap<(Kind, &'a str), usize>,
+    /// The EntraTenants listing each domain (ASCII-lowercased), in entity order, with the
+    /// tenant's first entry for it.
+    by_domain: HashMap<String, Vec<(usize, At<'a>)>>,
+    /// The names of each kind listed for messages; built when a finding first needs them.
+    /// (Names, not entities: a `OnceLock` of borrowed data would make the workspace invariant
+    /// in its lifetime.)
+    listed: OnceLock<HashMap<Kind, String>>,
+    /// The app protection policies of each tenant (entity indices, in load order), built on
+    /// first use: one resolution per policy, not one scan of the policies per tenant.
+    by_tenant: OnceLock<HashMap<usize, Vec<usize>>>,
+    /// Entities and candidates examined by queries; see [`Workspace::work`].
+    work: AtomicU64,
 }
 
 /// How a reference (`spec.organization`, `spec.tenant`) resolved.
@@ -101,6 +119,7 @@ impl<'a> Workspace<'a> {
                     kind,
                     origin,
                     resource: doc.resource.as_ref(),
+                    index: 0,
                 };
                 match class {
                     Classified::Manifest(kind) => {
@@ -126,13 +145,28 @@ impl<'a> Workspace<'a> {
                 }
             }
         }
-        let mut by_kind: std::collections::HashMap<Kind, Vec<usize>> =
-            std::collections::HashMap::new();
-        let mut by_name = std::collections::HashMap::new();
+        let mut by_kind: HashMap<Kind, Vec<usize>> = HashMap::new();
+        let mut by_name = HashMap::new();
+        let mut by_domain: HashMap<String, Vec<(usize, At<'a>)>> = HashMap::new();
+        for (index, entity) in entities.iter_mut().enumerate() {
+            entity.index = index;
+        }
         for (index, entity) in entities.iter().enumerate() {
             by_kind.entry(entity.kind).or_default().push(index);
             if let Some(name) = entity.name() {
                 by_name.entry((entity.kind, name)).or_insert(index);
+            }
+            if entity.kind == Kind::EntraTenant
+                && let Some(domains) = entity.spec_get("domains")
+            {
+                for at in domains.items() {
+                    let Some(domain) = at.str() else { continue };
+                    let holders = by_domain.entry(domain.to_ascii_lowercase()).or_default();
+                    // A tenant listing a domain twice holds it at its first entry.
+                    if holders.last().is_none_or(|(last, _)| *last != index) {
+                        holders.push((index, at));
+                    }
+                }
             }
         }
         Workspace {
@@ -140,7 +174,22 @@ impl<'a> Workspace<'a> {
             entities,
             by_kind,
             by_name,
+            by_domain,
+            listed: OnceLock::new(),
+            by_tenant: OnceLock::new(),
+            work: AtomicU64::new(0),
         }
+    }
+
+    /// How many entities and candidates the queries of this workspace have examined so far:
+    /// a count of real work, not of time, so a test can show that it grows linearly with the
+    /// workspace.
+    pub fn work(&self) -> u64 {
+        self.work.load(Ordering::Relaxed)
+    }
+
+    fn count(&self, examined: usize) {
+        self.work.fetch_add(examined as u64, Ordering::Relaxed);
     }
 
     pub fn loaded(&self, file: FileId) -> Option<&'a LoadedFile> {
@@ -153,11 +202,58 @@ impl<'a> Workspace<'a> {
             .into_iter()
             .flatten()
             .map(|&i| &self.entities[i])
+            .inspect(|_| self.count(1))
+    }
+
+    /// How many documents of a kind are loaded.
+    pub fn count_of_kind(&self, kind: Kind) -> usize {
+        self.count(1);
+        self.by_kind.get(&kind).map_or(0, Vec::len)
     }
 
     /// The first loaded document of a kind with this `metadata.name`.
     pub fn named(&self, kind: Kind, name: &str) -> Option<&Entity<'a>> {
+        self.count(1);
         self.by_name.get(&(kind, name)).map(|&i| &self.entities[i])
+    }
+
+    /// The `metadata.name`s of the loaded documents of a kind, in load order: the candidates
+    /// of a did-you-mean, so ask only when reporting.
+    pub fn names(&self, kind: Kind) -> impl Iterator<Item = &'a str> {
+        self.of_kind(kind).filter_map(Entity::name)
+    }
+
+    /// Those names in backticks, comma-separated, for a message. The first call lists every
+    /// kind, once per run however many findings quote a list.
+    pub fn listed_names(&self, kind: Kind) -> &str {
+        let all = self.listed.get_or_init(|| {
+            Kind::ALL
+                .into_iter()
+                .map(|kind| {
+                    let listed = self
+                        .names(kind)
+                        .map(|n| format!("`{n}`"))
+                        .collect::<Vec<_>>()
+                        .join(", ");
+                    (kind, listed)
+                })
+                .collect()
+        });
+        all.get(&kind).map_or("", String::as_str)
+    }
+
+    /// The tenants that list a domain (case-insensitive), in load order, with the node of the
+    /// domain in each.
+    pub fn tenants_holding(&self, domain: &str) -> Vec<(&Entity<'a>, At<'a>)> {
+        let holders = self
+            .by_domain
+            .get(&domain.to_ascii_lowercase())
+            .map_or(&[][..], Vec::as_slice);
+        self.count(1 + holders.len());
+        holders
+            .iter()
+            .map(|(i, at)| (&self.entities[*i], at.clone()))
+            .collect()
     }
 
     /// The platform of an app protection policy, manifest or export.
@@ -175,14 +271,14 @@ impl<'a> Workspace<'a> {
                     None => Resolution::Missing(at),
                 }
             }
-            _ => {
-                let mut candidates = self.of_kind(kind);
-                match (candidates.next(), candidates.count()) {
-                    (None, _) => Resolution::NoneLoaded,
-                    (Some(only), 0) => Resolution::Found(only),
-                    (Some(_), more) => Resolution::Ambiguous(more + 1),
-                }
-            }
+            _ => match self.count_of_kind(kind) {
+                0 => Resolution::NoneLoaded,
+                1 => self
+                    .of_kind(kind)
+                    .next()
+                    .map_or(Resolution::NoneLoaded, Resolution::Found),
+                more => Resolution::Ambiguous(more),
+            },
         }
     }
 
@@ -201,17 +297,46 @@ impl<'a> Workspace<'a> {
             Resolution::Found(tenant) => Some(tenant),
             // A Graph export names no tenant: with several loaded, it belongs to the one whose
             // `metadata.name` is a folder of its path (`acme-labs-entra/ios.json`).
-            Resolution::Ambiguous(_) if policy.is_export() => {
-                self.of_kind(Kind::EntraTenant).find(|t| {
-                    t.name().is_some_and(|name| {
-                        std::path::Path::new(policy.path)
-                            .components()
-                            .any(|c| c.as_os_str() == name)
-                    })
+            // The first tenant in load order named by any folder: the earliest of the
+            // tenants each component names, looked up by name rather than by scanning tenants.
+            Resolution::Ambiguous(_) if policy.is_export() => std::path::Path::new(policy.path)
+                .components()
+                .filter_map(|c| c.as_os_str().to_str())
+                .filter_map(|name| {
+                    self.count(1);
+                    self.by_name.get(&(Kind::EntraTenant, name)).copied()
                 })
-            }
+                .min()
+                .map(|i| &self.entities[i]),
             _ => None,
         }
+    }
+
+    /// The app protection policies that belong to a tenant ([`Workspace::tenant_of`]), in
+    /// load order.
+    pub fn protections_in(&self, tenant: &Entity<'a>) -> impl Iterator<Item = &Entity<'a>> {
+        let by_tenant = self.by_tenant.get_or_init(|| {
+            let mut by_tenant: HashMap<usize, Vec<usize>> = HashMap::new();
+            for policy in self.of_kind(Kind::AppProtectionPolicy) {
+                if let Some(t) = self.tenant_of(policy) {
+                    by_tenant.entry(t.index).or_default().push(policy.index);
+                }
+            }
+            by_tenant
+        });
+        self.count(1);
+        // An entity of another workspace may carry any index.
+        let own = self
+            .entities
+            .get(tenant.index)
+            .is_some_and(|e| std::ptr::eq(e, tenant));
+        by_tenant
+            .get(&tenant.index)
+            .filter(|_| own)
+            .into_iter()
+            .flatten()
+            .map(|&i| &self.entities[i])
+            .inspect(|_| self.count(1))
     }
 
     /// The catalog keys of the apps that Intune mobile app policies hand to Intune.
@@ -232,5 +357,79 @@ impl<'a> Workspace<'a> {
     pub fn intune_policies(&self) -> impl Iterator<Item = &Entity<'a>> {
         self.of_kind(Kind::MobileAppPolicy)
             .filter(|e| e.is_intune_policy())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn files(texts: &[(&str, &str)]) -> Vec<WorkspaceFile> {
+        texts
+            .iter()
+            .map(|(path, text)| {
+                let loaded = crate::syntax::load(path, text.as_bytes());
+                WorkspaceFile {
+                    classes: classify_file(&loaded),
+                    loaded,
+                    role: Role::Checked,
+                    explicit: true,
+                    looks_like_policy: false,
+                }
+            })
+            .collect()
+    }
+
+    const TENANTS: &str = "apiVersion: mamlint/v1\nkind: EntraTenant\nmetadata: {name: a}\nspec: {domains: [A.example, a.example]}\n---\napiVersion: mamlint/v1\nkind: EntraTenant\nmetadata: {name: b}\nspec: {domains: [a.example]}\n";
+
+    fn protection(name: &str, tenant: &str) -> String {
+        format!(
+            "apiVersion: mamlint/v1\nkind: AppProtectionPolicy\nmetadata: {{name: {name}}}\nspec: {{tenant: {tenant}, platform: ios}}\n"
+        )
+    }
+
+    #[test]
+    fn tenants_hold_domains_case_insensitively_at_their_first_entry() {
+        let files = files(&[("tenants.yaml", TENANTS)]);
+        let ws = Workspace::new(&files);
+        let held: Vec<(Option<&str>, String)> = ws
+            .tenants_holding("a.EXAMPLE")
+            .into_iter()
+            .map(|(t, at)| (t.name(), at.pointer))
+            .collect();
+        assert_eq!(
+            held,
+            [
+                (Some("a"), "/spec/domains/0".to_owned()),
+                (Some("b"), "/spec/domains/0".to_owned())
+            ]
+        );
+        assert!(ws.tenants_holding("b.example").is_empty());
+    }
+
+    #[test]
+    fn policies_are_found_by_tenant_and_exports_by_folder() {
+        let (p1, p2, p3) = (
+            protection("p1", "b"),
+            protection("p2", "a"),
+            protection("p3", "b"),
+        );
+        let export =
+            r##"{"@odata.type": "#microsoft.graph.iosManagedAppProtection", "displayName": "E"}"##;
+        let files = files(&[
+            ("tenants.yaml", TENANTS),
+            ("p1.yaml", &p1),
+            ("p2.yaml", &p2),
+            ("p3.yaml", &p3),
+            ("exports/b/e.json", export),
+        ]);
+        let ws = Workspace::new(&files);
+        let names = |tenant: &str| -> Vec<&str> {
+            let tenant = ws.named(Kind::EntraTenant, tenant).expect("loaded");
+            ws.protections_in(tenant).filter_map(Entity::name).collect()
+        };
+        assert_eq!(names("a"), ["p2"]);
+        assert_eq!(names("b"), ["p1", "p3", "E"]);
+        assert!(ws.work() > 0);
     }
 }

@@ -76,25 +76,15 @@ impl Rule for DanglingReference {
             }
             _ => return,
         };
-        let names: Vec<&str> = cx
-            .workspace
-            .of_kind(target)
-            .filter_map(Entity::name)
-            .collect();
-        let listed = names
-            .iter()
-            .map(|n| format!("`{n}`"))
-            .collect::<Vec<_>>()
-            .join(", ");
         match cx.workspace.resolve(entity, key, target) {
             Resolution::Missing(at) => {
                 let name = at.str().unwrap_or_default();
-                let help = match suggest::closest(name, names.iter().copied()) {
+                let help = match suggest::closest(name, cx.workspace.names(target)) {
                     Some(s) => format!("did you mean `{s}`?"),
-                    None if names.is_empty() => {
+                    None if cx.workspace.names(target).next().is_none() => {
                         format!("no {target} is loaded: pass the file that defines `{name}` too")
                     }
-                    None => format!("loaded {target}s: {listed}"),
+                    None => format!("loaded {target}s: {}", cx.workspace.listed_names(target)),
                 };
                 out.push(
                     Diagnostic::new(
@@ -122,7 +112,10 @@ impl Rule for DanglingReference {
                         ),
                     )
                     .label(format!("`{key}` is needed here"))
-                    .help(format!("add `{key}:` naming one of {listed}")),
+                    .help(format!(
+                        "add `{key}:` naming one of {}",
+                        cx.workspace.listed_names(target)
+                    )),
                 );
             }
             Resolution::Found(_) | Resolution::NoneLoaded => {}

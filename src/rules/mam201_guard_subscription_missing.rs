@@ -1,6 +1,8 @@
+use std::collections::HashMap;
+
 use super::{Context, Rule, RuleMeta, declare_rule, spec_key_location};
 use crate::diagnostic::Diagnostic;
-use crate::model::Guard;
+use crate::model::{Entity, Guard};
 
 declare_rule! {
     /// ## What it checks
@@ -62,15 +64,24 @@ impl Rule for GuardSubscriptionMissing {
 
     fn check_workspace(&self, cx: &Context<'_, '_>, out: &mut Vec<Diagnostic>) {
         let ws = cx.workspace;
-        let mut reported: Vec<*const crate::model::Entity<'_>> = Vec::new();
+        // The Intune policies of each organization, in load order, gathered in one pass; the
+        // organizations in the order their first policy names them.
+        let mut users: HashMap<usize, Vec<&Entity<'_>>> = HashMap::new();
+        let mut orgs: Vec<&Entity<'_>> = Vec::new();
         for policy in ws.intune_policies() {
             let Some(org) = ws.organization_of(policy) else {
                 continue;
             };
-            if org.guard() != Some(Guard::None) || reported.contains(&(org as *const _)) {
+            let of_org = users.entry(org.index).or_default();
+            if of_org.is_empty() {
+                orgs.push(org);
+            }
+            of_org.push(policy);
+        }
+        for org in orgs {
+            if org.guard() != Some(Guard::None) {
                 continue;
             }
-            reported.push(org);
             let explicit = org.spec_get("guard").is_some();
             let mut diagnostic = Diagnostic::new(
                 &Self::META,
@@ -82,10 +93,7 @@ impl Rule for GuardSubscriptionMissing {
             )
             .label(if explicit { "no Guard subscription".to_owned() } else { format!("`guard` is not set, so it is `{}`", Guard::DEFAULT.key()) })
             .help("Intune mobile app policies need Atlassian Guard Standard or above: set `guard: standard` once subscribed");
-            for user in ws
-                .intune_policies()
-                .filter(|p| ws.organization_of(p).is_some_and(|o| std::ptr::eq(o, org)))
-            {
+            for user in users.get(&org.index).into_iter().flatten() {
                 if let Some(at) = user.spec_get("type") {
                     diagnostic =
                         diagnostic.related(user.location(&at), "Intune policy declared here");

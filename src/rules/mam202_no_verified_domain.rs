@@ -1,6 +1,7 @@
+use std::collections::HashSet;
+
 use super::{Context, Rule, RuleMeta, declare_rule, spec_key_location};
 use crate::diagnostic::Diagnostic;
-use crate::model::Entity;
 
 declare_rule! {
     /// ## What it checks
@@ -61,15 +62,16 @@ impl Rule for NoVerifiedDomain {
 
     fn check_workspace(&self, cx: &Context<'_, '_>, out: &mut Vec<Diagnostic>) {
         let ws = cx.workspace;
-        let mut reported: Vec<*const Entity<'_>> = Vec::new();
+        // Each organization is looked at once, at its first Intune policy: reported or not,
+        // a later policy would find the same.
+        let mut seen: HashSet<usize> = HashSet::new();
         for policy in ws.intune_policies() {
             let Some(org) = ws.organization_of(policy) else {
                 continue;
             };
-            if !org.verified_domains().is_empty() || reported.contains(&(org as *const _)) {
+            if !seen.insert(org.index) || !org.verified_domains().is_empty() {
                 continue;
             }
-            reported.push(org);
             let mut diagnostic = Diagnostic::new(
                 &Self::META,
                 spec_key_location(org, "domains"),

@@ -1,7 +1,8 @@
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
 use super::{Context, Rule, RuleMeta, declare_rule};
 use crate::diagnostic::Diagnostic;
+use crate::model::At;
 use crate::model::catalog::CATALOG;
 
 declare_rule! {
@@ -84,6 +85,12 @@ impl Rule for MissingAdminConsent {
     fn check_workspace(&self, cx: &Context<'_, '_>, out: &mut Vec<Diagnostic>) {
         let ws = cx.workspace;
         let mut reported = HashSet::new();
+        // An app a policy shares with an earlier policy of the same organization would meet
+        // the same domains, tenants and consent, so only the first policy looks: the work is
+        // one pass per organization and app, not per policy.
+        let mut looked: HashSet<(usize, &str)> = HashSet::new();
+        let mut claims: HashMap<usize, Vec<At<'_>>> = HashMap::new();
+        let mut consent: HashMap<(usize, &str), bool> = HashMap::new();
         for policy in ws.intune_policies() {
             let Some(org) = ws.organization_of(policy) else {
                 continue;
@@ -95,12 +102,22 @@ impl Rule for MissingAdminConsent {
                 .items()
                 .filter_map(|item| Some((CATALOG.by_key(item.str()?)?, item)))
                 .filter(|(app, _)| app.intune && app.entra_app_id.is_some())
+                .filter(|(app, _)| looked.insert((org.index, app.key.as_str())))
                 .collect();
-            for claim in org.verified_domains() {
+            if apps.is_empty() {
+                continue;
+            }
+            let claimed = claims
+                .entry(org.index)
+                .or_insert_with(|| org.verified_domains());
+            for claim in claimed.iter() {
                 let domain = claim.str().unwrap_or_default();
                 for (tenant, held) in ws.tenants_holding(domain) {
                     for (app, app_at) in &apps {
-                        if tenant.has_consent(app) {
+                        if *consent
+                            .entry((tenant.index, app.key.as_str()))
+                            .or_insert_with(|| tenant.has_consent(app))
+                        {
                             continue;
                         }
                         let key = (
@@ -123,7 +140,7 @@ impl Rule for MissingAdminConsent {
                                 ),
                             )
                             .label(format!("users of {domain} cannot sign in to {}", app.name))
-                            .related(org.location(&claim), "domain claimed by the Atlassian organization here")
+                            .related(org.location(claim), "domain claimed by the Atlassian organization here")
                             .related(policy.location(app_at), "app handed to Intune here")
                             .help(format!(
                                 "in Microsoft Entra, open Enterprise applications > {entra_name} > Permissions > Grant admin consent; then add `- app: {}` to `adminConsent`",

@@ -1,3 +1,5 @@
+use std::collections::HashSet;
+
 use super::{Context, Rule, RuleMeta, declare_rule};
 use crate::diagnostic::Diagnostic;
 use crate::model::{Entity, Kind};
@@ -83,22 +85,19 @@ impl Rule for ClaimedDomainWithoutTenant {
 
     fn check_workspace(&self, cx: &Context<'_, '_>, out: &mut Vec<Diagnostic>) {
         let ws = cx.workspace;
-        if ws.of_kind(Kind::EntraTenant).next().is_none() {
+        if ws.count_of_kind(Kind::EntraTenant) == 0 {
             return;
         }
+        // Each organization once, in the order its first Intune policy names it.
+        let mut seen: HashSet<usize> = HashSet::new();
         let mut orgs: Vec<&Entity<'_>> = Vec::new();
         for policy in ws.intune_policies() {
             if let Some(org) = ws.organization_of(policy)
-                && !orgs.iter().any(|o| std::ptr::eq(*o, org))
+                && seen.insert(org.index)
             {
                 orgs.push(org);
             }
         }
-        let tenant_names: Vec<String> = ws
-            .of_kind(Kind::EntraTenant)
-            .filter_map(|t| t.name())
-            .map(|n| format!("`{n}`"))
-            .collect();
         for org in orgs {
             for claim in org.verified_domains() {
                 let domain = claim.str().unwrap_or_default();
@@ -114,7 +113,7 @@ impl Rule for ClaimedDomainWithoutTenant {
                     .label("held by no loaded tenant")
                     .help(format!(
                         "add `{domain}` to the `domains` of the tenant that holds it, or pass that tenant's file (loaded: {})",
-                        tenant_names.join(", ")
+                        ws.listed_names(Kind::EntraTenant)
                     )),
                 );
             }

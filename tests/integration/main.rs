@@ -15,6 +15,7 @@ mod exports;
 mod fakes;
 mod fix;
 mod hostile;
+mod linear;
 mod lsp;
 mod mixed;
 mod project;
