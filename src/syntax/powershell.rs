@@ -450,7 +450,7 @@ fn slice<'a>(text: &'a str, node: Ts<'_>) -> &'a str {
 fn significant(node: Ts<'_>) -> Vec<Ts<'_>> {
     let mut cursor = node.walk();
     node.named_children(&mut cursor)
-        .filter(|c| !matches!(kind(&c), "comment" | "command_argument_sep"))
+        .filter(|c| !matches!(kind(c), "comment" | "command_argument_sep"))
         .collect()
 }
 
@@ -493,7 +493,7 @@ fn elements(command: Ts<'_>) -> Vec<Ts<'_>> {
     let mut cursor = command.walk();
     let list = command
         .children(&mut cursor)
-        .find(|c| kind(&c) == "command_elements");
+        .find(|c| kind(c) == "command_elements");
     list.map(significant).unwrap_or_default()
 }
 
@@ -516,7 +516,7 @@ fn block_of(command: Ts<'_>) -> Option<Ts<'_>> {
         let parent = statement.parent()?;
         if kind(&parent) == "statement_list" {
             let mut next = statement.next_named_sibling();
-            while let Some(n) = next.filter(|n| kind(&n) == "comment") {
+            while let Some(n) = next.filter(|n| kind(n) == "comment") {
                 next = n.next_named_sibling();
             }
             return script_block(next?);
@@ -550,7 +550,7 @@ fn statements(node: Ts<'_>) -> Vec<Ts<'_>> {
     list.map(significant)
         .unwrap_or_default()
         .into_iter()
-        .filter(|s| kind(&s) != "empty_statement")
+        .filter(|s| kind(s) != "empty_statement")
         .collect()
 }
 
@@ -603,7 +603,7 @@ fn error_at(error: Ts<'_>, text: &str) -> ParseError {
         match kind(&child) {
             "{" | "@{" | "(" | "@(" | "$(" | "[" => open.push(child),
             "}" | ")" | "]" => match open.last() {
-                Some(top) if closer(kind(&top)) == kind(&child) => {
+                Some(top) if closer(kind(top)) == kind(&child) => {
                     open.pop();
                 }
                 Some(top) => return unclosed(*top),
@@ -664,7 +664,7 @@ fn parameter<'t>(command: Ts<'t>, text: &'t str) -> Option<(&'t str, Span, Writt
         let key_span = Span::new(name.start_byte(), name.start_byte() + key.len());
         let written = match (rest, args.as_slice()) {
             ("", _) => Written::Nodes(args),
-            ("@", [paren]) if kind(&paren) == "parenthesized_expression" => Written::Array(*paren),
+            ("@", [paren]) if kind(paren) == "parenthesized_expression" => Written::Array(*paren),
             (_, []) => Written::Text(rest, name.start_byte() + key.len() + 1),
             _ => Written::Nodes(Vec::new()),
         };
@@ -672,7 +672,7 @@ fn parameter<'t>(command: Ts<'t>, text: &'t str) -> Option<(&'t str, Span, Writt
     }
     let (first, rest) = args.split_first()?;
     let token = slice(text, *first);
-    if kind(&first) != "generic_token" || !token.starts_with('=') {
+    if kind(first) != "generic_token" || !token.starts_with('=') {
         return None;
     }
     let written = match (&token[1..], rest) {
@@ -953,7 +953,7 @@ impl<'t> Reader<'t> {
         let body = significant(node);
         let entries = body
             .iter()
-            .filter(|b| kind(&b) == "hash_literal_body")
+            .filter(|b| kind(b) == "hash_literal_body")
             .flat_map(|b| significant(*b));
         for entry in entries {
             let parts = significant(entry);
@@ -993,7 +993,7 @@ impl<'t> Reader<'t> {
         // The instance spans from its class name to its closing brace.
         let start = block
             .parent()
-            .filter(|p| kind(&p) == "command_elements")
+            .filter(|p| kind(p) == "command_elements")
             .and_then(|p| p.parent())
             .map_or(block.start_byte(), |c| c.start_byte());
         let span = Span::new(start, block.end_byte());
@@ -1201,7 +1201,7 @@ fn scalar(node: Ts<'_>, text: &str) -> Option<Scalar> {
                 return None;
             };
             let written = slice(text, *string);
-            match kind(&string) {
+            match kind(string) {
                 "verbatim_string_characters" => text_scalar(written),
                 // `$x` or `$(…)` inside: the string is an expression.
                 "expandable_string_literal" if significant(*string).is_empty() => {
