@@ -2,10 +2,14 @@
 # End-to-end timing of the release binary:
 #   (1) `mamlint check DIR` on a generated repository of N policy files (default 10000);
 #   (2) `mamlint check FILE` on one small AppProtectionPolicy manifest;
-#   (3) `mamlint check FILE` on one Graph JSON export.
+#   (3) `mamlint check FILE` on one Graph JSON export;
+#   (4) `mamlint check FILE` on one Terraform file (examples/terraform/main.tf, 2 policies);
+#   (5) `mamlint check FILE` on one Microsoft365DSC configuration (examples/dsc, 2 policies).
 #
 # Usage: benches/e2e.sh [N]
 #   N           files to generate (default 10000; also FILES=...)
+#   MIXED=1     generate the repository with Terraform and DSC files too
+#               (generate_repo.py --mixed)
 #   RUNS=10     timed runs per case (at least 5)
 #   WARMUP=3    untimed warm-up runs per case
 #   KEEP=1      keep the generated repository (its path is printed)
@@ -38,7 +42,9 @@ fi
 repo="$work/repo"
 
 echo "==> generating $files files in $repo" >&2
-python3 "$root/benches/generate_repo.py" "$repo" --files "$files"
+mixed=()
+if [[ "${MIXED:-0}" == 1 ]]; then mixed=(--mixed); fi
+python3 "$root/benches/generate_repo.py" "$repo" --files "$files" "${mixed[@]}"
 found="$(find "$repo" -type f | wc -l | tr -d ' ')"
 
 # One small file that checks clean on its own: a generated manifest without its `tenant:`
@@ -49,6 +55,8 @@ first_policy="$(find "$repo/intune/app-protection" -name '*-ios-*.yaml' | LC_ALL
 grep -v '^  tenant:' "$first_policy" >"$single_dir/policy.yaml"
 first_export="$(find "$repo/intune/exports" -name 'ios-*.json' | LC_ALL=C sort | sed -n 1p)"
 cp "$first_export" "$single_dir/export.json"
+cp "$root/examples/terraform/main.tf" "$single_dir/policies.tf"
+cp "$root/examples/dsc/AtlassianAppProtection.ps1" "$single_dir/policies.ps1"
 
 # Is the generated repository clean? (Not fatal: the timings are still reported.)
 status=0
@@ -59,7 +67,8 @@ if ((status != 0)); then
     echo "    findings on the generated repository (first lines):" >&2
     head -n 20 "$work/check.out" | sed 's/^/    /' >&2
 fi
-for f in "$single_dir/policy.yaml" "$single_dir/export.json"; do
+for f in "$single_dir/policy.yaml" "$single_dir/export.json" "$single_dir/policies.tf" \
+    "$single_dir/policies.ps1"; do
     s=0
     "$bin" check --no-color --fail-level info "$f" >"$work/single.out" 2>&1 || s=$?
     if ((s != 0)); then
@@ -126,13 +135,15 @@ echo "==> timing ($runs runs, $warmup warm-up; load average $load_before)" >&2
 time_case "check repository" "$found" "$bin" check --no-color "$repo"
 time_case "check one manifest" 1 "$bin" check --no-color "$single_dir/policy.yaml"
 time_case "check one Graph export" 1 "$bin" check --no-color "$single_dir/export.json"
+time_case "check one Terraform file" 1 "$bin" check --no-color "$single_dir/policies.tf"
+time_case "check one DSC file" 1 "$bin" check --no-color "$single_dir/policies.ps1"
 
 cpu="$(grep -m1 'model name' /proc/cpuinfo 2>/dev/null | cut -d: -f2- | sed 's/^ *//' || true)"
 echo
 echo "machine: $(nproc) cores, ${cpu:-unknown CPU}, $(uname -sr)"
 echo "load:    $load_before before timing, $(cut -d' ' -f1-3 /proc/loadavg) after (1/5/15 min)"
 echo "binary:  $bin"
-echo "repo:    $found files; mamlint check --fail-level info exit $status ($summary)"
+echo "repo:    $found files${mixed:+ (mixed: .yaml, .json, .tf, .ps1)}; mamlint check --fail-level info exit $status ($summary)"
 echo
 printf '%-24s %7s %11s %11s %9s %11s %5s  %s\n' case files "mean (ms)" "min (ms)" "sd (ms)" "cpu (ms)" runs tool
 for r in "${results[@]}"; do

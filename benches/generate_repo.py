@@ -13,6 +13,12 @@ Writes exactly N files under DIR (which must be empty or absent), spread over ne
 - the rest: `Organization`s, `MobileAppPolicy`s, `EntraTenant`s and
   `AppConfigurationPolicy`s.
 
+With `--mixed`, two thirds of the exports' share are other front ends instead: Terraform
+files (`intune/terraform/*.tf`, from `examples/terraform/main.tf`) and Microsoft365DSC
+configurations (`intune/dsc/*.ps1`, from `examples/dsc/AtlassianAppProtection.ps1`), each
+holding an iOS and an Android policy with a display name of its own. Without it the output
+is what it always was.
+
 Every `metadata.name` is unique per kind and every app protection policy `displayName` is
 unique per platform. The repository is meant to check clean (`mamlint check DIR` exits 0
 with no findings). Output is deterministic for a given N and seed. Standard library only.
@@ -97,11 +103,12 @@ ACTIONS = ["block", "wipe", "warn"]
 
 
 class Gen:
-    def __init__(self, root: str, count: int, seed: int) -> None:
+    def __init__(self, root: str, count: int, seed: int, mixed: bool = False) -> None:
         self.root = root
         self.count = count
         self.rng = random.Random(seed)
         self.written = 0
+        self.mixed = mixed
 
     # -- helpers ---------------------------------------------------------------------------
 
@@ -135,12 +142,19 @@ class Gen:
         configs = max(0, round(n * 0.20) - fixed - 0)
         configs = min(configs, rest - exports - 2)
         manifests = rest - exports - configs
+        terraform = dsc = 0
+        if self.mixed:
+            terraform = exports // 3
+            dsc = exports // 3
+            exports -= terraform + dsc
         return {
             "tenants": tenants,
             "orgs": orgs,
             "maps": maps,
             "app_protection": manifests,
             "exports": exports,
+            "terraform": terraform,
+            "dsc": dsc,
             "app_config": configs,
         }
 
@@ -153,6 +167,20 @@ class Gen:
         self.mobile_app_policies(orgs, plan["maps"])
         self.app_protection_policies(plan["app_protection"], tenants)
         self.graph_exports(plan["exports"], tenants)
+        self.from_template(
+            plan["terraform"],
+            "examples/terraform/main.tf",
+            "intune/terraform/atlassian-{i:05d}.tf",
+            [('"Atlassian apps (iOS)"', '"Atlassian apps (iOS) - terraform {i:05d}"'),
+             ('"Atlassian apps (Android)"', '"Atlassian apps (Android) - terraform {i:05d}"')],
+        )
+        self.from_template(
+            plan["dsc"],
+            "examples/dsc/AtlassianAppProtection.ps1",
+            "intune/dsc/AtlassianAppProtection-{i:05d}.ps1",
+            [("'Jira and Confluence (iOS)'", "'Jira and Confluence (iOS) - dsc {i:05d}'"),
+             ("'Jira and Confluence (Android)'", "'Jira and Confluence (Android) - dsc {i:05d}'")],
+        )
         self.app_configuration_policies(plan["app_config"], tenants)
         assert self.written == self.count, (self.written, self.count)
         return plan
@@ -527,6 +555,23 @@ class Gen:
                 json.dumps(doc, indent=2) + "\n",
             )
 
+    def from_template(
+        self, count: int, template: str, target: str, names: list[tuple[str, str]]
+    ) -> None:
+        """Copies of an example of the repository, each policy's display name made unique."""
+        if count == 0:
+            return
+        here = os.path.dirname(os.path.abspath(__file__))
+        with open(os.path.join(here, "..", template), encoding="utf-8") as f:
+            text = f.read()
+        for old, _ in names:
+            assert old in text, f"{template} no longer names {old}"
+        for i in range(count):
+            out = text
+            for old, new in names:
+                out = out.replace(old, new.format(i=i))
+            self.write(target.format(i=i), out)
+
     def app_configuration_policies(self, count: int, tenants: list[str]) -> None:
         for i in range(count):
             bu = BUSINESS_UNITS[i % len(BUSINESS_UNITS)]
@@ -594,12 +639,17 @@ def main() -> int:
         "-n", "--files", type=int, default=10000, help="number of files (default 10000)"
     )
     parser.add_argument("--seed", type=int, default=1, help="random seed (default 1)")
+    parser.add_argument(
+        "--mixed",
+        action="store_true",
+        help="also write Terraform (.tf) and Microsoft365DSC (.ps1) files",
+    )
     args = parser.parse_args()
     if os.path.isdir(args.dir) and os.listdir(args.dir):
         print(f"error: {args.dir} is not empty", file=sys.stderr)
         return 2
     os.makedirs(args.dir, exist_ok=True)
-    gen = Gen(args.dir, args.files, args.seed)
+    gen = Gen(args.dir, args.files, args.seed, args.mixed)
     plan = gen.run()
     summary = ", ".join(f"{k}={v}" for k, v in plan.items())
     print(f"generated {gen.written} files in {args.dir} ({summary})", file=sys.stderr)

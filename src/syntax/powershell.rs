@@ -18,12 +18,13 @@
 //! read as a Graph assignment). A value mamlint cannot evaluate (a variable, an expression) is
 //! left out and its Graph key listed in [`Resource::unknown`].
 
+use std::cell::RefCell;
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::ops::Range;
 use std::sync::LazyLock;
 
 use serde::Deserialize;
-use tree_sitter::{Node as Ts, Parser};
+use tree_sitter::{Language, Node as Ts, Parser};
 
 use super::node::{Comment, Document, Member, Node, Resource, Style, Value};
 use super::source::Span;
@@ -32,6 +33,37 @@ use super::{MAX_NODES, ParseError, ParsedFile};
 /// How deeply values may nest (arrays, hashtables, CIM instances). DSC values nest two or
 /// three levels; the bound keeps conversion's recursion far from the stack's end.
 const MAX_DEPTH: usize = 256;
+
+/// The grammar, converted once rather than per file.
+static LANGUAGE: LazyLock<Language> = LazyLock::new(|| tree_sitter_powershell::LANGUAGE.into());
+
+thread_local! {
+    /// One parser per thread, reused from file to file: creating one and loading the
+    /// grammar into it for every file would repeat the same setup.
+    static PARSER: RefCell<Option<Parser>> = const { RefCell::new(None) };
+}
+
+/// Every node kind's name by its ID. `Node::kind` measures and validates the grammar's C
+/// string on each call, and the walks here ask every node its kind, often several times.
+static KIND_NAMES: LazyLock<Vec<&'static str>> = LazyLock::new(|| {
+    (0..LANGUAGE.node_kind_count())
+        .map(|id| {
+            u16::try_from(id)
+                .ok()
+                .and_then(|id| LANGUAGE.node_kind_for_id(id))
+                .unwrap_or("")
+        })
+        .collect()
+});
+
+/// A node's kind, as `Node::kind` names it, from [`KIND_NAMES`].
+fn kind(node: &Ts<'_>) -> &'static str {
+    match KIND_NAMES.get(usize::from(node.kind_id())) {
+        Some(name) if !name.is_empty() => name,
+        // ERROR's ID lies outside the table; its name comes the slow way, as it is rare.
+        _ => node.kind(),
+    }
+}
 
 /// What a walked `.ps1` must contain to be parsed at all (case-insensitive, as PowerShell is).
 pub const MARKER: &str = "IntuneAppProtectionPolicy";
@@ -230,8 +262,6 @@ pub fn graph_name(resource_type: &str, parameter: &str) -> Option<String> {
 
 /// Parses a PowerShell file. Never fails: a syntax error is the file's [`ParseError`].
 pub fn parse(text: &str) -> ParsedFile {
-    let mut parsed = ParsedFile::default();
-    let mut parser = Parser::new();
     let fail = |message: String| ParsedFile {
         error: Some(ParseError {
             span: Span::empty(0),
@@ -239,12 +269,29 @@ pub fn parse(text: &str) -> ParsedFile {
         }),
         ..ParsedFile::default()
     };
-    if let Err(error) = parser.set_language(&tree_sitter_powershell::LANGUAGE.into()) {
-        return fail(format!("the PowerShell grammar cannot be loaded: {error}"));
-    }
-    let Some(tree) = parser.parse(text, None) else {
-        return fail("the PowerShell parser stopped".to_owned());
+    let tree = PARSER.with_borrow_mut(|parser| {
+        let parser = match parser {
+            Some(parser) => parser,
+            None => {
+                let mut fresh = Parser::new();
+                fresh
+                    .set_language(&LANGUAGE)
+                    .map_err(|error| format!("the PowerShell grammar cannot be loaded: {error}"))?;
+                parser.insert(fresh)
+            }
+        };
+        let tree = parser.parse(text, None);
+        if tree.is_none() {
+            // A stopped parse leaves state behind that the next file must not resume.
+            parser.reset();
+        }
+        tree.ok_or_else(|| "the PowerShell parser stopped".to_owned())
+    });
+    let tree = match tree {
+        Ok(tree) => tree,
+        Err(message) => return fail(message),
     };
+    let mut parsed = ParsedFile::default();
     let root = tree.root_node();
     let scanned = scan(root, text);
     parsed.comments = scanned.comments;
@@ -259,7 +306,11 @@ pub fn parse(text: &str) -> ParsedFile {
     for found in scanned.resources {
         // A block holding a syntax error, or inside text the parser could not place, would
         // be read wrongly: the error is the finding.
-        if let Some(error) = ancestors(found.command).find(Ts::is_error) {
+        if let Some(error) = found
+            .in_error
+            .then(|| ancestors(found.command).find(Ts::is_error))
+            .flatten()
+        {
             reader.fail(error_at(error, text));
             continue;
         }
@@ -290,6 +341,9 @@ struct Found<'t> {
     command: Ts<'t>,
     block: Ts<'t>,
     graph_type: &'static str,
+    /// Whether the block lies inside text the parser could not place: only then is the
+    /// (costly, each `parent` walks down from the root) search for that ERROR node made.
+    in_error: bool,
 }
 
 /// What one pass over the tree finds.
@@ -317,7 +371,7 @@ fn scan<'t>(root: Ts<'t>, text: &str) -> Scanned<'t> {
     let mut cursor = root.walk();
     loop {
         let node = cursor.node();
-        match node.kind() {
+        match kind(&node) {
             "comment" => scanned.comments.push(comment(node, text)),
             "command" => {
                 if let Some(name) = command_name(node, text) {
@@ -334,6 +388,7 @@ fn scan<'t>(root: Ts<'t>, text: &str) -> Scanned<'t> {
                                 command: node,
                                 block,
                                 graph_type,
+                                in_error: node.start_byte() < in_error,
                             });
                         }
                     }
@@ -395,7 +450,7 @@ fn slice<'a>(text: &'a str, node: Ts<'_>) -> &'a str {
 fn significant(node: Ts<'_>) -> Vec<Ts<'_>> {
     let mut cursor = node.walk();
     node.named_children(&mut cursor)
-        .filter(|c| !matches!(c.kind(), "comment" | "command_argument_sep"))
+        .filter(|c| !matches!(kind(c), "comment" | "command_argument_sep"))
         .collect()
 }
 
@@ -415,9 +470,14 @@ const WRAPPERS: &[&str] = &[
 ];
 
 fn unwrap(mut node: Ts<'_>) -> Ts<'_> {
-    while WRAPPERS.contains(&node.kind()) {
-        match significant(node).as_slice() {
-            [only] => node = *only,
+    while WRAPPERS.contains(&kind(&node)) {
+        // Most values pass through several wrappers: no list is built to see one child.
+        let mut cursor = node.walk();
+        let mut children = node
+            .named_children(&mut cursor)
+            .filter(|c| !matches!(kind(c), "comment" | "command_argument_sep"));
+        match (children.next(), children.next()) {
+            (Some(only), None) => node = only,
             _ => break,
         }
     }
@@ -433,13 +493,13 @@ fn elements(command: Ts<'_>) -> Vec<Ts<'_>> {
     let mut cursor = command.walk();
     let list = command
         .children(&mut cursor)
-        .find(|c| c.kind() == "command_elements");
+        .find(|c| kind(c) == "command_elements");
     list.map(significant).unwrap_or_default()
 }
 
 fn script_block(node: Ts<'_>) -> Option<Ts<'_>> {
     let node = unwrap(node);
-    (node.kind() == "script_block_expression").then_some(node)
+    (kind(&node) == "script_block_expression").then_some(node)
 }
 
 /// The block of a keyword command: its last argument (`Name 'title' {` on one line), or the
@@ -454,14 +514,14 @@ fn block_of(command: Ts<'_>) -> Option<Ts<'_>> {
     let mut statement = command;
     for _ in 0..WRAPPERS.len() {
         let parent = statement.parent()?;
-        if parent.kind() == "statement_list" {
+        if kind(&parent) == "statement_list" {
             let mut next = statement.next_named_sibling();
-            while let Some(n) = next.filter(|n| n.kind() == "comment") {
+            while let Some(n) = next.filter(|n| kind(n) == "comment") {
                 next = n.next_named_sibling();
             }
             return script_block(next?);
         }
-        if !WRAPPERS.contains(&parent.kind()) {
+        if !WRAPPERS.contains(&kind(&parent)) {
             return None;
         }
         statement = parent;
@@ -476,12 +536,12 @@ fn statements(node: Ts<'_>) -> Vec<Ts<'_>> {
     // statement_list sits two levels below a script block expression (script_block,
     // script_block_body); a short bounded search finds it.
     while let Some(n) = stack.pop() {
-        if n.kind() == "statement_list" {
+        if kind(&n) == "statement_list" {
             list = Some(n);
             break;
         }
         if matches!(
-            n.kind(),
+            kind(&n),
             "script_block_expression" | "script_block" | "script_block_body" | "array_expression"
         ) {
             stack.extend(significant(n));
@@ -490,7 +550,7 @@ fn statements(node: Ts<'_>) -> Vec<Ts<'_>> {
     list.map(significant)
         .unwrap_or_default()
         .into_iter()
-        .filter(|s| s.kind() != "empty_statement")
+        .filter(|s| kind(s) != "empty_statement")
         .collect()
 }
 
@@ -502,7 +562,7 @@ fn first_error(root: Ts<'_>, text: &str) -> ParseError {
         if node.is_missing() {
             return ParseError {
                 span: Span::empty(node.start_byte()),
-                message: format!("invalid PowerShell: expected `{}`", node.kind()),
+                message: format!("invalid PowerShell: expected `{}`", kind(&node)),
             };
         }
         if node.is_error() {
@@ -537,13 +597,13 @@ fn error_at(error: Ts<'_>, text: &str) -> ParseError {
         if child.is_missing() {
             return ParseError {
                 span: Span::empty(child.start_byte()),
-                message: format!("invalid PowerShell: expected `{}`", child.kind()),
+                message: format!("invalid PowerShell: expected `{}`", kind(&child)),
             };
         }
-        match child.kind() {
+        match kind(&child) {
             "{" | "@{" | "(" | "@(" | "$(" | "[" => open.push(child),
             "}" | ")" | "]" => match open.last() {
-                Some(top) if closer(top.kind()) == child.kind() => {
+                Some(top) if closer(kind(top)) == kind(&child) => {
                     open.pop();
                 }
                 Some(top) => return unclosed(*top),
@@ -561,7 +621,7 @@ fn error_at(error: Ts<'_>, text: &str) -> ParseError {
 fn unclosed(opener: Ts<'_>) -> ParseError {
     ParseError {
         span: span_of(opener),
-        message: format!("invalid PowerShell: `{}` is never closed", opener.kind()),
+        message: format!("invalid PowerShell: `{}` is never closed", kind(&opener)),
     }
 }
 
@@ -604,7 +664,7 @@ fn parameter<'t>(command: Ts<'t>, text: &'t str) -> Option<(&'t str, Span, Writt
         let key_span = Span::new(name.start_byte(), name.start_byte() + key.len());
         let written = match (rest, args.as_slice()) {
             ("", _) => Written::Nodes(args),
-            ("@", [paren]) if paren.kind() == "parenthesized_expression" => Written::Array(*paren),
+            ("@", [paren]) if kind(paren) == "parenthesized_expression" => Written::Array(*paren),
             (_, []) => Written::Text(rest, name.start_byte() + key.len() + 1),
             _ => Written::Nodes(Vec::new()),
         };
@@ -612,7 +672,7 @@ fn parameter<'t>(command: Ts<'t>, text: &'t str) -> Option<(&'t str, Span, Writt
     }
     let (first, rest) = args.split_first()?;
     let token = slice(text, *first);
-    if first.kind() != "generic_token" || !token.starts_with('=') {
+    if kind(first) != "generic_token" || !token.starts_with('=') {
         return None;
     }
     let written = match (&token[1..], rest) {
@@ -673,6 +733,7 @@ impl<'t> Reader<'t> {
             command,
             block,
             graph_type,
+            ..
         } = *found;
         let type_node = command.child_by_field_name("command_name")?;
         let mut members: Vec<Member> = Vec::new();
@@ -683,7 +744,7 @@ impl<'t> Reader<'t> {
         let mut absent = false;
         for statement in statements(block) {
             let command = unwrap(statement);
-            let Some((key, key_span, written)) = (command.kind() == "command")
+            let Some((key, key_span, written)) = (kind(&command) == "command")
                 .then(|| parameter(command, self.text))
                 .flatten()
             else {
@@ -833,7 +894,7 @@ impl<'t> Reader<'t> {
         }
         let node = unwrap(node);
         let span = span_of(node);
-        match node.kind() {
+        match kind(&node) {
             "array_expression" => {
                 let items = statements(node);
                 self.items(&items, span, depth)
@@ -866,7 +927,7 @@ impl<'t> Reader<'t> {
         while let Some(item) = iter.next() {
             let inner = unwrap(*item);
             // `MSFT_X` with its `{` on the next line: the block is the next statement.
-            if inner.kind() == "command"
+            if kind(&inner) == "command"
                 && elements(inner).is_empty()
                 && let Some(block) = iter.peek().and_then(|n| script_block(**n))
             {
@@ -874,7 +935,7 @@ impl<'t> Reader<'t> {
                 values.push(self.instance(block, depth + 1)?);
                 continue;
             }
-            if inner.kind() == "array_literal_expression" {
+            if kind(&inner) == "array_literal_expression" {
                 let spread = significant(inner);
                 for element in spread {
                     values.push(self.value(element, depth + 1)?);
@@ -892,7 +953,7 @@ impl<'t> Reader<'t> {
         let body = significant(node);
         let entries = body
             .iter()
-            .filter(|b| b.kind() == "hash_literal_body")
+            .filter(|b| kind(b) == "hash_literal_body")
             .flat_map(|b| significant(*b));
         for entry in entries {
             let parts = significant(entry);
@@ -916,7 +977,7 @@ impl<'t> Reader<'t> {
         let mut members = Vec::new();
         for statement in statements(block) {
             let command = unwrap(statement);
-            let (key, key_span, written) = (command.kind() == "command")
+            let (key, key_span, written) = (kind(&command) == "command")
                 .then(|| parameter(command, self.text))
                 .flatten()?;
             let value = match written {
@@ -932,7 +993,7 @@ impl<'t> Reader<'t> {
         // The instance spans from its class name to its closing brace.
         let start = block
             .parent()
-            .filter(|p| p.kind() == "command_elements")
+            .filter(|p| kind(p) == "command_elements")
             .and_then(|p| p.parent())
             .map_or(block.start_byte(), |c| c.start_byte());
         let span = Span::new(start, block.end_byte());
@@ -1133,14 +1194,14 @@ enum Scalar {
 /// A literal node; `None` for anything that needs evaluating.
 fn scalar(node: Ts<'_>, text: &str) -> Option<Scalar> {
     let written = slice(text, node);
-    match node.kind() {
+    match kind(&node) {
         "string_literal" => {
             let inner = significant(node);
             let [string] = inner.as_slice() else {
                 return None;
             };
             let written = slice(text, *string);
-            match string.kind() {
+            match kind(string) {
                 "verbatim_string_characters" => text_scalar(written),
                 // `$x` or `$(…)` inside: the string is an expression.
                 "expandable_string_literal" if significant(*string).is_empty() => {
