@@ -132,11 +132,9 @@ fn plan_tenant(
 ) -> anyhow::Result<(TenantPlan, Option<Client>)> {
     let mut desired = Vec::new();
     let mut refused = Vec::new();
-    let policies = workspace.of_kind(Kind::AppProtectionPolicy).filter(|p| {
-        workspace
-            .tenant_of(p)
-            .is_some_and(|t| std::ptr::eq(t, target.entity))
-    });
+    // From the workspace's index: a scan of every policy per tenant would make 300 tenants
+    // quadratic.
+    let policies = workspace.protections_in(target.entity);
     // Terraform and Microsoft365DSC manage their own policies: mamlint checks them but
     // neither deploys nor deletes them, so they are left out on both sides of the plan.
     let (foreign, policies): (Vec<&Entity<'_>>, Vec<&Entity<'_>>) =

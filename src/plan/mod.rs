@@ -28,7 +28,7 @@ use state::Policy;
 use crate::model::catalog::{App, CATALOG};
 use crate::model::duration::parse_seconds;
 use crate::model::properties::PROPERTIES;
-use crate::model::{Entity, Kind, Platform, Workspace};
+use crate::model::{Entity, Platform, Workspace};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "lowercase")]
@@ -331,18 +331,13 @@ pub fn api_version(desired: &[Policy]) -> (&'static str, Option<String>) {
 pub fn consent_apps(workspace: &Workspace<'_>, tenant: &Entity<'_>) -> Vec<&'static App> {
     let mut keys: BTreeSet<&str> = workspace.intune_app_keys();
     if keys.is_empty() {
-        for policy in workspace.of_kind(Kind::AppProtectionPolicy) {
-            if workspace
-                .tenant_of(policy)
-                .is_some_and(|t| std::ptr::eq(t, tenant))
-            {
-                keys.extend(
-                    policy
-                        .catalog_apps()
-                        .into_iter()
-                        .map(|(app, _)| app.key.as_str()),
-                );
-            }
+        for policy in workspace.protections_in(tenant) {
+            keys.extend(
+                policy
+                    .catalog_apps()
+                    .into_iter()
+                    .map(|(app, _)| app.key.as_str()),
+            );
         }
     }
     CATALOG
