@@ -633,6 +633,61 @@ mod tests {
         }
     }
 
+    /// A rule that claims `Scope::File` must find in a file alone what it finds there within
+    /// the whole workspace. The examples and the rule fixtures hold cross-document findings
+    /// of every kind, so a rule that looks up other documents and claims `File` fails here.
+    #[test]
+    fn file_scope_rules_find_the_same_alone_as_in_the_workspace() {
+        let root = env!("CARGO_MANIFEST_DIR");
+        let (candidates, errors) = crate::walk::discover(&[
+            format!("{root}/examples"),
+            format!("{root}/tests/fixtures/rules"),
+            format!("{root}/tests/fixtures/terraform"),
+            format!("{root}/tests/fixtures/dsc"),
+        ]);
+        assert_eq!(errors, Vec::<String>::new());
+        let mut files: Vec<WorkspaceFile> = candidates
+            .into_iter()
+            .filter_map(|c| match load(Input::disk(c)) {
+                Loaded::Checked(file) => Some(file),
+                Loaded::Skipped(..) | Loaded::Unreadable(_) => None,
+            })
+            .collect();
+        sort_files(&mut files);
+        assert!(files.len() > 100, "{} files", files.len());
+        let settings = Settings::default();
+        let local: Vec<&dyn Rule> = RULES
+            .iter()
+            .copied()
+            .filter(|r| r.scope() == Scope::File)
+            .collect();
+        let workspace = Workspace::new(&files);
+        let cx = Context {
+            workspace: &workspace,
+            api_version: settings.api_version(),
+            config: None,
+            config_files: &[],
+        };
+        let mut together = collect(run_passes(&local, &cx, false)).diagnostics;
+        let mut alone: Vec<Diagnostic> = files
+            .iter()
+            .enumerate()
+            .flat_map(|(i, file)| {
+                let found = check_local(file, &settings);
+                assert!(found.internal_errors.is_empty());
+                found.diagnostics.into_iter().map(move |d| moved(d, i))
+            })
+            .collect();
+        assert!(together.len() > 100, "{} findings", together.len());
+        for found in [&mut together, &mut alone] {
+            found.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+        }
+        let debug = |found: &[Diagnostic]| -> Vec<String> {
+            found.iter().map(|d| format!("{d:?}")).collect()
+        };
+        assert_eq!(debug(&alone), debug(&together));
+    }
+
     #[test]
     fn a_panicking_rule_is_an_internal_error_and_the_other_rules_still_report() {
         let text = "apiVersion: mamlint/v1\nkind: AppProtectionPolicy\nmetadata: {name: p}\nspec:\n  platform: ios\n  displayName: P\n  apps: [com.atlassian.jira.app]\n  settings: {pinRequired: yes}\n";
