@@ -522,6 +522,8 @@ def main() -> int:
     if not os.access(args.bin, os.X_OK):
         print(f"error: no mamlint binary at {args.bin} (cargo build --release)", file=sys.stderr)
         return 2
+    # The server runs in the workspace's parent folder: a relative path must not move with it.
+    args.bin = os.path.abspath(args.bin)
 
     runs = []
     for n, size in enumerate(sizes):
