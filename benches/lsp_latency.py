@@ -2,7 +2,7 @@
 """Latency of `mamlint lsp`: how long after a `textDocument/didChange` do the file's new
 diagnostics arrive, on a realistic workspace?
 
-    python3 benches/lsp_latency.py [--bin PATH] [--files 500] [--edits 20] [--keep] [--json]
+    python3 benches/lsp_latency.py [--bin PATH] [--files 500[,5000,20000]] [--edits 20] [--keep] [--json]
 
 1. Generates a workspace: FILES policy files (benches/generate_repo.py: manifests, Graph
    exports, tenants, organizations) plus one 2,000-line AppProtectionPolicy YAML file
@@ -21,7 +21,11 @@ diagnostics arrive, on a realistic workspace?
    loading and after the edits, and shuts the server down (shutdown + exit; its exit status
    is reported).
 
-The target is diagnostics within 50 ms of a didChange. Standard library only; Linux (/proc).
+`--files` may list several sizes (`--files 500,5000,20000`): each gets its own workspace and
+server, its figures are printed in turn, and a table compares them at the end.
+
+The target (issue #11) is diagnostics within 10 ms of a didChange at 20,000 files. Standard
+library only; Linux (/proc).
 """
 
 from __future__ import annotations
@@ -45,7 +49,7 @@ from typing import Any
 
 HERE = pathlib.Path(__file__).resolve().parent
 REPO = HERE.parent
-TARGET_MS = 50.0
+TARGET_MS = 10.0
 BIG_FILE = "intune/big/atlassian-rollout.yaml"
 BIG_LINES = 2000
 TIMEOUT = 120.0  # seconds for any one wait (the initial load of a large workspace included)
@@ -349,23 +353,12 @@ def mib(kib: int) -> str:
     return f"{kib / 1024:.1f} MiB"
 
 
-def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--bin", default=default_binary(), help="the mamlint binary (release)")
-    parser.add_argument("--files", type=int, default=500, help="generated policy files (500)")
-    parser.add_argument("--edits", type=int, default=20, help="didChange edits to time (20)")
-    parser.add_argument("--seed", type=int, default=1)
-    parser.add_argument("--keep", action="store_true", help="keep the generated workspace")
-    parser.add_argument("--json", action="store_true", help="print the results as JSON too")
-    args = parser.parse_args()
-    if not os.access(args.bin, os.X_OK):
-        print(f"error: no mamlint binary at {args.bin} (cargo build --release)", file=sys.stderr)
-        return 2
-
-    work = pathlib.Path(tempfile.mkdtemp(prefix="mamlint-lsp-latency."))
+def measure(args: argparse.Namespace, files_wanted: int) -> dict[str, Any]:
+    """One run on a generated workspace of `files_wanted` policy files: the figures."""
+    work = pathlib.Path(tempfile.mkdtemp(prefix=f"mamlint-lsp-latency-{files_wanted}."))
     root = work / "repo"
     try:
-        summary = generate_repository(root, args.files, args.seed)
+        summary = generate_repository(root, files_wanted, args.seed)
         text, pin_line, documents = big_policy_file("acme-entra", args.seed)
         big = root / BIG_FILE
         big.parent.mkdir(parents=True, exist_ok=True)
@@ -373,7 +366,7 @@ def main() -> int:
         files = sum(1 for p in root.rglob("*") if p.is_file())
         print(f"workspace: {root}", file=sys.stderr)
         print(
-            f"  {files} files ({args.files} generated: {summary}; plus {BIG_FILE}, "
+            f"  {files} files ({files_wanted} generated: {summary}; plus {BIG_FILE}, "
             f"{text.count(chr(10))} lines, {documents} documents)",
             file=sys.stderr,
         )
@@ -468,6 +461,18 @@ def main() -> int:
         "server_exit_status": status,
         "target_ms": TARGET_MS,
     }
+    return results
+
+
+def report(results: dict[str, Any]) -> None:
+    loaded = results["initialize_to_checked_s"]
+    latencies = results["latency_ms"]["all"]
+    initial_codes = results["initial_codes_in_big_file"]
+    cpu_per_edit = results["server_cpu_ms_per_edit"] / 1000
+    memory_loaded = results["memory_kib"]["after_load"]
+    memory_edited = results["memory_kib"]["after_edits"]
+    status = results["server_exit_status"]
+    print(f"== {results['files']} files")
     lat = results["latency_ms"]
     print(f"initialize -> workspace checked and published: {loaded * 1000:.0f} ms")
     print(f"initial findings in the big file: {', '.join(initial_codes) or 'none'}")
@@ -490,8 +495,55 @@ def main() -> int:
     met = lat["max"] <= TARGET_MS
     verdict = "met" if met else ("met at p95, not at max" if lat["p95"] <= TARGET_MS else "missed")
     print(f"target (diagnostics within {TARGET_MS:.0f} ms of a didChange): {verdict}")
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--bin", default=default_binary(), help="the mamlint binary (release)")
+    parser.add_argument(
+        "--files",
+        default="500",
+        help="generated policy files, or a comma-separated list of sizes run one after the "
+        "other (500; e.g. 500,5000,20000)",
+    )
+    parser.add_argument("--edits", type=int, default=20, help="didChange edits to time (20)")
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--keep", action="store_true", help="keep the generated workspaces")
+    parser.add_argument("--json", action="store_true", help="print the results as JSON too")
+    args = parser.parse_args()
+    try:
+        sizes = [int(n) for n in args.files.split(",") if n.strip()]
+    except ValueError:
+        print(f"error: --files takes numbers separated by commas, not {args.files!r}", file=sys.stderr)
+        return 2
+    if not sizes or any(n < 0 for n in sizes):
+        print("error: --files needs at least one size, none negative", file=sys.stderr)
+        return 2
+    if not os.access(args.bin, os.X_OK):
+        print(f"error: no mamlint binary at {args.bin} (cargo build --release)", file=sys.stderr)
+        return 2
+    # The server runs in the workspace's parent folder: a relative path must not move with it.
+    args.bin = os.path.abspath(args.bin)
+
+    runs = []
+    for n, size in enumerate(sizes):
+        if n:
+            print()
+        results = measure(args, size)
+        report(results)
+        runs.append(results)
+    if len(runs) > 1:
+        print()
+        print(f"{'files':>8} {'load ms':>9} {'median ms':>10} {'p95 ms':>8} {'max ms':>8} {'cpu ms/edit':>12} {'VmHWM':>11}")
+        for r in runs:
+            lat = r["latency_ms"]
+            print(
+                f"{r['files']:>8} {r['initialize_to_checked_s'] * 1000:>9.0f} {lat['median']:>10.1f} "
+                f"{lat['p95']:>8.1f} {lat['max']:>8.1f} {r['server_cpu_ms_per_edit']:>12.1f} "
+                f"{mib(r['memory_kib']['after_edits']['VmHWM']):>11}"
+            )
     if args.json:
-        print(json.dumps(results, indent=2))
+        print(json.dumps(runs if len(runs) > 1 else runs[0], indent=2))
     return 0
 
 

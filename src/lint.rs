@@ -8,7 +8,7 @@ use crate::config::{ApiVersion, Config};
 use crate::diagnostic::RuleMeta;
 use crate::diagnostic::{Diagnostic, FileId, Severity};
 use crate::model::{Role, Workspace, WorkspaceFile, classify_file};
-use crate::rules::{Context, RULES, Rule};
+use crate::rules::{Context, RULES, Rule, Scope};
 use crate::selection::Selection;
 use crate::suppress;
 use crate::syntax::{self, Encoding, Format, LoadedFile, ParsedFile, SourceFile};
@@ -358,10 +358,27 @@ pub fn run(inputs: Vec<Input>, settings: &Settings) -> Outcome {
     }
 }
 
-/// Runs every rule over loaded files (sorted by path) and applies the settings. The language
-/// server calls this directly, keeping parsed files between edits.
+/// Runs every rule over loaded files (sorted by path) and applies the settings: the
+/// file-scope stage of each file ([`check_local`]), then the workspace stage
+/// ([`check_cached`]). The language server calls the two stages itself, keeping each file's
+/// file-scope findings until that file changes.
 pub fn check(files: &[WorkspaceFile], settings: &Settings) -> Findings {
     check_with(RULES, files, settings)
+}
+
+/// The raw findings of the [`Scope::File`] rules on one file, before the settings apply. They
+/// depend only on the file and the settings, so they can be kept while other files change.
+/// The rules see a workspace of this file alone, so every location points into file 0;
+/// [`check_cached`] moves them to the file's place in the run.
+pub fn check_local(file: &WorkspaceFile, settings: &Settings) -> Findings {
+    check_local_with(RULES, file, settings)
+}
+
+/// The workspace stage: the [`Scope::Workspace`] rules over every file and entity, every
+/// rule's `check_workspace`, then the settings over those findings and the kept file-scope
+/// ones. `local[i]` is [`check_local`] of `files[i]` with the same settings.
+pub fn check_cached(files: &[WorkspaceFile], local: &[Findings], settings: &Settings) -> Findings {
+    check_cached_with(RULES, files, local, settings)
 }
 
 /// Runs one rule pass (a file, an entity, the workspace), catching a panic: a bug in one rule
@@ -388,6 +405,37 @@ fn guarded(
 
 /// [`check`] with a given rule set (tests use a rule that panics).
 fn check_with(rules: &[&dyn Rule], files: &[WorkspaceFile], settings: &Settings) -> Findings {
+    let local: Vec<Findings> = files
+        .par_iter()
+        .map(|file| check_local_with(rules, file, settings))
+        .collect();
+    check_cached_with(rules, files, &local, settings)
+}
+
+fn check_local_with(rules: &[&dyn Rule], file: &WorkspaceFile, settings: &Settings) -> Findings {
+    let files = std::slice::from_ref(file);
+    let workspace = Workspace::new(files);
+    let cx = Context {
+        workspace: &workspace,
+        api_version: settings.api_version(),
+        config: settings.config.as_ref(),
+        // File-scope rules do not report on the configuration.
+        config_files: &[],
+    };
+    let local: Vec<&dyn Rule> = rules
+        .iter()
+        .copied()
+        .filter(|r| r.scope() == Scope::File)
+        .collect();
+    collect(run_passes(&local, &cx, false))
+}
+
+fn check_cached_with(
+    rules: &[&dyn Rule],
+    files: &[WorkspaceFile],
+    local: &[Findings],
+    settings: &Settings,
+) -> Findings {
     let workspace = Workspace::new(files);
     let config = settings.config.as_ref();
     let config_files: Vec<FileId> = config
@@ -406,11 +454,23 @@ fn check_with(rules: &[&dyn Rule], files: &[WorkspaceFile], settings: &Settings)
         config,
         config_files: &config_files,
     };
-    let Findings {
-        diagnostics,
-        internal_errors,
-        ..
-    } = run_rules(rules, &cx);
+    let mut diagnostics = Vec::new();
+    let mut internal_errors = Vec::new();
+    for (file, found) in local.iter().enumerate() {
+        diagnostics.extend(found.diagnostics.iter().map(|d| moved(d.clone(), file)));
+        internal_errors.extend(found.internal_errors.iter().cloned());
+    }
+    let global: Vec<&dyn Rule> = rules
+        .iter()
+        .copied()
+        .filter(|r| r.scope() == Scope::Workspace)
+        .collect();
+    let passes = run_passes(&global, &cx, false)
+        .into_iter()
+        .chain(run_passes(rules, &cx, true));
+    let found = collect(passes);
+    diagnostics.extend(found.diagnostics);
+    internal_errors.extend(found.internal_errors);
     let diagnostics = apply_settings(diagnostics, &cx, settings);
     Findings {
         diagnostics,
@@ -419,12 +479,47 @@ fn check_with(rules: &[&dyn Rule], files: &[WorkspaceFile], settings: &Settings)
     }
 }
 
-/// Every rule over every file, entity and the workspace, in parallel, each pass guarded.
-fn run_rules(rules: &[&dyn Rule], cx: &Context<'_, '_>) -> Findings {
-    let files = cx.workspace.files;
+/// A file-scope finding, computed in a workspace of its file alone, moved to the file's index
+/// in the run. Such a finding points only into its own file, so every location moves.
+fn moved(mut d: Diagnostic, file: FileId) -> Diagnostic {
+    d.location.file = file;
+    for related in &mut d.related {
+        related.location.file = file;
+    }
+    for edit in d.fix.iter_mut().flat_map(|fix| fix.edits.iter_mut()) {
+        edit.file = file;
+    }
+    d
+}
+
+fn collect(results: impl IntoIterator<Item = Result<Vec<Diagnostic>, InternalError>>) -> Findings {
+    let mut findings = Findings::default();
+    for result in results {
+        match result {
+            Ok(found) => findings.diagnostics.extend(found),
+            Err(error) => findings.internal_errors.push(error),
+        }
+    }
+    findings
+}
+
+/// The rules over every file and entity of the context's workspace, in parallel, each pass
+/// guarded; or, with `workspace_passes`, each rule's cross-document pass.
+fn run_passes(
+    rules: &[&dyn Rule],
+    cx: &Context<'_, '_>,
+    workspace_passes: bool,
+) -> Vec<Result<Vec<Diagnostic>, InternalError>> {
     let workspace = cx.workspace;
+    if workspace_passes {
+        return rules
+            .par_iter()
+            .map(|rule| guarded(*rule, None, |out| rule.check_workspace(cx, out)))
+            .collect();
+    }
+    let files = workspace.files;
     let path_of = |file: FileId| files.get(file).map(|f| f.loaded.source.path.as_str());
-    let results: Vec<Result<Vec<Diagnostic>, InternalError>> = (0..files.len())
+    (0..files.len())
         .into_par_iter()
         .flat_map_iter(|file| {
             rules.iter().map(move |rule| {
@@ -438,29 +533,10 @@ fn run_rules(rules: &[&dyn Rule], cx: &Context<'_, '_>) -> Findings {
                 })
             })
         }))
-        .chain(
-            rules
-                .par_iter()
-                .map(|rule| guarded(*rule, None, |out| rule.check_workspace(cx, out))),
-        )
-        // Most passes find nothing: keeping their empty results would cost a slot per
-        // file, entity and rule (megabytes at 10,000 files).
-        .filter(|result| !matches!(result, Ok(found) if found.is_empty()))
-        .collect();
-    let mut diagnostics = Vec::new();
-    let mut internal_errors = Vec::new();
-    for result in results {
-        match result {
-            Ok(found) => diagnostics.extend(found),
-            Err(error) => internal_errors.push(error),
-        }
-    }
-
-    Findings {
-        diagnostics,
-        internal_errors,
-        work: workspace.work(),
-    }
+        // Most passes find nothing: keeping only the others saves the language server a
+        // vector of one result per file, entity and rule on every edit.
+        .filter(|result| result.as_ref().map_or(true, |found| !found.is_empty()))
+        .collect()
 }
 
 /// What the user asked for, over raw findings: context files, selection, per-path ignores,
@@ -563,6 +639,61 @@ mod tests {
         ) {
             panic!("deliberately, on {}", entity.path);
         }
+    }
+
+    /// A rule that claims `Scope::File` must find in a file alone what it finds there within
+    /// the whole workspace. The examples and the rule fixtures hold cross-document findings
+    /// of every kind, so a rule that looks up other documents and claims `File` fails here.
+    #[test]
+    fn file_scope_rules_find_the_same_alone_as_in_the_workspace() {
+        let root = env!("CARGO_MANIFEST_DIR");
+        let (candidates, errors) = crate::walk::discover(&[
+            format!("{root}/examples"),
+            format!("{root}/tests/fixtures/rules"),
+            format!("{root}/tests/fixtures/terraform"),
+            format!("{root}/tests/fixtures/dsc"),
+        ]);
+        assert_eq!(errors, Vec::<String>::new());
+        let mut files: Vec<WorkspaceFile> = candidates
+            .into_iter()
+            .filter_map(|c| match load(Input::disk(c)) {
+                Loaded::Checked(file) => Some(file),
+                Loaded::Skipped(..) | Loaded::Unreadable(_) => None,
+            })
+            .collect();
+        sort_files(&mut files);
+        assert!(files.len() > 100, "{} files", files.len());
+        let settings = Settings::default();
+        let local: Vec<&dyn Rule> = RULES
+            .iter()
+            .copied()
+            .filter(|r| r.scope() == Scope::File)
+            .collect();
+        let workspace = Workspace::new(&files);
+        let cx = Context {
+            workspace: &workspace,
+            api_version: settings.api_version(),
+            config: None,
+            config_files: &[],
+        };
+        let mut together = collect(run_passes(&local, &cx, false)).diagnostics;
+        let mut alone: Vec<Diagnostic> = files
+            .iter()
+            .enumerate()
+            .flat_map(|(i, file)| {
+                let found = check_local(file, &settings);
+                assert!(found.internal_errors.is_empty());
+                found.diagnostics.into_iter().map(move |d| moved(d, i))
+            })
+            .collect();
+        assert!(together.len() > 100, "{} findings", together.len());
+        for found in [&mut together, &mut alone] {
+            found.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+        }
+        let debug = |found: &[Diagnostic]| -> Vec<String> {
+            found.iter().map(|d| format!("{d:?}")).collect()
+        };
+        assert_eq!(debug(&alone), debug(&together));
     }
 
     #[test]

@@ -1,9 +1,13 @@
 //! `mamlint lsp`: a Language Server Protocol server over stdio.
 //!
 //! A client of the data flow like the CLI: it keeps every policy file of the workspace parsed
-//! (open buffers over disk contents), re-runs the same `lint::check` after each change, and
-//! publishes diagnostics for every file whose findings changed, open or not, because
-//! cross-document rules make one file's edit change another's findings. Changes that arrive
+//! (open buffers over disk contents) with the findings of the file-scope rules on it
+//! (`lint::check_local`). A change re-reads and re-checks only the changed file, then runs the
+//! workspace stage (`lint::check_cached`: the cross-document rules and the settings) over
+//! everything, so the result is what `lint::check` would say. A changed `mamlint.toml` reloads
+//! the workspace and re-checks every file. Diagnostics are published for every file whose
+//! findings changed, open or not, because cross-document rules make one file's edit change
+//! another's findings. Changes that arrive
 //! together are applied together and checked once, so a burst of keystrokes costs one check.
 //! Requests are answered from the latest check; a panic in a handler becomes an error
 //! response, not a dead server.
@@ -20,11 +24,12 @@ use gen_lsp_types::{
     Location, PublishDiagnosticsParams, Uri,
 };
 use lsp_server::{Connection, ErrorCode, Message, Notification, Request, Response};
+use rayon::prelude::*;
 use serde_json::{Value, json};
 
 use crate::config;
 use crate::diagnostic::{Diagnostic, Severity};
-use crate::lint::{self, Bytes, Input, Loaded, Settings};
+use crate::lint::{self, Bytes, Findings, Input, Loaded, Settings};
 use crate::model::{Role, WorkspaceFile};
 use crate::project::{ConfigChoice, Project, ProjectOptions};
 use crate::report::sarif::help_uri;
@@ -79,6 +84,8 @@ struct Server {
     settings: Settings,
     /// Every file of the workspace, sorted by (absolute) path.
     files: Vec<WorkspaceFile>,
+    /// `lint::check_local` of each file of `files`, at the same index, with `settings`.
+    local: Vec<Findings>,
     buffers: HashMap<String, Buffer>,
     /// The latest findings, with their LSP form.
     diagnostics: Vec<(Diagnostic, gen_lsp_types::Diagnostic)>,
@@ -119,6 +126,7 @@ impl Server {
             root,
             settings: Settings::default(),
             files: Vec::new(),
+            local: Vec::new(),
             buffers: HashMap::new(),
             diagnostics: Vec::new(),
             published: HashMap::new(),
@@ -171,17 +179,21 @@ impl Server {
                         .extend(project.errors.iter().map(|e| format!("cannot read {e}")));
                     self.settings = project.settings(Selection::default());
                     files = lint::config_files(self.settings.config.as_ref());
-                    for input in project.inputs {
-                        if let Some(file) = self.load(&absolute(&input.candidate.path), input.role)
-                        {
-                            files.push(file);
-                        }
-                    }
+                    let this = &*self;
+                    files.par_extend(project.inputs.into_par_iter().filter_map(|input| {
+                        this.load(&absolute(&input.candidate.path), input.role)
+                    }));
                 }
                 Err(error) => self.log.push(error.to_string()),
             }
         }
         lint::sort_files(&mut files);
+        // A new configuration can change any file's findings (API version, and which files
+        // are read at all): every file is checked again.
+        self.local = files
+            .par_iter()
+            .map(|file| lint::check_local(file, &self.settings))
+            .collect();
         self.files = files;
         self.dirty = true;
     }
@@ -232,11 +244,19 @@ impl Server {
             .files
             .binary_search_by(|f| f.loaded.source.path.as_str().cmp(path));
         match (index, loaded) {
-            (Ok(i), Some(file)) => self.files[i] = file,
+            (Ok(i), Some(file)) => {
+                self.local[i] = lint::check_local(&file, &self.settings);
+                self.files[i] = file;
+            }
             (Ok(i), None) => {
                 self.files.remove(i);
+                self.local.remove(i);
             }
-            (Err(i), Some(file)) => self.files.insert(i, file),
+            (Err(i), Some(file)) => {
+                self.local
+                    .insert(i, lint::check_local(&file, &self.settings));
+                self.files.insert(i, file);
+            }
             (Err(_), None) => {}
         }
         self.dirty = true;
@@ -289,7 +309,7 @@ impl Server {
             return;
         }
         self.dirty = false;
-        let found = lint::check(&self.files, &self.settings);
+        let found = lint::check_cached(&self.files, &self.local, &self.settings);
         self.log
             .extend(found.internal_errors.iter().map(ToString::to_string));
         self.diagnostics = found

@@ -53,6 +53,10 @@ impl Rule for ParseError {
         &Self::META
     }
 
+    fn scope(&self) -> super::Scope {
+        super::Scope::File
+    }
+
     fn check_file(&self, cx: &Context<'_, '_>, file: FileId, out: &mut Vec<Diagnostic>) {
         let Some(wf) = cx.workspace.files.get(file) else {
             return;

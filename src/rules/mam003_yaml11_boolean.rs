@@ -68,6 +68,10 @@ impl Rule for Yaml11Boolean {
         &Self::META
     }
 
+    fn scope(&self) -> super::Scope {
+        super::Scope::File
+    }
+
     fn check_entity(&self, cx: &Context<'_, '_>, entity: &Entity<'_>, out: &mut Vec<Diagnostic>) {
         let (base, settings) = known_settings(cx, entity);
         for (member, property) in settings {

@@ -63,6 +63,10 @@ impl Rule for UnquotedVersion {
         &Self::META
     }
 
+    fn scope(&self) -> super::Scope {
+        super::Scope::File
+    }
+
     fn check_entity(&self, cx: &Context<'_, '_>, entity: &Entity<'_>, out: &mut Vec<Diagnostic>) {
         let Some(source) = cx.workspace.loaded(entity.file) else {
             return;

@@ -57,6 +57,10 @@ impl Rule for UnrecognizedDocument {
         &Self::META
     }
 
+    fn scope(&self) -> super::Scope {
+        super::Scope::File
+    }
+
     // One decision per kind of unrecognized document, each with its own message; the list is
     // the rule.
     fn check_file(&self, cx: &Context<'_, '_>, file: FileId, out: &mut Vec<Diagnostic>) {

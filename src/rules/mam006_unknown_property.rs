@@ -64,5 +64,9 @@ impl Rule for UnknownProperty {
     fn meta(&self) -> &'static RuleMeta {
         &Self::META
     }
+
+    fn scope(&self) -> super::Scope {
+        super::Scope::File
+    }
     // Reported with MAM007's schema validation, in one pass: see `schema_findings`.
 }

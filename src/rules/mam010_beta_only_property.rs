@@ -64,6 +64,10 @@ impl Rule for BetaOnlyProperty {
         &Self::META
     }
 
+    fn scope(&self) -> super::Scope {
+        super::Scope::File
+    }
+
     fn check_entity(&self, cx: &Context<'_, '_>, entity: &Entity<'_>, out: &mut Vec<Diagnostic>) {
         if cx.api_version != ApiVersion::V1 {
             return;

@@ -56,5 +56,9 @@ impl Rule for SuppressionWithoutReason {
     fn meta(&self) -> &'static RuleMeta {
         &Self::META
     }
+
+    fn scope(&self) -> super::Scope {
+        super::Scope::File
+    }
     // Reported by `suppress::apply`, which sees every suppression and what it matched.
 }

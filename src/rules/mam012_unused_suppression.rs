@@ -51,5 +51,9 @@ impl Rule for UnusedSuppression {
     fn meta(&self) -> &'static RuleMeta {
         &Self::META
     }
+
+    fn scope(&self) -> super::Scope {
+        super::Scope::File
+    }
     // Reported by `suppress::apply`.
 }

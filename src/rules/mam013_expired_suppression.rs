@@ -61,5 +61,9 @@ impl Rule for ExpiredSuppression {
     fn meta(&self) -> &'static RuleMeta {
         &Self::META
     }
+
+    fn scope(&self) -> super::Scope {
+        super::Scope::File
+    }
     // Reported by `suppress::apply`.
 }

@@ -57,6 +57,10 @@ impl Rule for UnknownAtlassianAppId {
         &Self::META
     }
 
+    fn scope(&self) -> super::Scope {
+        super::Scope::File
+    }
+
     fn check_entity(&self, cx: &Context<'_, '_>, entity: &Entity<'_>, out: &mut Vec<Diagnostic>) {
         if !matches!(
             entity.kind,

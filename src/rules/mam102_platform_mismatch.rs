@@ -56,6 +56,10 @@ impl Rule for PlatformMismatch {
         &Self::META
     }
 
+    fn scope(&self) -> super::Scope {
+        super::Scope::File
+    }
+
     fn check_entity(&self, cx: &Context<'_, '_>, entity: &Entity<'_>, out: &mut Vec<Diagnostic>) {
         if entity.kind != Kind::AppProtectionPolicy {
             return;

@@ -52,6 +52,10 @@ impl Rule for PolicyNameTooLong {
         &Self::META
     }
 
+    fn scope(&self) -> super::Scope {
+        super::Scope::File
+    }
+
     fn check_entity(&self, _cx: &Context<'_, '_>, entity: &Entity<'_>, out: &mut Vec<Diagnostic>) {
         if entity.kind != Kind::MobileAppPolicy {
             return;

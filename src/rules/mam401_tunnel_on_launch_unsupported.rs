@@ -66,6 +66,10 @@ impl Rule for TunnelOnLaunchUnsupported {
         &Self::META
     }
 
+    fn scope(&self) -> super::Scope {
+        super::Scope::File
+    }
+
     // The two places Tunnel can be turned on (a manifest setting, a Graph custom setting) with
     // their fixes; one pass keeps the fix and the finding together.
     fn check_entity(&self, cx: &Context<'_, '_>, entity: &Entity<'_>, out: &mut Vec<Diagnostic>) {

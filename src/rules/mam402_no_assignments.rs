@@ -55,6 +55,10 @@ impl Rule for NoAssignments {
         &Self::META
     }
 
+    fn scope(&self) -> super::Scope {
+        super::Scope::File
+    }
+
     fn check_entity(&self, _cx: &Context<'_, '_>, entity: &Entity<'_>, out: &mut Vec<Diagnostic>) {
         if entity.kind != Kind::AppProtectionPolicy
             || !entity.targets_atlassian()

@@ -59,6 +59,10 @@ impl Rule for WipeBeforeAccessCheck {
         &Self::META
     }
 
+    fn scope(&self) -> super::Scope {
+        super::Scope::File
+    }
+
     fn check_entity(&self, cx: &Context<'_, '_>, entity: &Entity<'_>, out: &mut Vec<Diagnostic>) {
         if entity.kind != Kind::AppProtectionPolicy {
             return;

@@ -97,8 +97,26 @@ pub struct Context<'w, 'a> {
     pub config_files: &'w [FileId],
 }
 
+/// What a rule's `check_file` and `check_entity` read, so that `lint` knows which findings
+/// an edit can change.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Scope {
+    /// Nothing but the file (or entity) being checked, the configuration and the built-in
+    /// catalogs: its findings in a file change only when that file or the configuration does.
+    File,
+    /// Other documents too (through `cx.workspace`); re-run over the whole workspace on every
+    /// change. The default, because claiming `File` wrongly would leave stale findings.
+    Workspace,
+}
+
 pub trait Rule: Sync {
     fn meta(&self) -> &'static RuleMeta;
+
+    /// What `check_file` and `check_entity` read; `check_workspace` always runs over the
+    /// whole workspace.
+    fn scope(&self) -> Scope {
+        Scope::Workspace
+    }
 
     /// Findings within one file, such as syntax-level problems.
     fn check_file(&self, _cx: &Context<'_, '_>, _file: FileId, _out: &mut Vec<Diagnostic>) {}

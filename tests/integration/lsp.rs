@@ -101,6 +101,20 @@ impl Client {
     /// publishes what changed (coalesced edits included). So when the answer arrives, every
     /// publication due to earlier messages has arrived before it, however slow the machine.
     fn published(&mut self) -> BTreeMap<String, Vec<String>> {
+        self.published_diagnostics()
+            .into_iter()
+            .map(|(name, diagnostics)| {
+                let codes = diagnostics
+                    .iter()
+                    .map(|d| d["code"].as_str().unwrap().to_owned())
+                    .collect();
+                (name, codes)
+            })
+            .collect()
+    }
+
+    /// Like [`Client::published`], with each file's diagnostics as the server sent them.
+    fn published_diagnostics(&mut self) -> BTreeMap<String, Vec<Value>> {
         // Any request is a barrier; a hover on a document the server does not know has no
         // effect and answers null.
         let barrier = self.send(
@@ -126,13 +140,7 @@ impl Client {
                         .next()
                         .unwrap()
                         .to_owned();
-                    let codes = n.params["diagnostics"]
-                        .as_array()
-                        .unwrap()
-                        .iter()
-                        .map(|d| d["code"].as_str().unwrap().to_owned())
-                        .collect();
-                    found.insert(name, codes);
+                    found.insert(name, n.params["diagnostics"].as_array().unwrap().clone());
                 }
                 Message::Notification(n) if n.method == "window/logMessage" => {
                     self.logs
@@ -372,4 +380,278 @@ fn utf8_positions_when_the_client_offers_them() {
         );
         client.shutdown();
     }
+}
+
+/// A file's diagnostics as (code, start line, start character, message), the parts a test
+/// states.
+fn summary(diagnostics: &[Value]) -> Vec<(String, u64, u64, String)> {
+    diagnostics
+        .iter()
+        .map(|d| {
+            (
+                d["code"].as_str().unwrap().to_owned(),
+                d["range"]["start"]["line"].as_u64().unwrap(),
+                d["range"]["start"]["character"].as_u64().unwrap(),
+                d["message"].as_str().unwrap().to_owned(),
+            )
+        })
+        .collect()
+}
+
+/// Replaces the first line equal to `from` with `to` in an open document.
+fn edit_line(client: &Client, path: &Path, text: &mut String, version: i32, from: &str, to: &str) {
+    let line = text.lines().position(|l| l == from).unwrap() as u32;
+    client.notify(
+        "textDocument/didChange",
+        json!({"textDocument": {"uri": uri(path), "version": version}, "contentChanges": [{"range": {"start": {"line": line, "character": 0}, "end": {"line": line, "character": from.len()}}, "text": to}]}),
+    );
+    *text = text.replacen(&format!("{from}\n"), &format!("{to}\n"), 1);
+}
+
+fn open(client: &Client, path: &Path, text: &str) {
+    client.notify(
+        "textDocument/didOpen",
+        json!({"textDocument": {"uri": uri(path), "languageId": "yaml", "version": 1, "text": text}}),
+    );
+}
+
+/// The server keeps each file's own findings between edits and re-runs only the
+/// cross-document rules over the others: an edit of the tenant file breaks, then fixes, the
+/// tenant reference of two policy files it does not touch, and only they are republished.
+#[test]
+fn an_edit_in_one_file_breaks_and_fixes_a_cross_document_finding_in_others() {
+    let dir = workspace();
+    let tenants = dir.path().join("entra-tenants.yaml");
+    let mut text = std::fs::read_to_string(&tenants).unwrap();
+    let (mut client, _) = Client::start(dir.path(), json!({}));
+    assert_eq!(
+        client.published(),
+        BTreeMap::new(),
+        "the workspace is clean"
+    );
+    open(&client, &tenants, &text);
+    assert_eq!(client.published(), BTreeMap::new());
+
+    edit_line(
+        &client,
+        &tenants,
+        &mut text,
+        2,
+        "  name: acme-entra",
+        "  name: acme-entra-2",
+    );
+    let dangling = vec![(
+        "MAM008".to_owned(),
+        5,
+        10,
+        "`tenant: acme-entra` names no loaded EntraTenant\nhelp: did you mean `acme-entra-2`?"
+            .to_owned(),
+    )];
+    let published: BTreeMap<String, _> = client
+        .published_diagnostics()
+        .into_iter()
+        .map(|(name, d)| (name, summary(&d)))
+        .collect();
+    assert_eq!(
+        published,
+        [
+            ("acme-android.yaml".to_owned(), dangling.clone()),
+            ("acme-ios.yaml".to_owned(), dangling),
+        ]
+        .into(),
+        "published only for the files whose findings changed"
+    );
+
+    edit_line(
+        &client,
+        &tenants,
+        &mut text,
+        3,
+        "  name: acme-entra-2",
+        "  name: acme-entra",
+    );
+    assert_eq!(
+        client.published(),
+        [
+            ("acme-android.yaml".to_owned(), vec![]),
+            ("acme-ios.yaml".to_owned(), vec![]),
+        ]
+        .into()
+    );
+    client.shutdown();
+}
+
+/// A changed `mamlint.toml` re-checks every file: the API version it sets changes a file-scope
+/// finding (MAM010) kept from before, and ignoring a rule clears a cross-document one.
+#[test]
+fn a_changed_configuration_rechecks_every_file() {
+    let dir = workspace();
+    let beta = dir.path().join("beta.yaml");
+    std::fs::copy(
+        root().join("tests/fixtures/rules/MAM010-beta-only-property/invalid.yaml"),
+        &beta,
+    )
+    .unwrap();
+    let (mut client, _) = Client::start(dir.path(), json!({}));
+    let no_tenant = (
+        "MAM008".to_owned(),
+        3,
+        0,
+        "AppProtectionPolicy `atlassian-ios` has no `tenant`, but 2 EntraTenants are loaded\nhelp: add `tenant:` naming one of `acme-entra`, `acme-labs-entra`".to_owned(),
+    );
+    let published = client.published_diagnostics();
+    assert_eq!(
+        published.keys().collect::<Vec<_>>(),
+        ["beta.yaml"],
+        "{published:?}"
+    );
+    assert_eq!(
+        summary(&published["beta.yaml"]),
+        std::slice::from_ref(&no_tenant)
+    );
+
+    let config = dir.path().join("mamlint.toml");
+    let changed = |client: &Client| {
+        client.notify(
+            "workspace/didChangeWatchedFiles",
+            json!({"changes": [{"uri": uri(&config), "type": 1}]}),
+        );
+    };
+    std::fs::write(&config, "graph-api-version = \"v1.0\"\n").unwrap();
+    changed(&client);
+    let published = client.published_diagnostics();
+    let beta_only = |line: u64, character: u64, message: &str| {
+        ("MAM010".to_owned(), line, character, message.to_owned())
+    };
+    let key = |key: &str| {
+        format!(
+            "`{key}` exists only in Graph beta; this project deploys through v1.0\nhelp: remove it, or set `graph-api-version = \"beta\"` in mamlint.toml if you deploy through beta"
+        )
+    };
+    let beta_only = vec![
+        beta_only(
+            10,
+            55,
+            "`photoLibrary` is a value of `allowedDataStorageLocations` only in Graph beta; this project deploys through v1.0\nhelp: v1.0 accepts `oneDriveForBusiness`, `sharePoint`, `box`, `localStorage`",
+        ),
+        beta_only(11, 4, &key("genmojiConfigurationState")),
+        beta_only(12, 4, &key("appActionIfMaximumPinRetriesExceeded")),
+    ];
+    let mut both = vec![no_tenant];
+    both.extend(beta_only.clone());
+    assert_eq!(summary(&published["beta.yaml"]), both);
+
+    std::fs::write(
+        &config,
+        "graph-api-version = \"v1.0\"\n[rules]\nignore = [\"MAM008\"]\n",
+    )
+    .unwrap();
+    changed(&client);
+    let published = client.published_diagnostics();
+    assert_eq!(summary(&published["beta.yaml"]), beta_only);
+
+    std::fs::remove_file(&config).unwrap();
+    client.notify(
+        "workspace/didChangeWatchedFiles",
+        json!({"changes": [{"uri": uri(&config), "type": 3}]}),
+    );
+    let published = client.published_diagnostics();
+    assert_eq!(
+        published["beta.yaml"][0]["code"], "MAM008",
+        "back to the defaults: {published:?}"
+    );
+    assert_eq!(published["beta.yaml"].len(), 1);
+    client.shutdown();
+}
+
+/// After a series of edits (file-scope and cross-document findings, a new buffer, a deleted
+/// file), what the server has published equals what a server started afresh on the same
+/// contents publishes, diagnostic for diagnostic.
+#[test]
+fn diagnostics_after_edits_equal_a_fresh_check() {
+    let dir = workspace();
+    let tenants = dir.path().join("entra-tenants.yaml");
+    let ios = dir.path().join("acme-ios.yaml");
+    let extra = dir.path().join("extra.yaml");
+    let mut tenants_text = std::fs::read_to_string(&tenants).unwrap();
+    let mut ios_text = std::fs::read_to_string(&ios).unwrap();
+    let (mut client, _) = Client::start(dir.path(), json!({}));
+    let mut state = client.published_diagnostics();
+    let mut update = |client: &mut Client| {
+        for (name, diagnostics) in client.published_diagnostics() {
+            state.insert(name, diagnostics);
+        }
+    };
+    open(&client, &tenants, &tenants_text);
+    open(&client, &ios, &ios_text);
+    edit_line(
+        &client,
+        &tenants,
+        &mut tenants_text,
+        2,
+        "  name: acme-entra",
+        "  name: acme-entra-2",
+    );
+    update(&mut client);
+    // A file-scope finding (MAM102) and a cross-document one it causes (MAM403).
+    edit_line(
+        &client,
+        &ios,
+        &mut ios_text,
+        2,
+        "    - com.atlassian.confluence.app",
+        "    - com.atlassian.android.confluence.core",
+    );
+    edit_line(
+        &client,
+        &ios,
+        &mut ios_text,
+        3,
+        "  tenant: acme-entra",
+        "  tenant: acme-entra-2",
+    );
+    update(&mut client);
+    let extra_text = std::fs::read_to_string(
+        root().join("tests/fixtures/rules/MAM010-beta-only-property/invalid.yaml"),
+    )
+    .unwrap()
+    .replace("pinRequired: true", "pinRequired: yes");
+    open(&client, &extra, &extra_text);
+    update(&mut client);
+    std::fs::remove_file(dir.path().join("acme-android.yaml")).unwrap();
+    client.notify(
+        "workspace/didChangeWatchedFiles",
+        json!({"changes": [{"uri": uri(&dir.path().join("acme-android.yaml")), "type": 3}]}),
+    );
+    update(&mut client);
+    client.shutdown();
+    state.retain(|_, diagnostics| !diagnostics.is_empty());
+    let codes: BTreeMap<&str, Vec<&str>> = state
+        .iter()
+        .map(|(name, d)| {
+            let codes = d.iter().map(|d| d["code"].as_str().unwrap()).collect();
+            (name.as_str(), codes)
+        })
+        .collect();
+    assert_eq!(
+        codes,
+        [
+            ("acme-ios.yaml", vec!["MAM102"]),
+            ("extra.yaml", vec!["MAM008", "MAM003"]),
+            ("mobile-app-policy.yaml", vec!["MAM403"; 3]),
+        ]
+        .into(),
+        "the edits found something of each kind"
+    );
+
+    for (path, text) in [
+        (&tenants, &tenants_text),
+        (&ios, &ios_text),
+        (&extra, &extra_text),
+    ] {
+        std::fs::write(path, text).unwrap();
+    }
+    let (mut fresh, _) = Client::start(dir.path(), json!({}));
+    assert_eq!(fresh.published_diagnostics(), state);
+    fresh.shutdown();
 }
