@@ -80,7 +80,9 @@ impl Order {
             return Some(true);
         }
         if value.is_null() {
-            return Some(false);
+            // No list of allowed locations or exempted protocols allows nothing beyond the
+            // policy's other settings: that is at least as strict as any list.
+            return Some(matches!(self, Order::Subset | Order::ProtocolsSubset));
         }
         Some(match self {
             Order::TrueStricter => value.as_bool()? || !required.as_bool()?,
