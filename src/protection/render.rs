@@ -120,7 +120,14 @@ pub fn human(reports: &[PolicyReport<'_>]) -> String {
             "\n{} ({}): level {}",
             r.name, r.path, r.conformance.level
         );
+        // A setting short of several levels with one requirement is listed once, at the lowest.
+        let mut listed: Vec<(&str, &Value)> = Vec::new();
         for (check, place) in r.conformance.shortfalls.iter().zip(&r.places) {
+            let key = (check.row.setting.as_str(), check.required);
+            if listed.contains(&key) {
+                continue;
+            }
+            listed.push(key);
             let at = place
                 .as_ref()
                 .map(|(line, _)| format!(" (line {line})"))
@@ -146,7 +153,7 @@ pub fn human(reports: &[PolicyReport<'_>]) -> String {
     }
     let _ = writeln!(
         out,
-        "\nLevels: {} ({}, ms.date {}).",
+        "\nEach setting is listed at the lowest level it falls short of (again only where a higher\nlevel requires more). Levels: {} ({}, ms.date {}).",
         FRAMEWORK.source.title, FRAMEWORK.source.url, FRAMEWORK.source.ms_date
     );
     out

@@ -1,10 +1,10 @@
 use super::{Context, Rule, RuleMeta, declare_rule};
 use crate::diagnostic::{Diagnostic, Fix};
 use crate::model::{Entity, Kind};
+use crate::protection::FRAMEWORK;
 use crate::protection::applies::{Applied, LevelFrom, applicable};
 use crate::protection::effective::Source;
 use crate::protection::evaluate::{Check, Verdict, check_level};
-use crate::protection::FRAMEWORK;
 
 declare_rule! {
     /// ## What it checks
