@@ -76,6 +76,11 @@ impl Order {
             // The 2021 templates write an unset patch level as `0000-00-00`.
             return Some(!value.is_null() && !matches!(value.as_str(), Some("" | "0000-00-00")));
         }
+        // An enum nobody set (no default applies) is "not configured": looser than even the
+        // loosest value, so a conditional launch row of Warn is not met by its absence.
+        if value.is_null() && matches!(self, Order::Enum(_)) {
+            return Some(false);
+        }
         if self.is_loosest(required) {
             return Some(true);
         }

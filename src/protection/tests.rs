@@ -147,6 +147,11 @@ fn orders_compare_as_spec_9_says() {
         Some(false)
     );
     assert_eq!(remediation.meets(&json!(3), &json!("block")), None);
+    assert_eq!(remediation.meets(&Value::Null, &json!("warn")), Some(false));
+    assert_eq!(
+        remediation.meets(&json!("warn"), &json!("warn")),
+        Some(true)
+    );
     assert_eq!(
         Order::TrueStricter.meets(&json!(false), &json!(true)),
         Some(false)
