@@ -354,3 +354,55 @@ fn the_most_specific_level_wins() {
     assert_eq!(run("undeclared.yaml"), 10);
     assert_eq!(run("declared.yaml"), 0);
 }
+
+/// A Microsoft365DSC block is judged like a manifest, at the line of its parameter.
+#[test]
+fn dsc_values_are_judged_at_their_parameter() {
+    let report = conformance_json(&["examples/dsc/AtlassianAppProtection.ps1"]);
+    let ios = report["policies"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["platform"] == "ios")
+        .unwrap();
+    let wipe = ios["shortfalls"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["level"] == 2 && s["setting"] == "periodOfflineBeforeWipeIsEnforced")
+        .unwrap();
+    assert_eq!(
+        (&wipe["value"], &wipe["source"], &wipe["line"]),
+        (
+            &serde_json::json!("P90D"),
+            &serde_json::json!("set"),
+            &serde_json::json!(53)
+        )
+    );
+}
+
+#[test]
+fn a_level_outside_the_framework_is_a_configuration_mistake() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("mamlint.toml"), "[protection]\nlevel = 4\n").unwrap();
+    let exact =
+        std::fs::read_to_string(crate::support::fixture("protection/ios-level1-exact.yaml"))
+            .unwrap();
+    std::fs::write(dir.path().join("policy.yaml"), exact).unwrap();
+    let output = mamlint()
+        .current_dir(dir.path())
+        .args(["check", "--format", "json", "policy.yaml"])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    let report: Value = serde_json::from_slice(&output.stdout).unwrap();
+    let finding = &report["diagnostics"][0];
+    assert_eq!(
+        (&finding["code"], &finding["message"], &finding["line"]),
+        (
+            &serde_json::json!("MAM014"),
+            &serde_json::json!("unknown protection level 4"),
+            &serde_json::json!(2)
+        )
+    );
+}
