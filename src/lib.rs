@@ -25,6 +25,7 @@ pub mod lsp;
 pub mod model;
 pub mod plan;
 pub mod project;
+pub mod protection;
 pub mod report;
 pub mod rules;
 pub mod schema;

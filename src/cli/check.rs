@@ -1,6 +1,6 @@
 //! `mamlint check`.
 
-use std::io::{IsTerminal, Write};
+use std::io::Write;
 use std::path::PathBuf;
 
 use anyhow::Context as _;
@@ -8,12 +8,12 @@ use clap::Args;
 
 use super::args::{self, ConfigArgs, SeverityArg};
 use super::exit;
+use super::outputs;
 use crate::baseline::Baseline;
 use crate::diagnostic::Severity;
 use crate::fix;
 use crate::lint::{self, Outcome};
 use crate::project::Project;
-use crate::report::{self, Format, HumanOptions};
 use crate::rules;
 use crate::selection::Selection;
 
@@ -62,6 +62,12 @@ pub struct CheckArgs {
 
     #[command(flatten)]
     pub config: ConfigArgs,
+
+    /// Hold every app protection policy that targets an Atlassian app to this level of
+    /// Microsoft's data protection framework (1 basic, 2 enhanced, 3 high): MAM501 reports each
+    /// setting that falls short. Overrides `spec.protectionLevel` and `[protection]`.
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u8).range(1..=3), help_heading = "Rules")]
+    pub protection_level: Option<u8>,
 
     /// Apply safe fixes in place (comments, key order, quoting and line endings are kept), then
     /// report what is left.
@@ -112,43 +118,8 @@ pub struct CheckArgs {
     pub no_color: bool,
 }
 
-/// One requested output.
-#[derive(Debug)]
-struct Output {
-    format: Format,
-    file: Option<PathBuf>,
-}
-
-fn parse_outputs(specs: &[String]) -> Result<Vec<Output>, String> {
-    let specs: Vec<&str> = if specs.is_empty() {
-        vec!["human"]
-    } else {
-        specs.iter().map(String::as_str).collect()
-    };
-    let mut outputs = Vec::new();
-    for spec in specs {
-        let (name, file) = match spec.split_once('=') {
-            Some((name, file)) if !file.is_empty() => (name, Some(PathBuf::from(file))),
-            Some(_) => return Err(format!("`--format {spec}` names no file after `=`")),
-            None => (spec, None),
-        };
-        let format = Format::from_name(name).ok_or_else(|| {
-            let names: Vec<&str> = Format::ALL.iter().map(|f| f.name()).collect();
-            format!("unknown format `{name}`; formats: {}", names.join(", "))
-        })?;
-        outputs.push(Output { format, file });
-    }
-    if outputs.iter().filter(|o| o.file.is_none()).count() > 1 {
-        return Err(
-            "only one --format can write to standard output; give the others a file (FORMAT=FILE)"
-                .to_owned(),
-        );
-    }
-    Ok(outputs)
-}
-
 pub(super) fn run(args: CheckArgs) -> anyhow::Result<u8> {
-    let outputs = match parse_outputs(&args.format) {
+    let outputs = match outputs::parse(&args.format) {
         Ok(outputs) => outputs,
         Err(message) => {
             eprintln!("error: {message}");
@@ -180,7 +151,15 @@ pub(super) fn run(args: CheckArgs) -> anyhow::Result<u8> {
         .map(Severity::from)
         .or(project.config.as_ref().and_then(|c| c.fail_level))
         .unwrap_or(Severity::Error);
-    let settings = project.settings(selection);
+    let mut settings = project.settings(selection);
+    if let Some(level) = args.protection_level {
+        // The command line outranks every level the files set (spec 9).
+        settings
+            .config
+            .get_or_insert_with(Default::default)
+            .protection
+            .command_line = Some(level);
+    }
     let stderr = &mut std::io::stderr().lock();
     let Project { inputs, errors, .. } = project;
     let mut read_errors = errors;
@@ -212,7 +191,15 @@ pub(super) fn run(args: CheckArgs) -> anyhow::Result<u8> {
     for error in &outcome.internal_errors {
         writeln!(stderr, "error: {error}")?;
     }
-    write_outputs(&outputs, &outcome, &args, stderr)?;
+    outputs::write(
+        &outputs,
+        &outcome,
+        outputs::Options {
+            no_color: args.no_color,
+            quiet: args.quiet,
+        },
+        stderr,
+    )?;
     let status = exit::Status {
         unreadable: !read_errors.is_empty(),
         config_errors: outcome.has_config_errors(),
@@ -343,55 +330,6 @@ fn compare_with_baseline(
             stderr,
             "{hidden} findings recorded in the baseline are not shown."
         )?;
-    }
-    Ok(())
-}
-
-fn write_outputs(
-    outputs: &[Output],
-    outcome: &Outcome,
-    args: &CheckArgs,
-    stderr: &mut dyn Write,
-) -> anyhow::Result<()> {
-    let stdout = std::io::stdout();
-    let color_allowed = !args.no_color && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
-    for output in outputs {
-        match &output.file {
-            Some(path) => {
-                let mut file = std::fs::File::create(path)
-                    .with_context(|| format!("creating {}", path.display()))?;
-                report::write(
-                    output.format,
-                    outcome,
-                    HumanOptions {
-                        color: false,
-                        quiet: args.quiet,
-                    },
-                    &mut file,
-                )?;
-            }
-            None => {
-                let color = color_allowed && stdout.is_terminal();
-                let mut out = stdout.lock();
-                report::write(
-                    output.format,
-                    outcome,
-                    HumanOptions {
-                        color,
-                        quiet: args.quiet,
-                    },
-                    &mut out,
-                )?;
-                out.flush()?;
-            }
-        }
-    }
-    // Machine formats keep standard output to themselves; the summary goes to standard error.
-    let human_on_stdout = outputs
-        .iter()
-        .any(|o| o.format == Format::Human && o.file.is_none());
-    if !human_on_stdout && !args.quiet {
-        writeln!(stderr, "{}", report::human::summary(outcome))?;
     }
     Ok(())
 }

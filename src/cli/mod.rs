@@ -4,6 +4,8 @@
 
 mod args;
 mod check;
+mod conformance;
+mod outputs;
 mod rollout;
 mod rule;
 mod schema;
@@ -73,6 +75,9 @@ pub enum Command {
     Rule(rule::RuleArgs),
     /// Print the JSON Schema of a manifest kind or Graph export, or write them all.
     Schema(schema::SchemaArgs),
+    /// Measure every app protection policy against Microsoft's data protection framework: the
+    /// highest level each meets (0 to 3) and every setting that falls short above it.
+    Conformance(conformance::ConformanceArgs),
     /// Run the language server on standard input and output (for editors).
     Lsp,
     /// Compare the policy files with the live tenant (or --current exports): what would change,
@@ -89,6 +94,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     let code = match cli.command {
         Command::Check(args) => check::run(args)?,
         Command::Rule(args) => rule::run(args)?,
+        Command::Conformance(args) => conformance::run(args)?,
         Command::Schema(args) => schema::run(args)?,
         Command::Plan(args) => rollout::plan(args)?,
         Command::Apply(args) => rollout::apply(args)?,

@@ -122,6 +122,39 @@ pub struct Config {
     pub context: Vec<PathBuf>,
     pub per_path_ignores: Vec<PathIgnore>,
     pub suppressions: Vec<Suppression>,
+    /// `[protection]`: which level of Microsoft's data protection framework applies (spec 9).
+    pub protection: Protection,
+}
+
+/// The protection levels a configuration sets. The command line's `--protection-level` is
+/// kept here too, because it outranks everything the files say (spec 9).
+#[derive(Clone, Debug, Default)]
+pub struct Protection {
+    /// `check --protection-level N`.
+    pub command_line: Option<u8>,
+    /// `[protection] level`.
+    pub level: Option<u8>,
+    /// `[[protection.overrides]]`, in file order (the closest file's last).
+    pub overrides: Vec<ProtectionOverride>,
+}
+
+/// One `[[protection.overrides]]` entry.
+#[derive(Clone, Debug)]
+pub struct ProtectionOverride {
+    pub paths: Vec<GlobMatcher>,
+    pub level: u8,
+}
+
+impl Protection {
+    /// The level of the last `[[protection.overrides]]` entry whose paths match `path`.
+    pub fn override_for(&self, path: &str) -> Option<u8> {
+        let absolute = std::path::absolute(path).unwrap_or_else(|_| PathBuf::from(path));
+        self.overrides
+            .iter()
+            .rev()
+            .find(|o| o.paths.iter().any(|glob| glob.is_match(&absolute)))
+            .map(|o| o.level)
+    }
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -136,6 +169,21 @@ struct RawConfig {
     rules: Option<RawRules>,
     per_path_ignores: Option<BTreeMap<Spanned<String>, Vec<Spanned<String>>>>,
     suppress: Option<Vec<RawSuppression>>,
+    protection: Option<RawProtection>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawProtection {
+    level: Option<Spanned<i64>>,
+    overrides: Option<Vec<RawProtectionOverride>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawProtectionOverride {
+    paths: Vec<Spanned<String>>,
+    level: Spanned<i64>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -411,6 +459,48 @@ impl Config {
         }
         for entry in raw.suppress.unwrap_or_default() {
             self.add_suppression(entry, source, dir, known);
+        }
+        if let Some(protection) = raw.protection {
+            self.add_protection(protection, source, dir);
+        }
+    }
+
+    /// A framework level (1 to 3), or a mistake at its place.
+    fn protection_level(&mut self, source: usize, level: &Spanned<i64>) -> Option<u8> {
+        match u8::try_from(*level.get_ref()) {
+            Ok(n @ 1..=3) => Some(n),
+            _ => {
+                self.error(
+                    source,
+                    span_of(level),
+                    format!("unknown protection level {}", level.get_ref()),
+                    Some("use 1, 2 or 3 (Microsoft's data protection framework levels)".to_owned()),
+                );
+                None
+            }
+        }
+    }
+
+    fn add_protection(&mut self, raw: RawProtection, source: usize, dir: &Path) {
+        if let Some(level) = &raw.level
+            && let Some(level) = self.protection_level(source, level)
+        {
+            self.protection.level = Some(level);
+        }
+        for entry in raw.overrides.unwrap_or_default() {
+            let level = self.protection_level(source, &entry.level);
+            let paths: Vec<GlobMatcher> = entry
+                .paths
+                .iter()
+                .filter_map(|p| self.glob(source, dir, p))
+                .collect();
+            if let Some(level) = level
+                && !paths.is_empty()
+            {
+                self.protection
+                    .overrides
+                    .push(ProtectionOverride { paths, level });
+            }
         }
     }
 

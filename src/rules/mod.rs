@@ -46,6 +46,7 @@ pub mod mam403_coverage_gap;
 pub mod mam404_untracked_intune_target;
 pub mod mam405_wipe_before_access_check;
 pub mod mam406_pin_settings_without_pin;
+pub mod mam501_below_protection_level;
 mod schema_findings;
 
 pub use mam001_parse_error::ParseError;
@@ -167,6 +168,7 @@ pub static RULES: &[&dyn Rule] = &[
     &mam404_untracked_intune_target::UntrackedIntuneTarget,
     &mam405_wipe_before_access_check::WipeBeforeAccessCheck,
     &mam406_pin_settings_without_pin::PinSettingsWithoutPin,
+    &mam501_below_protection_level::BelowProtectionLevel,
 ];
 
 /// The metadata of every rule, in code order: what `config` and `selection` check rule

@@ -73,6 +73,27 @@ fn config(rules: &[&RuleMeta]) -> Value {
                 "additionalProperties": false
             },
             "per-path-ignores": {"type": "object", "additionalProperties": rule_list, "description": "Globs of files mapped to the rules they do not report."},
+            "protection": {
+                "type": "object",
+                "description": "Which level of Microsoft's data protection framework app protection policies must meet (MAM501, spec 9).",
+                "properties": {
+                    "level": {"enum": [1, 2, 3], "description": "The level of every app protection policy that targets an Atlassian app."},
+                    "overrides": {
+                        "type": "array",
+                        "description": "Levels by path; the last matching entry wins over `level`, and a manifest's spec.protectionLevel over both.",
+                        "items": {
+                            "type": "object",
+                            "required": ["paths", "level"],
+                            "properties": {
+                                "paths": {"type": "array", "items": {"type": "string"}, "description": "Globs, relative to this file."},
+                                "level": {"enum": [1, 2, 3]}
+                            },
+                            "additionalProperties": false
+                        }
+                    }
+                },
+                "additionalProperties": false
+            },
             "suppress": {
                 "type": "array",
                 "description": "Suppressions for files without comments (JSON), with a reason and an optional expiry.",
@@ -306,6 +327,7 @@ fn manifest(kind: Kind) -> Value {
                     "appGroupType": {"enum": group_types, "default": "selectedPublicApps", "description": "Graph targetedManagedAppGroupType. Atlassian apps are custom apps: only selectedPublicApps targets them."},
                     "apps": {"$ref": "#/$defs/appList"},
                     "assignments": {"$ref": "#/$defs/assignments"},
+                    "protectionLevel": {"enum": [1, 2, 3], "description": "The level of Microsoft's data protection framework this policy must meet (MAM501); a mamlint field, never sent to Graph. Overrides mamlint.toml's [protection]; `check --protection-level` overrides it."},
                     "settings": {"type": "object", "description": "Graph androidManagedAppProtection / iosManagedAppProtection properties, by Graph name, in Graph's value encoding."}
                 },
                 "additionalProperties": false,

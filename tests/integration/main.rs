@@ -20,6 +20,7 @@ mod lsp;
 mod mixed;
 mod project;
 mod properties;
+mod protection;
 mod rollout;
 mod rules;
 mod support;

@@ -1,0 +1,87 @@
+//! `mamlint conformance`: reads the inputs as `check` does, then prints what
+//! `protection::render` makes of every app protection policy. With `--level N` it is a gate.
+
+use std::io::Write;
+
+use clap::{Args, ValueEnum};
+
+use super::args::{self, ConfigArgs};
+use super::exit;
+use crate::lint;
+use crate::model::Workspace;
+use crate::project::Project;
+use crate::protection::render;
+use crate::selection::Selection;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum ConformanceFormat {
+    Human,
+    Markdown,
+    Json,
+}
+
+#[derive(Debug, Args)]
+#[command(rename_all = "kebab-case")]
+pub struct ConformanceArgs {
+    /// Files and directories to read (default: `include` from mamlint.toml, else the current
+    /// directory); `-` reads standard input.
+    #[arg(value_name = "PATH")]
+    pub paths: Vec<String>,
+
+    /// Exit with 1 when a policy falls short of this level (1 basic, 2 enhanced, 3 high).
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u8).range(1..=3))]
+    pub level: Option<u8>,
+
+    /// Output format: a compact matrix (human), a pull-request comment (markdown), or JSON.
+    #[arg(long, value_enum, default_value = "human")]
+    pub format: ConformanceFormat,
+
+    #[command(flatten)]
+    pub config: ConfigArgs,
+
+    /// File name to use for standard input (decides YAML or JSON and framework templates).
+    #[arg(long, value_name = "NAME")]
+    pub stdin_filename: Option<String>,
+}
+
+pub(super) fn run(args: ConformanceArgs) -> anyhow::Result<u8> {
+    let project = match args::open_project(&args.paths, &args.config, args.stdin_filename.clone()) {
+        Ok(project) => project,
+        Err(code) => return Ok(code),
+    };
+    let settings = project.settings(Selection::default());
+    let Project { inputs, errors, .. } = project;
+    let mut read_errors = errors;
+    let mut outcome = lint::run(inputs, &settings);
+    read_errors.append(&mut outcome.read_errors);
+    args::print_read_errors(&read_errors);
+    let workspace = Workspace::new(&outcome.files);
+    let reports = render::build(&workspace);
+    let text = match args.format {
+        ConformanceFormat::Human => render::human(&reports),
+        ConformanceFormat::Markdown => render::markdown(&reports),
+        ConformanceFormat::Json => format!("{:#}\n", render::json(&reports)),
+    };
+    let mut out = std::io::stdout().lock();
+    out.write_all(text.as_bytes())?;
+    out.flush()?;
+    let unparsed = outcome
+        .diagnostics
+        .iter()
+        .filter(|d| d.code() == "MAM001")
+        .count();
+    if unparsed > 0 {
+        eprintln!(
+            "note: {unparsed} files could not be parsed and are not measured; `mamlint check` shows why"
+        );
+    }
+    Ok(exit::code(exit::Status {
+        unreadable: !read_errors.is_empty(),
+        config_errors: outcome.has_config_errors(),
+        internal_errors: !outcome.internal_errors.is_empty(),
+        findings: args
+            .level
+            .is_some_and(|level| render::falls_short(&reports, level)),
+        exit_zero: false,
+    }))
+}

@@ -1,0 +1,245 @@
+//! `mamlint conformance` output: per app protection policy the highest level met and every
+//! shortfall above it, as a compact human matrix, Markdown (for a pull request) or the JSON
+//! of spec 9. It decides nothing: the verdicts come from [`super::evaluate`].
+
+use std::fmt::Write as _;
+
+use serde_json::{Value, json};
+
+use super::FRAMEWORK;
+use super::effective::Source;
+use super::evaluate::{Check, Conformance, conformance};
+use crate::model::{Kind, Role, Workspace};
+
+/// One policy of the report.
+#[derive(Debug)]
+pub struct PolicyReport<'a> {
+    pub path: &'a str,
+    pub document: usize,
+    /// `metadata.name` of a manifest, the resource address of Terraform and DSC resources,
+    /// else the display name.
+    pub name: String,
+    pub display_name: Option<&'a str>,
+    pub tenant: Option<&'a str>,
+    pub conformance: Conformance<'a>,
+    /// 1-based line and JSON Pointer of each shortfall's value, when the policy sets it.
+    places: Vec<Option<(usize, String)>>,
+}
+
+/// The conformance of every app protection policy of the checked files, in file order.
+pub fn build<'a>(workspace: &Workspace<'a>) -> Vec<PolicyReport<'a>> {
+    workspace
+        .of_kind(Kind::AppProtectionPolicy)
+        .filter(|e| {
+            workspace
+                .files
+                .get(e.file)
+                .is_some_and(|f| f.role == Role::Checked)
+        })
+        .filter_map(|entity| {
+            let conformance = conformance(entity)?;
+            let source = workspace.loaded(entity.file).map(|l| &l.source);
+            let places = conformance
+                .shortfalls
+                .iter()
+                .map(|c| {
+                    let at = c.effective.at.as_ref()?;
+                    let line = source?.line_col(at.node.span.start as usize).line;
+                    Some((line, format!("{}{}", entity.base, at.pointer)))
+                })
+                .collect();
+            let name = match entity.resource {
+                Some(resource) => resource.address.clone(),
+                None => entity.name().unwrap_or("(unnamed)").to_owned(),
+            };
+            Some(PolicyReport {
+                path: entity.path,
+                document: entity.document,
+                name,
+                display_name: entity.spec_str("displayName"),
+                tenant: workspace.tenant_of(entity).and_then(|t| t.name()),
+                conformance,
+                places,
+            })
+        })
+        .collect()
+}
+
+/// Whether a policy falls short of `level` (the `--level` gate).
+pub fn falls_short(reports: &[PolicyReport<'_>], level: u8) -> bool {
+    reports.iter().any(|r| r.conformance.level < level)
+}
+
+fn value_text(check: &Check<'_>) -> String {
+    match check.effective.source {
+        Source::NotSet => "not set".to_owned(),
+        Source::Unknown => "unknown".to_owned(),
+        Source::Invalid => "invalid".to_owned(),
+        Source::Default => format!("{} (default)", check.effective.value),
+        Source::Set => check.effective.value.to_string(),
+    }
+}
+
+fn mark(report: &PolicyReport<'_>, level: u8) -> &'static str {
+    if report.conformance.level >= level {
+        "✓"
+    } else {
+        "✗"
+    }
+}
+
+/// The human report: the matrix, then the shortfalls of each policy.
+pub fn human(reports: &[PolicyReport<'_>]) -> String {
+    let mut out = String::new();
+    if reports.is_empty() {
+        out.push_str("No app protection policy found.\n");
+        return out;
+    }
+    let width = reports
+        .iter()
+        .map(|r| r.name.chars().count())
+        .max()
+        .unwrap_or(0)
+        .max("policy".len());
+    let _ = writeln!(out, "{:width$}  platform    L1 L2 L3  level", "policy");
+    for r in reports {
+        let _ = writeln!(
+            out,
+            "{:width$}  {:10}  {}  {}  {}   {}",
+            r.name,
+            r.conformance.platform.label(),
+            mark(r, 1),
+            mark(r, 2),
+            mark(r, 3),
+            r.conformance.level,
+        );
+    }
+    for r in reports {
+        let _ = writeln!(
+            out,
+            "\n{} ({}): level {}",
+            r.name, r.path, r.conformance.level
+        );
+        // A setting short of several levels with one requirement is listed once, at the lowest.
+        let mut listed: Vec<(&str, &Value)> = Vec::new();
+        for (check, place) in r.conformance.shortfalls.iter().zip(&r.places) {
+            let key = (check.row.setting.as_str(), check.required);
+            if listed.contains(&key) {
+                continue;
+            }
+            listed.push(key);
+            let at = place
+                .as_ref()
+                .map(|(line, _)| format!(" (line {line})"))
+                .unwrap_or_default();
+            let _ = writeln!(
+                out,
+                "  L{} {}: {}{at}; requires {}",
+                check.level,
+                check.row.setting,
+                value_text(check),
+                check.row.order.describe_required(check.required),
+            );
+        }
+        for check in &r.conformance.unjudged {
+            let _ = writeln!(
+                out,
+                "  L{} {}: {}, not judged",
+                check.level,
+                check.row.setting,
+                value_text(check)
+            );
+        }
+    }
+    let _ = writeln!(
+        out,
+        "\nEach setting is listed at the lowest level it falls short of (again only where a higher\nlevel requires more). Levels: {} ({}, ms.date {}).",
+        FRAMEWORK.source.title, FRAMEWORK.source.url, FRAMEWORK.source.ms_date
+    );
+    out
+}
+
+/// Markdown for a pull request: the matrix as a table, the shortfalls as lists.
+pub fn markdown(reports: &[PolicyReport<'_>]) -> String {
+    let mut out = String::from("## Protection levels\n\n");
+    if reports.is_empty() {
+        out.push_str("No app protection policy found.\n");
+        return out;
+    }
+    out.push_str(
+        "| policy | file | platform | L1 | L2 | L3 | level |\n|---|---|---|---|---|---|---|\n",
+    );
+    for r in reports {
+        let _ = writeln!(
+            out,
+            "| `{}` | `{}` | {} | {} | {} | {} | {} |",
+            r.name,
+            r.path,
+            r.conformance.platform.label(),
+            mark(r, 1),
+            mark(r, 2),
+            mark(r, 3),
+            r.conformance.level
+        );
+    }
+    for r in reports
+        .iter()
+        .filter(|r| !r.conformance.shortfalls.is_empty())
+    {
+        let _ = writeln!(out, "\n### `{}`: level {}\n", r.name, r.conformance.level);
+        for check in &r.conformance.shortfalls {
+            let _ = writeln!(
+                out,
+                "- Level {}: `{}` is {}; requires {}",
+                check.level,
+                check.row.setting,
+                value_text(check),
+                check.row.order.describe_required(check.required)
+            );
+        }
+    }
+    let _ = writeln!(
+        out,
+        "\nLevels from [{}]({}) (ms.date {}).",
+        FRAMEWORK.source.title, FRAMEWORK.source.url, FRAMEWORK.source.ms_date
+    );
+    out
+}
+
+/// The JSON of spec 9 (`source`, `line`, `pointer` and `unknown` are additions).
+pub fn json(reports: &[PolicyReport<'_>]) -> Value {
+    let check_json = |check: &Check<'_>, place: Option<&(usize, String)>| {
+        let mut entry = json!({
+            "level": check.level,
+            "setting": check.row.setting,
+            "value": check.effective.value,
+            "required": check.required,
+            "default": check.effective.source == Source::Default,
+            "source": check.effective.source.as_str(),
+        });
+        if let (Some((line, pointer)), Some(map)) = (place, entry.as_object_mut()) {
+            map.insert("line".into(), json!(line));
+            map.insert("pointer".into(), json!(pointer));
+        }
+        entry
+    };
+    let policies: Vec<Value> = reports
+        .iter()
+        .map(|r| {
+            json!({
+                "file": r.path,
+                "document": r.document,
+                "name": r.name,
+                "displayName": r.display_name,
+                "platform": r.conformance.platform.key(),
+                "tenant": r.tenant,
+                "level": r.conformance.level,
+                "shortfalls": r.conformance.shortfalls.iter().zip(&r.places)
+                    .map(|(c, p)| check_json(c, p.as_ref())).collect::<Vec<_>>(),
+                "unknown": r.conformance.unjudged.iter()
+                    .map(|c| check_json(c, None)).collect::<Vec<_>>(),
+            })
+        })
+        .collect();
+    json!({"version": 1, "policies": policies})
+}

@@ -1,0 +1,166 @@
+use super::{Context, Rule, RuleMeta, declare_rule};
+use crate::diagnostic::{Diagnostic, Fix};
+use crate::model::{Entity, Kind};
+use crate::protection::FRAMEWORK;
+use crate::protection::applies::{Applied, LevelFrom, applicable};
+use crate::protection::effective::Source;
+use crate::protection::evaluate::{Check, Verdict, check_level};
+
+declare_rule! {
+    /// ## What it checks
+    /// An app protection policy that targets an Atlassian app and is held to a level of
+    /// Microsoft's data protection framework (Level 1 enterprise basic, 2 enhanced, 3 high),
+    /// with a setting looser than that level requires: one finding per setting, at its value,
+    /// or at `settings` (the policy, when it has no settings) when the setting is absent,
+    /// saying which default it falls back to. The level comes from, most specific first:
+    /// `mamlint check --protection-level N`, the manifest's `spec.protectionLevel`, the last
+    /// `[[protection.overrides]]` of `mamlint.toml` whose `paths` match the file, then
+    /// `[protection] level`. With no level, the rule does not run. Values mamlint cannot
+    /// evaluate (Terraform expressions, DSC variables) are never findings. The framework's
+    /// rows, with the Learn page they were read from, are `rules/protection-levels.json`;
+    /// `mamlint conformance` shows every policy against every level.
+    ///
+    /// ## Why it matters
+    /// A policy labelled "enhanced" that still lets users back up org data to iCloud, or keeps
+    /// data for 90 days offline, does not give the protection the organisation decided on.
+    /// Defaults are the loosest choice for most settings, so a short policy silently falls
+    /// back to Level 1 or below.
+    ///
+    /// ## Example
+    /// ```yaml
+    /// apiVersion: mamlint/v1
+    /// kind: AppProtectionPolicy
+    /// metadata: {name: atlassian-ios}
+    /// spec:
+    ///   platform: ios
+    ///   displayName: Atlassian apps (iOS)
+    ///   protectionLevel: 1
+    ///   apps: [com.atlassian.jira.app]
+    ///   assignments:
+    ///     include: [0b6e2c1a-5f0d-4c5e-9a7b-3d2f1e0c9b8a]
+    ///   settings:
+    ///     appDataEncryptionType: afterDeviceRestart
+    ///     appActionIfMaximumPinRetriesExceeded: block
+    ///     deviceComplianceRequired: true
+    ///     appActionIfDeviceComplianceRequired: warn
+    /// ```
+    ///
+    /// ## Fix
+    /// Set each value the level requires (or a stricter one).
+    /// ```yaml
+    /// apiVersion: mamlint/v1
+    /// kind: AppProtectionPolicy
+    /// metadata: {name: atlassian-ios}
+    /// spec:
+    ///   platform: ios
+    ///   displayName: Atlassian apps (iOS)
+    ///   protectionLevel: 1
+    ///   apps: [com.atlassian.jira.app]
+    ///   assignments:
+    ///     include: [0b6e2c1a-5f0d-4c5e-9a7b-3d2f1e0c9b8a]
+    ///   settings:
+    ///     appDataEncryptionType: whenDeviceLocked
+    ///     appActionIfMaximumPinRetriesExceeded: block
+    ///     deviceComplianceRequired: true
+    ///     appActionIfDeviceComplianceRequired: block
+    /// ```
+    ///
+    /// ## Source
+    /// Microsoft Learn, "Data protection framework using app protection policies" (ms.date
+    /// 2025-06-12) and its Level 1, 2 and 3 includes (MicrosoftDocs/memdocs
+    /// `intune/intune-service/includes/app-protection-framework-level{1,2,3}.md`, ms.date
+    /// 2024-07-31, 2025-10-14, 2024-07-31); defaults from the Intune admin center settings
+    /// reference as the Graph property catalog quotes them.
+    pub struct BelowProtectionLevel {
+        code: "MAM501",
+        name: "below-protection-level",
+        severity: Error,
+        summary: "A setting of an app protection policy is looser than its protection level requires.",
+    }
+}
+
+impl Rule for BelowProtectionLevel {
+    fn meta(&self) -> &'static RuleMeta {
+        &Self::META
+    }
+
+    fn check_entity(&self, cx: &Context<'_, '_>, entity: &Entity<'_>, out: &mut Vec<Diagnostic>) {
+        if entity.kind != Kind::AppProtectionPolicy || !entity.targets_atlassian() {
+            return;
+        }
+        let Some(platform) = entity.platform() else {
+            return;
+        };
+        let Some(applied) = applicable(entity, cx.config) else {
+            return;
+        };
+        for check in check_level(entity, platform, applied.level) {
+            if check.verdict == Verdict::Short {
+                out.push(finding(entity, &applied, &check));
+            }
+        }
+    }
+}
+
+fn finding(entity: &Entity<'_>, applied: &Applied<'_>, check: &Check<'_>) -> Diagnostic {
+    let setting = &check.row.setting;
+    let level = applied.level;
+    let required = check.row.order.describe_required(check.required);
+    let value = &check.effective.value;
+    let (location, message) = match (&check.effective.at, check.effective.source) {
+        (Some(at), _) => (
+            entity.location(at),
+            format!("`{setting}` is {value}; protection level {level} requires {required}"),
+        ),
+        (None, Source::Default) => (
+            absent_location(entity),
+            format!(
+                "`{setting}` is not set and falls back to its default {value}; protection level {level} requires {required}"
+            ),
+        ),
+        (None, _) => (
+            absent_location(entity),
+            format!(
+                "`{setting}` is not set (no documented default); protection level {level} requires {required}"
+            ),
+        ),
+    };
+    let mut diagnostic = Diagnostic::new(&BelowProtectionLevel::META, location, message)
+        .label(format!("looser than level {level}"))
+        .help(format!(
+            "set `{setting}` to {required} (Learn: {})",
+            check.row.learn
+        ))
+        .note(format!(
+            "level {level} is set by {}; the framework: {} ({})",
+            applied.from.describe(),
+            FRAMEWORK.source.title,
+            FRAMEWORK.source.url
+        ));
+    if let LevelFrom::Manifest(at) = &applied.from {
+        diagnostic = diagnostic.related(entity.location(at), "the level this policy is held to");
+    }
+    // Only a value written in YAML or JSON can be replaced in place; Terraform and DSC are
+    // not edited (spec 8.4), and an absent setting is left for the author to place.
+    if let Some(at) = &check.effective.at
+        && check.row.order.has_single_value()
+        && entity.resource.is_none()
+    {
+        diagnostic = diagnostic.fix(Fix::replace(
+            format!("set `{setting}` to {}", check.required),
+            entity.file,
+            at.node.span,
+            check.required.to_string(),
+        ));
+    }
+    diagnostic
+}
+
+/// Where a finding about an absent setting goes: `settings`, else the policy's spec or root.
+fn absent_location(entity: &Entity<'_>) -> crate::diagnostic::Location {
+    let at = entity
+        .settings()
+        .or_else(|| entity.spec())
+        .unwrap_or_else(|| entity.root_at());
+    entity.location(&at)
+}
