@@ -13,7 +13,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use super::entity::{At, Entity, Origin};
 use super::{Classified, Kind, Platform, classify};
 use crate::diagnostic::FileId;
-use crate::syntax::LoadedFile;
+use crate::syntax::{LoadedFile, Node};
 
 /// What a document was found to be.
 pub type DocumentClass = Classified;
@@ -263,14 +263,16 @@ impl<'a> Workspace<'a> {
 
     /// Resolves a reference key of `spec` to a loaded document of `kind`.
     pub fn resolve(&self, from: &Entity<'a>, key: &str, kind: Kind) -> Resolution<'_, 'a> {
-        match from.spec_get(key) {
-            Some(at) if at.str().is_some() => {
-                let name = at.str().unwrap_or_default();
-                match self.named(kind, name) {
-                    Some(found) => Resolution::Found(found),
-                    None => Resolution::Missing(at),
-                }
-            }
+        // The pointer of the reference is built only when it does not resolve: every rule
+        // asks for every document's tenant.
+        match from.spec_node(key).and_then(Node::as_str) {
+            Some(name) => match self.named(kind, name) {
+                Some(found) => Resolution::Found(found),
+                None => match from.spec_get(key) {
+                    Some(at) => Resolution::Missing(at),
+                    None => Resolution::NoneLoaded,
+                },
+            },
             _ => match self.count_of_kind(kind) {
                 0 => Resolution::NoneLoaded,
                 1 => self
@@ -342,10 +344,9 @@ impl<'a> Workspace<'a> {
     /// The catalog keys of the apps that Intune mobile app policies hand to Intune.
     pub fn intune_app_keys(&self) -> std::collections::BTreeSet<&'a str> {
         self.intune_policies()
-            .filter_map(|p| p.spec_get("apps"))
+            .filter_map(|p| p.spec_node("apps"))
             .flat_map(|apps| {
-                apps.node
-                    .as_array()
+                apps.as_array()
                     .unwrap_or(&[])
                     .iter()
                     .filter_map(|n| n.as_str())

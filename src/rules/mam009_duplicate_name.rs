@@ -2,7 +2,7 @@ use std::collections::HashMap;
 
 use super::{Context, Rule, RuleMeta, declare_rule};
 use crate::diagnostic::Diagnostic;
-use crate::model::{At, Entity, Kind, Origin, Platform};
+use crate::model::{Entity, Kind, Origin, Platform};
 
 declare_rule! {
     /// ## What it checks
@@ -60,51 +60,62 @@ impl Rule for DuplicateName {
 
     fn check_workspace(&self, cx: &Context<'_, '_>, out: &mut Vec<Diagnostic>) {
         let ws = cx.workspace;
-        let mut by_name: HashMap<(Kind, &str), (&Entity<'_>, At<'_>)> = HashMap::new();
+        // Names are compared without their pointers; a location is built only for a finding.
+        let mut by_name: HashMap<(Kind, &str), &Entity<'_>> = HashMap::new();
         for entity in ws.entities.iter().filter(|e| e.origin == Origin::Manifest) {
-            let Some(at) = entity.name_at() else { continue };
-            let Some(name) = at.str() else { continue };
+            let Some(name) = entity.name() else { continue };
             match by_name.get(&(entity.kind, name)) {
-                Some((first, first_at)) => out.push(
-                    Diagnostic::new(
-                        &Self::META,
-                        entity.location(&at),
-                        format!("a second {} is named `{name}`", entity.kind),
-                    )
-                    .label("name used again")
-                    .related(first.location(first_at), "first used here")
-                    .help("give each document its own `metadata.name`"),
-                ),
+                Some(first) => {
+                    let (Some(at), Some(first_at)) = (entity.name_at(), first.name_at()) else {
+                        continue;
+                    };
+                    out.push(
+                        Diagnostic::new(
+                            &Self::META,
+                            entity.location(&at),
+                            format!("a second {} is named `{name}`", entity.kind),
+                        )
+                        .label("name used again")
+                        .related(first.location(&first_at), "first used here")
+                        .help("give each document its own `metadata.name`"),
+                    );
+                }
                 None => {
-                    by_name.insert((entity.kind, name), (entity, at));
+                    by_name.insert((entity.kind, name), entity);
                 }
             }
         }
-        let mut by_display: HashMap<(Option<&str>, Platform, &str), (&Entity<'_>, At<'_>)> =
-            HashMap::new();
+        let mut by_display: HashMap<(Option<&str>, Platform, &str), &Entity<'_>> = HashMap::new();
         for entity in ws.of_kind(Kind::AppProtectionPolicy) {
             let Some(platform) = ws.platform(entity) else {
                 continue;
             };
-            let Some(at) = entity.spec_get("displayName") else {
+            let Some(display) = entity.spec_str("displayName") else {
                 continue;
             };
-            let Some(display) = at.str() else { continue };
             let tenant = ws.tenant_of(entity).and_then(Entity::name);
             let key = (tenant, platform, display);
             match by_display.get(&key) {
-                Some((first, first_at)) => out.push(
-                    Diagnostic::new(
-                        &Self::META,
-                        entity.location(&at),
-                        format!("a second {} app protection policy is named \"{display}\"", platform.label()),
-                    )
-                    .label("display name used again")
-                    .related(first.location(first_at), "first used here")
-                    .help("Intune and `mamlint plan` tell policies apart by platform and display name: rename one"),
-                ),
+                Some(first) => {
+                    let (Some(at), Some(first_at)) = (
+                        entity.spec_get("displayName"),
+                        first.spec_get("displayName"),
+                    ) else {
+                        continue;
+                    };
+                    out.push(
+                        Diagnostic::new(
+                            &Self::META,
+                            entity.location(&at),
+                            format!("a second {} app protection policy is named \"{display}\"", platform.label()),
+                        )
+                        .label("display name used again")
+                        .related(first.location(&first_at), "first used here")
+                        .help("Intune and `mamlint plan` tell policies apart by platform and display name: rename one"),
+                    );
+                }
                 None => {
-                    by_display.insert(key, (entity, at));
+                    by_display.insert(key, entity);
                 }
             }
         }
