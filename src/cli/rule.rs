@@ -36,12 +36,16 @@ fn as_json(meta: &rules::RuleMeta) -> serde_json::Value {
         "severity": meta.severity,
         "summary": meta.summary,
         "documentation": meta.documentation(),
+        "reference": rules::reference(meta),
     })
 }
 
 fn as_text(meta: &rules::RuleMeta) -> String {
+    let reference = rules::reference(meta)
+        .map(|r| format!("\n{r}"))
+        .unwrap_or_default();
     format!(
-        "# {} {}\n\nDefault severity: {}. {}\n\n{}\n",
+        "# {} {}\n\nDefault severity: {}. {}\n\n{}\n{reference}",
         meta.code,
         meta.name,
         meta.severity,

@@ -243,3 +243,47 @@ pub fn json(reports: &[PolicyReport<'_>]) -> Value {
         .collect();
     json!({"version": 1, "policies": policies})
 }
+
+/// The framework's rows as Markdown, per platform and level, with their source and what the
+/// data leaves out: `mamlint rule MAM501` prints it after the rule's documentation.
+pub fn framework_rows() -> String {
+    let framework = &*super::FRAMEWORK;
+    let source = &framework.source;
+    let mut out = format!(
+        "## The framework rows\n\nFrom [{}]({}) (ms.date {}), read from its level includes:\n",
+        source.title, source.url, source.ms_date
+    );
+    for include in &source.includes {
+        out.push_str(&format!(
+            "- Level {}: `{}` (ms.date {}, commit {})\n",
+            include.level, include.file, include.ms_date, include.commit
+        ));
+    }
+    for platform in crate::model::Platform::ALL {
+        out.push_str(&format!(
+            "\n### {}\n\n| setting | Level 1 | Level 2 | Level 3 | verified |\n|---|---|---|---|---|\n",
+            platform.label()
+        ));
+        for row in framework.rows(platform) {
+            let cell = |level: u8| {
+                row.required(level)
+                    .map_or_else(|| "—".to_owned(), |v| row.order.describe_required(v))
+            };
+            out.push_str(&format!(
+                "| `{}` | {} | {} | {} | {} |\n",
+                row.setting,
+                cell(1),
+                cell(2),
+                cell(3),
+                if row.verified { "yes" } else { "no" }
+            ));
+        }
+    }
+    if !framework.left_out.is_empty() {
+        out.push_str("\nLeft out:\n");
+        for item in &framework.left_out {
+            out.push_str(&format!("- {item}\n"));
+        }
+    }
+    out
+}

@@ -180,6 +180,12 @@ pub fn metas() -> &'static [&'static RuleMeta] {
 }
 
 /// Rule metadata by code (`MAM102`) or name (`platform-mismatch`), case-insensitive.
+/// Reference data a rule is judged by, beyond its documentation: MAM501's framework rows.
+pub fn reference(meta: &RuleMeta) -> Option<String> {
+    (meta.code == mam501_below_protection_level::BelowProtectionLevel::META.code)
+        .then(crate::protection::render::framework_rows)
+}
+
 pub fn find(code_or_name: &str) -> Option<&'static RuleMeta> {
     RULES.iter().map(|r| r.meta()).find(|m| {
         m.code.eq_ignore_ascii_case(code_or_name) || m.name.eq_ignore_ascii_case(code_or_name)

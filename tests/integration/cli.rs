@@ -225,6 +225,45 @@ fn rule_prints_documentation() {
 }
 
 #[test]
+fn rule_mam501_lists_the_framework_rows_with_their_source() {
+    let output = mamlint().args(["rule", "MAM501"]).output().unwrap();
+    let text = String::from_utf8(output.stdout).unwrap();
+    assert!(text.contains("## The framework rows"), "{text}");
+    assert!(
+        text.contains(
+            "https://learn.microsoft.com/intune/intune-service/apps/app-protection-framework"
+        ),
+        "the source is named"
+    );
+    assert!(text.contains("### Android") && text.contains("### iOS/iPadOS"));
+    assert!(
+        text.contains("| `dataBackupBlocked` | false | true | true | yes |"),
+        "one row per setting, each level's requirement: {text}"
+    );
+    assert!(
+        text.contains("Left out:"),
+        "what the data leaves out is said"
+    );
+    let other = mamlint().args(["rule", "MAM102"]).output().unwrap();
+    assert!(
+        !String::from_utf8(other.stdout)
+            .unwrap()
+            .contains("framework rows")
+    );
+    let json = mamlint()
+        .args(["rule", "MAM501", "--format", "json"])
+        .output()
+        .unwrap();
+    let rule: serde_json::Value = serde_json::from_slice(&json.stdout).unwrap();
+    assert!(
+        rule["reference"]
+            .as_str()
+            .unwrap()
+            .contains("dataBackupBlocked")
+    );
+}
+
+#[test]
 fn schema_prints_and_writes_the_embedded_schemas() {
     let output = mamlint()
         .args(["schema", "AppProtectionPolicy"])
