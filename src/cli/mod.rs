@@ -4,6 +4,7 @@
 
 mod args;
 mod check;
+mod completions;
 mod conformance;
 mod outputs;
 mod rollout;
@@ -87,6 +88,10 @@ pub enum Command {
     Apply(rollout::ApplyArgs),
     /// Write the tenant's app protection policies as mamlint manifests.
     Export(rollout::ExportArgs),
+    /// Print the shell completion script for bash, zsh, fish, powershell or elvish.
+    Completions(completions::CompletionsArgs),
+    /// Print the man page (roff), or write one page per command with --dir.
+    Man(completions::ManArgs),
 }
 
 /// Runs a parsed command line.
@@ -99,6 +104,8 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Plan(args) => rollout::plan(args)?,
         Command::Apply(args) => rollout::apply(args)?,
         Command::Export(args) => rollout::export(args)?,
+        Command::Completions(args) => completions::completions(args)?,
+        Command::Man(args) => completions::man(args)?,
         Command::Lsp => {
             if crate::lsp::run_stdio()? {
                 exit::CLEAN

@@ -7,6 +7,7 @@ mod bad_input;
 mod catalogue;
 mod ci;
 mod cli;
+mod completions;
 mod corpus;
 mod docs;
 mod dsc;
