@@ -86,3 +86,125 @@ fn concise_prints_nothing_when_clean() {
         String::from_utf8_lossy(&output.stderr)
     );
 }
+
+#[test]
+fn statistics_count_each_code_most_first() {
+    let output = mamlint()
+        .args(["check", "examples/broken", "--statistics"])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(1), "findings still fail the run");
+    assert_eq!(
+        stdout_of(&output),
+        "\
+9  MAM501  [error]    below-protection-level
+2  MAM009  [error]    duplicate-name
+2  MAM401  [error]    tunnel-on-launch-unsupported
+2  MAM402  [warning]  no-assignments
+1  MAM001  [error]    parse-error
+1  MAM002  [error]    duplicate-key
+1  MAM003  [warning]  yaml11-boolean
+1  MAM004  [warning]  unquoted-version
+1  MAM005  [error]    unrecognized-document
+1  MAM006  [warning]  unknown-property
+1  MAM007  [error]    invalid-value
+1  MAM008  [error]    dangling-reference
+1  MAM011  [warning]  suppression-without-reason
+1  MAM012  [warning]  unused-suppression
+1  MAM101  [error]    unknown-atlassian-app-id
+1  MAM102  [error]    platform-mismatch
+1  MAM103  [error]    entra-app-id-mismatch
+1  MAM104  [error]    app-group-excludes-custom-apps
+1  MAM201  [error]    guard-subscription-missing
+1  MAM202  [error]    no-verified-domain
+1  MAM203  [error]    app-not-supported-with-intune
+1  MAM204  [error]    policy-name-too-long
+1  MAM301  [error]    missing-admin-consent
+1  MAM302  [warning]  claimed-domain-without-tenant
+1  MAM403  [warning]  coverage-gap
+1  MAM404  [warning]  untracked-intune-target
+1  MAM405  [error]    wipe-before-access-check
+1  MAM406  [warning]  pin-settings-without-pin
+
+Found 28 errors and 11 warnings in 7 files (12 documents in 7 files checked).
+"
+    );
+    let quiet = mamlint()
+        .args(["check", "examples/broken", "--statistics", "--quiet"])
+        .args(["--select", "MAM003,MAM402"])
+        .output()
+        .unwrap();
+    assert_eq!(
+        stdout_of(&quiet),
+        "2  MAM402  [warning]  no-assignments\n1  MAM003  [warning]  yaml11-boolean\n"
+    );
+}
+
+#[test]
+fn statistics_as_json_keep_the_report_envelope() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("statistics.json");
+    let output = mamlint()
+        .args(["check", "examples/broken", "--statistics"])
+        .args(["--select", "MAM501,MAM402,MAM003"])
+        .arg("--format")
+        .arg(format!("json={}", path.display()))
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(1));
+    let report: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+    assert_eq!(
+        report,
+        serde_json::json!({
+            "version": 1,
+            "tool": {"name": "mamlint", "version": env!("CARGO_PKG_VERSION")},
+            "statistics": [
+                {"code": "MAM501", "name": "below-protection-level", "severity": "error", "count": 9},
+                {"code": "MAM402", "name": "no-assignments", "severity": "warning", "count": 2},
+                {"code": "MAM003", "name": "yaml11-boolean", "severity": "warning", "count": 1},
+            ],
+            "summary": {"files": 7, "documents": 12, "errors": 9, "warnings": 3, "infos": 0},
+        })
+    );
+    let keys: Vec<&String> = report.as_object().unwrap().keys().collect();
+    assert_eq!(keys, ["version", "tool", "statistics", "summary"]);
+}
+
+#[test]
+fn statistics_refuse_formats_that_list_findings() {
+    let output = mamlint()
+        .args([
+            "check",
+            "examples/broken",
+            "--statistics",
+            "--format",
+            "sarif",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    assert_eq!(stdout_of(&output), "");
+    assert_eq!(
+        String::from_utf8_lossy(&output.stderr),
+        "error: --statistics prints text (human) or JSON (json), not `sarif`\n"
+    );
+}
+
+#[test]
+fn statistics_of_a_clean_run_are_the_summary_alone() {
+    let output = mamlint()
+        .args([
+            "check",
+            "examples/clean",
+            "--statistics",
+            "--format",
+            "json",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(0));
+    let report: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(report["statistics"], serde_json::json!([]));
+    assert!(report.get("diagnostics").is_none());
+}
