@@ -47,7 +47,7 @@ pub fn rows(outcome: &Outcome) -> Vec<Row> {
     }
     let mut rows: Vec<Row> = by_code.into_values().collect();
     // Stable, and the map already ordered them by code.
-    rows.sort_by(|a, b| b.count.cmp(&a.count));
+    rows.sort_by_key(|r| std::cmp::Reverse(r.count));
     rows
 }
 
