@@ -28,7 +28,7 @@ pub struct CheckArgs {
 
     /// Output format, repeatable: FORMAT writes to standard output, FORMAT=FILE to a file, so
     /// one run can serve the log and an upload (`--format human --format sarif=results.sarif`).
-    /// Formats: human, json, sarif, github, junit.
+    /// Formats: human, json, sarif, github, junit, concise.
     #[arg(long, value_name = "FORMAT[=FILE]", help_heading = "Output")]
     pub format: Vec<String>,
 
@@ -109,6 +109,11 @@ pub struct CheckArgs {
     #[arg(short, long, help_heading = "Output")]
     pub verbose: bool,
 
+    /// Print a count per rule code (with its name and severity), most first, instead of the
+    /// findings; as JSON with `--format json`.
+    #[arg(long, help_heading = "Output")]
+    pub statistics: bool,
+
     /// Print findings only: no summary line.
     #[arg(short, long, help_heading = "Output")]
     pub quiet: bool,
@@ -119,7 +124,7 @@ pub struct CheckArgs {
 }
 
 pub(super) fn run(args: CheckArgs) -> anyhow::Result<u8> {
-    let outputs = match outputs::parse(&args.format) {
+    let outputs = match outputs::parse(&args.format, args.statistics) {
         Ok(outputs) => outputs,
         Err(message) => {
             eprintln!("error: {message}");
@@ -197,6 +202,7 @@ pub(super) fn run(args: CheckArgs) -> anyhow::Result<u8> {
         outputs::Options {
             no_color: args.no_color,
             quiet: args.quiet,
+            statistics: args.statistics,
         },
         stderr,
     )?;

@@ -1,6 +1,7 @@
 //! `mamlint check`'s outputs: `--format FORMAT[=FILE]` parsed into outputs, and the
 //! outcome written to each (standard output or a file), with the summary on standard error
-//! when no human report is on standard output.
+//! when no human report is on standard output. With `--statistics` each output is the count
+//! per rule code instead (text for `human`, JSON for `json`).
 
 use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
@@ -15,6 +16,7 @@ use crate::report::{self, Format, HumanOptions};
 pub(super) struct Options {
     pub no_color: bool,
     pub quiet: bool,
+    pub statistics: bool,
 }
 
 /// One requested output.
@@ -24,7 +26,7 @@ pub(super) struct Output {
     pub file: Option<PathBuf>,
 }
 
-pub(super) fn parse(specs: &[String]) -> Result<Vec<Output>, String> {
+pub(super) fn parse(specs: &[String], statistics: bool) -> Result<Vec<Output>, String> {
     let specs: Vec<&str> = if specs.is_empty() {
         vec!["human"]
     } else {
@@ -41,6 +43,12 @@ pub(super) fn parse(specs: &[String]) -> Result<Vec<Output>, String> {
             let names: Vec<&str> = Format::ALL.iter().map(|f| f.name()).collect();
             format!("unknown format `{name}`; formats: {}", names.join(", "))
         })?;
+        if statistics && !matches!(format, Format::Human | Format::Json) {
+            return Err(format!(
+                "--statistics prints text (human) or JSON (json), not `{}`",
+                format.name()
+            ));
+        }
         outputs.push(Output { format, file });
     }
     if outputs.iter().filter(|o| o.file.is_none()).count() > 1 {
@@ -65,9 +73,10 @@ pub(super) fn write(
             Some(path) => {
                 let mut file = std::fs::File::create(path)
                     .with_context(|| format!("creating {}", path.display()))?;
-                report::write(
+                render(
                     output.format,
                     outcome,
+                    args,
                     HumanOptions {
                         color: false,
                         quiet: args.quiet,
@@ -78,9 +87,10 @@ pub(super) fn write(
             None => {
                 let color = color_allowed && stdout.is_terminal();
                 let mut out = stdout.lock();
-                report::write(
+                render(
                     output.format,
                     outcome,
+                    args,
                     HumanOptions {
                         color,
                         quiet: args.quiet,
@@ -99,4 +109,19 @@ pub(super) fn write(
         writeln!(stderr, "{}", report::human::summary(outcome))?;
     }
     Ok(())
+}
+
+/// One output: the findings in `format`, or with `--statistics` their counts.
+fn render(
+    format: Format,
+    outcome: &Outcome,
+    args: Options,
+    human: HumanOptions,
+    out: &mut dyn Write,
+) -> std::io::Result<()> {
+    match (args.statistics, format) {
+        (true, Format::Json) => report::statistics::write_json(outcome, out),
+        (true, _) => report::statistics::write_text(outcome, human.quiet, out),
+        (false, _) => report::write(format, outcome, human, out),
+    }
 }

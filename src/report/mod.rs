@@ -1,11 +1,13 @@
 //! `report`: one file per output format. Reporters render an [`Outcome`] and never decide
 //! anything; what is found, and in which order, is settled in `lint`.
 
+pub mod concise;
 pub mod github;
 pub mod human;
 pub mod json;
 pub mod junit;
 pub mod sarif;
+pub mod statistics;
 
 use std::io::{self, Write};
 
@@ -27,15 +29,18 @@ pub enum Format {
     Github,
     /// JUnit XML, for GitLab, Jenkins, Azure DevOps.
     Junit,
+    /// One line per finding: `path:line:column: CODE [severity] message` (spec §11).
+    Concise,
 }
 
 impl Format {
-    pub const ALL: [Format; 5] = [
+    pub const ALL: [Format; 6] = [
         Format::Human,
         Format::Json,
         Format::Sarif,
         Format::Github,
         Format::Junit,
+        Format::Concise,
     ];
 
     /// The name `--format` takes.
@@ -46,6 +51,7 @@ impl Format {
             Format::Sarif => "sarif",
             Format::Github => "github",
             Format::Junit => "junit",
+            Format::Concise => "concise",
         }
     }
 
@@ -77,6 +83,7 @@ pub fn write(
         Format::Sarif => sarif::write(outcome, out),
         Format::Github => github::write(outcome, out),
         Format::Junit => junit::write(outcome, out),
+        Format::Concise => concise::write(outcome, out),
     }
 }
 

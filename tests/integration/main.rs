@@ -15,6 +15,7 @@ mod examples;
 mod exports;
 mod fakes;
 mod fix;
+mod formats;
 mod hostile;
 mod linear;
 mod lsp;
