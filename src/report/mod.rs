@@ -3,6 +3,7 @@
 
 pub mod concise;
 pub mod github;
+pub mod gitlab;
 pub mod human;
 pub mod json;
 pub mod junit;
@@ -31,16 +32,19 @@ pub enum Format {
     Junit,
     /// One line per finding: `path:line:column: CODE [severity] message` (spec §11).
     Concise,
+    /// GitLab Code Quality JSON (spec §11).
+    Gitlab,
 }
 
 impl Format {
-    pub const ALL: [Format; 6] = [
+    pub const ALL: [Format; 7] = [
         Format::Human,
         Format::Json,
         Format::Sarif,
         Format::Github,
         Format::Junit,
         Format::Concise,
+        Format::Gitlab,
     ];
 
     /// The name `--format` takes.
@@ -52,6 +56,7 @@ impl Format {
             Format::Github => "github",
             Format::Junit => "junit",
             Format::Concise => "concise",
+            Format::Gitlab => "gitlab",
         }
     }
 
@@ -84,6 +89,7 @@ pub fn write(
         Format::Github => github::write(outcome, out),
         Format::Junit => junit::write(outcome, out),
         Format::Concise => concise::write(outcome, out),
+        Format::Gitlab => gitlab::write(outcome, out),
     }
 }
 

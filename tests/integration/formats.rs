@@ -208,3 +208,133 @@ fn statistics_of_a_clean_run_are_the_summary_alone() {
     assert_eq!(report["statistics"], serde_json::json!([]));
     assert!(report.get("diagnostics").is_none());
 }
+
+fn gitlab_report(args: &[&str]) -> serde_json::Value {
+    let output = mamlint().args(args).output().unwrap();
+    assert_eq!(output.status.code(), Some(1), "{output:?}");
+    serde_json::from_slice(&output.stdout).unwrap()
+}
+
+#[test]
+fn gitlab_report_is_valid_code_quality_with_unique_fingerprints() {
+    let schema_text = std::fs::read_to_string(
+        crate::support::root().join("tests/gitlab/code-quality.schema.json"),
+    )
+    .unwrap();
+    let schema: serde_json::Value = serde_json::from_str(&schema_text).unwrap();
+    let validator = jsonschema::validator_for(&schema).unwrap();
+    let issue = |severity: &str, path: &str| {
+        serde_json::json!([{"description": "d", "check_name": "c", "fingerprint": "f",
+            "severity": severity, "location": {"path": path, "lines": {"begin": 1}}}])
+    };
+    assert!(validator.is_valid(&issue("major", "a/b.yaml")));
+    assert!(
+        !validator.is_valid(&issue("error", "a/b.yaml")),
+        "GitLab's severities only"
+    );
+    assert!(
+        !validator.is_valid(&issue("major", "/abs/b.yaml")),
+        "paths are relative"
+    );
+    let report = gitlab_report(&["check", "examples/broken", "--format", "gitlab"]);
+    let errors: Vec<String> = validator
+        .iter_errors(&report)
+        .map(|e| e.to_string())
+        .collect();
+    assert!(errors.is_empty(), "{errors:#?}");
+    // One issue per finding of the JSON report, at its file, line and code.
+    let json = mamlint()
+        .args(["check", "examples/broken", "--format", "json"])
+        .output()
+        .unwrap();
+    let findings: serde_json::Value = serde_json::from_slice(&json.stdout).unwrap();
+    let findings = findings["diagnostics"].as_array().unwrap();
+    let issues = report.as_array().unwrap();
+    assert_eq!(issues.len(), findings.len());
+    for (issue, finding) in issues.iter().zip(findings) {
+        assert_eq!(issue["check_name"], finding["code"]);
+        assert_eq!(issue["location"]["path"], finding["file"]);
+        assert_eq!(issue["location"]["lines"]["begin"], finding["line"]);
+        let message = finding["message"].as_str().unwrap();
+        assert!(issue["description"].as_str().unwrap().starts_with(message));
+        let expected = match finding["severity"].as_str().unwrap() {
+            "error" => "major",
+            "warning" => "minor",
+            _ => "info",
+        };
+        assert_eq!(issue["severity"], expected);
+    }
+    let mut prints: Vec<&str> = issues
+        .iter()
+        .map(|i| i["fingerprint"].as_str().unwrap())
+        .collect();
+    prints.sort_unstable();
+    let before = prints.len();
+    prints.dedup();
+    assert_eq!(
+        prints.len(),
+        before,
+        "GitLab shows only the first issue of a fingerprint"
+    );
+}
+
+#[test]
+fn gitlab_fingerprints_survive_moved_lines() {
+    let dir = tempfile::tempdir().unwrap();
+    let source = crate::support::root().join("examples/broken/ios-policies.yaml");
+    let text = std::fs::read_to_string(&source).unwrap();
+    let path = dir.path().join("ios-policies.yaml");
+    std::fs::write(&path, &text).unwrap();
+    let path_arg = path.to_string_lossy().into_owned();
+    let args = [
+        "check",
+        "--no-config",
+        path_arg.as_str(),
+        "--format",
+        "gitlab",
+    ];
+    let before = gitlab_report(&args);
+    std::fs::write(&path, format!("# moved down\n\n\n{text}")).unwrap();
+    let after = gitlab_report(&args);
+    let prints = |r: &serde_json::Value| -> Vec<String> {
+        r.as_array()
+            .unwrap()
+            .iter()
+            .map(|i| i["fingerprint"].as_str().unwrap().to_owned())
+            .collect()
+    };
+    assert!(!prints(&before).is_empty());
+    assert_eq!(prints(&before), prints(&after));
+    assert_eq!(
+        after[0]["location"]["lines"]["begin"].as_u64(),
+        before[0]["location"]["lines"]["begin"]
+            .as_u64()
+            .map(|l| l + 3),
+        "the lines moved, the fingerprints did not"
+    );
+}
+
+#[test]
+fn gitlab_to_a_file_beside_the_human_output() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("gl-code-quality-report.json");
+    let output = mamlint()
+        .args([
+            "check",
+            "examples/broken",
+            "--format",
+            "human",
+            "--format",
+            &format!("gitlab={}", path.display()),
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(1));
+    assert!(stdout_of(&output).contains("error[MAM102]"));
+    let written: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+    assert_eq!(
+        written,
+        gitlab_report(&["check", "examples/broken", "--format", "gitlab"])
+    );
+}
