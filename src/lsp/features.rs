@@ -164,9 +164,14 @@ pub fn hover(files: &[WorkspaceFile], file: usize, offset: usize) -> Option<Stri
             .strip_prefix('/')?
             .split('/')
             .next()?;
-        return PROPERTIES
-            .get(platform, name)
-            .map(|p| property_markdown(name, platform, p));
+        let levels = crate::protection::render::levels_markdown(platform, name);
+        return PROPERTIES.get(platform, name).map(|p| {
+            let property = property_markdown(name, platform, p);
+            match levels {
+                Some(levels) => format!("{property}\n\n{levels}"),
+                None => property,
+            }
+        });
     }
     None
 }
@@ -457,6 +462,7 @@ pub fn completion(text: &str, offset: usize) -> Vec<CompletionItem> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::lint::Loaded;
 
     const POLICY: &str = "apiVersion: mamlint/v1\nkind: AppProtectionPolicy\nmetadata: {name: p}\nspec:\n  platform: android\n  apps:\n    - \n  settings:\n    pinRequired: true\n    allowedOutboundClipboardSharingLevel: \n    mini";
 
@@ -491,6 +497,29 @@ mod tests {
                 "com.atlassian.android.jira.core",
                 "com.atlassian.android.confluence.core"
             ]
+        );
+    }
+
+    #[test]
+    fn a_settings_hover_says_what_each_level_requires() {
+        let text = "apiVersion: mamlint/v1\nkind: AppProtectionPolicy\nmetadata: {name: p}\nspec:\n  platform: ios\n  displayName: P\n  settings:\n    dataBackupBlocked: false\n    filterOpenInToOnlyManagedApps: false\n";
+        let Loaded::Checked(file) = crate::lint::load(crate::lint::Input::memory("p.yaml", text))
+        else {
+            panic!("the policy loads");
+        };
+        let files = [file];
+        let at = |needle: &str| text.find(needle).unwrap() + 2;
+        let backup = hover(&files, 0, at("dataBackupBlocked")).unwrap_or_default();
+        assert!(backup.contains("**Data protection framework**"), "{backup}");
+        assert!(
+            backup.contains("- Level 1: false\n- Level 2: true\n- Level 3: true"),
+            "{backup}"
+        );
+        let other = hover(&files, 0, at("filterOpenInToOnlyManagedApps")).unwrap_or_default();
+        assert!(!other.is_empty(), "the property is still described");
+        assert!(
+            !other.contains("Data protection framework"),
+            "no level has a row for it"
         );
     }
 

@@ -287,3 +287,19 @@ pub fn framework_rows() -> String {
     }
     out
 }
+
+/// What each framework level requires of one setting, for the language server's hover; `None`
+/// when no level has a row for it.
+pub fn levels_markdown(platform: crate::model::Platform, setting: &str) -> Option<String> {
+    let framework = &*super::FRAMEWORK;
+    let row = framework.row(platform, setting)?;
+    let mut out = String::from("**Data protection framework** (`mamlint rule MAM501`):\n");
+    for level in super::LEVELS {
+        let required = row.required(level).map_or_else(
+            || "not required".to_owned(),
+            |v| row.order.describe_required(v),
+        );
+        out.push_str(&format!("- Level {level}: {required}\n"));
+    }
+    Some(out)
+}
