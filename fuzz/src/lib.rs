@@ -222,13 +222,21 @@ pub fn check_outcome(outcome: &Outcome) {
         let mut out = Vec::new();
         mamlint::report::write(format, outcome, Default::default(), &mut out)
             .unwrap_or_else(|e| panic!("{} report: {e}", format.name()));
-        // The documents (JSON, SARIF, JUnit) are never empty; human and GitHub output is
-        // empty for a clean run.
-        let document = !matches!(format, Format::Human | Format::Github);
+        // The documents (JSON, SARIF, JUnit, GitLab) are never empty; human, GitHub and
+        // concise output is empty for a clean run, and concise is one line per finding.
+        let document = !matches!(format, Format::Human | Format::Github | Format::Concise);
         assert!(
             !document || !out.is_empty(),
             "{} report is empty",
             format.name()
         );
+        if format == Format::Concise {
+            let lines = out.iter().filter(|b| **b == b'\n').count();
+            assert_eq!(
+                lines,
+                outcome.diagnostics.len(),
+                "concise: one line per finding"
+            );
+        }
     }
 }
