@@ -85,6 +85,12 @@ pub fn names() -> Vec<String> {
     names
 }
 
+/// The embedded schema at `index`, parsed (the committed schemas are tested to parse).
+fn parse_embedded(index: usize) -> Json {
+    let text = EMBEDDED.get(index).map_or("{}", |(_, text)| *text);
+    serde_json::from_str(text).unwrap_or_default()
+}
+
 /// One published schema, parsed once: what completion and hovers read.
 static PUBLISHED: LazyLock<Vec<OnceLock<Json>>> =
     LazyLock::new(|| EMBEDDED.iter().map(|_| OnceLock::new()).collect());
@@ -92,10 +98,7 @@ static PUBLISHED: LazyLock<Vec<OnceLock<Json>>> =
 fn published(stem: &str) -> Option<&'static Json> {
     let index = EMBEDDED.iter().position(|(s, _)| *s == stem)?;
     let cell = PUBLISHED.get(index)?;
-    Some(cell.get_or_init(|| {
-        let text = EMBEDDED.get(index).map_or("{}", |(_, text)| *text);
-        serde_json::from_str(text).unwrap_or_default()
-    }))
+    Some(cell.get_or_init(|| parse_embedded(index)))
 }
 
 /// A schema as compiled for validation ([`dialect`]): the prepared copy (error paths point
@@ -124,8 +127,7 @@ fn compiled(stem: &str, platform: Option<Platform>) -> Option<&'static Compiled>
     let cell = COMPILED.get(index)?.get(variant)?;
     Some(cell.get_or_init(|| {
         // Parsed afresh rather than cloned from `published`: a check needs only this copy.
-        let text = EMBEDDED.get(index).map_or("{}", |(_, text)| *text);
-        let published = serde_json::from_str(text).unwrap_or_default();
+        let published = parse_embedded(index);
         let Prepared { schema, formats } = dialect::prepare(published, platform);
         let mut options = jsonschema::options_for::<view::Tree>()
             .with_draft(Draft::Draft7)
