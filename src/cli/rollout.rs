@@ -6,7 +6,7 @@ use std::path::PathBuf;
 use anyhow::Context as _;
 use clap::{Args, ValueEnum};
 
-use super::args::{self, ConfigArgs};
+use super::args::{self, ConfigArgs, FormatTo};
 use super::exit;
 use crate::config::{ApiVersion, Config};
 use crate::diagnostic::Severity;
@@ -24,6 +24,7 @@ pub enum PlanFormat {
     Human,
     Markdown,
     Json,
+    Html,
 }
 
 #[derive(Debug, Args)]
@@ -36,8 +37,15 @@ pub struct PlanArgs {
     /// when it exists, else DIR for every tenant).
     #[arg(long, value_name = "DIR")]
     pub current: Option<PathBuf>,
-    #[arg(long, value_enum, default_value_t = PlanFormat::Human)]
-    pub format: PlanFormat,
+    /// Output format: human, markdown (a pull-request comment), json, or html (a
+    /// self-contained page for change review); FORMAT=FILE writes it to FILE.
+    #[arg(
+        long,
+        value_name = "FORMAT[=FILE]",
+        default_value = "human",
+        value_parser = args::format_to::<PlanFormat>
+    )]
+    pub format: FormatTo<PlanFormat>,
     /// Exit with 1 when a change loosens protection.
     #[arg(long)]
     pub fail_on_loosening: bool,
@@ -176,15 +184,14 @@ fn build_plan(
     build::build(workspace, &current, &options)
 }
 
-fn print_plan(plan: &Plan, format: PlanFormat) -> anyhow::Result<()> {
-    let text = match format {
+fn print_plan(plan: &Plan, to: &FormatTo<PlanFormat>) -> anyhow::Result<()> {
+    let text = match to.format {
         PlanFormat::Human => render::human(plan),
         PlanFormat::Markdown => render::markdown(plan),
         PlanFormat::Json => render::json(plan),
+        PlanFormat::Html => report::html::plan::render(plan),
     };
-    let mut out = std::io::stdout().lock();
-    out.write_all(text.as_bytes())?;
-    Ok(())
+    args::emit(to, &text)
 }
 
 pub(super) fn plan(args: PlanArgs) -> anyhow::Result<u8> {
@@ -203,7 +210,7 @@ pub(super) fn plan(args: PlanArgs) -> anyhow::Result<u8> {
             return Ok(exit::FINDINGS);
         }
     };
-    print_plan(&plan, args.format)?;
+    print_plan(&plan, &args.format)?;
     Ok(if args.fail_on_loosening && plan.has_loosening() {
         exit::FINDINGS
     } else if plan.has_changes() {
@@ -236,7 +243,7 @@ pub(super) fn apply(args: ApplyArgs) -> anyhow::Result<u8> {
             return Ok(exit::FINDINGS);
         }
     };
-    print_plan(&plan, PlanFormat::Human)?;
+    print_plan(&plan, &FormatTo::stdout(PlanFormat::Human))?;
     if !plan.has_changes() {
         eprintln!("Nothing to apply.");
         return Ok(exit::CLEAN);

@@ -7,7 +7,8 @@ use serde_json::Value;
 use super::apply::TenantApplied;
 use super::{Action, Change, Direction, Plan};
 
-fn value(v: &Value) -> String {
+/// A setting's value as the plan shows it: strings without quotes, null as not set.
+pub fn value(v: &Value) -> String {
     match v {
         Value::Null => "(not set)".to_owned(),
         Value::String(s) => s.clone(),
@@ -23,7 +24,8 @@ fn marker(direction: Direction) -> &'static str {
     }
 }
 
-fn counts(plan: &Plan) -> String {
+/// The plan's last line: how many changes of each action, and how many loosen.
+pub fn counts(plan: &Plan) -> String {
     let count = |action: Action| {
         plan.tenants
             .iter()
@@ -48,7 +50,7 @@ fn counts(plan: &Plan) -> String {
     )
 }
 
-fn action_word(change: &Change) -> &'static str {
+pub fn action_word(change: &Change) -> &'static str {
     match change.action {
         Action::Create => "create",
         Action::Update => "update",
