@@ -30,6 +30,11 @@ pub fn render(outcome: &Outcome) -> String {
     let rows = statistics::rows(outcome);
     if !rows.is_empty() {
         html.element("h2", &[], "Rules");
+        html.open("p", &[("class", "muted")])
+            .text("Each code links to its documentation in the rule catalogue, ")
+            .element("a", &[("href", sarif::RULES_URI)], sarif::RULES_URI)
+            .text(".")
+            .close("p");
         html.open("table", &[("class", "rules")]);
         html.header_row(&["code", "rule", "severity", "findings"]);
         html.open("tbody", &[]);
@@ -93,17 +98,19 @@ fn counts(html: &mut Html, outcome: &Outcome) {
         };
         html.open("li", &[("class", class)])
             .element("strong", &[], &n.to_string())
-            .text(noun)
+            .text(&format!(" {noun}"))
             .close("li");
     }
-    html.open("li", &[])
-        .element("strong", &[], &outcome.checked_files().count().to_string())
-        .text("files")
-        .close("li");
-    html.open("li", &[])
-        .element("strong", &[], &outcome.documents().to_string())
-        .text("documents")
-        .close("li");
+    for (n, noun) in [
+        (outcome.checked_files().count(), "file"),
+        (outcome.documents(), "document"),
+    ] {
+        let s = if n == 1 { "" } else { "s" };
+        html.open("li", &[])
+            .element("strong", &[], &n.to_string())
+            .text(&format!(" {noun}{s}"))
+            .close("li");
+    }
     html.close("ul");
 }
 

@@ -34,11 +34,12 @@ impl Html {
         Html::default()
     }
 
-    /// `<tag attr="value" ...>`.
+    /// `<tag attr="value" ...>`, leaving out attributes whose value is empty (a view passes
+    /// `("class", "")` for a row that is not highlighted).
     pub fn open(&mut self, tag: &'static str, attrs: &[(&'static str, &str)]) -> &mut Html {
         self.out.push('<');
         self.out.push_str(tag);
-        for (name, value) in attrs {
+        for (name, value) in attrs.iter().filter(|(_, value)| !value.is_empty()) {
             self.out.push(' ');
             self.out.push_str(name);
             self.out.push_str("=\"");

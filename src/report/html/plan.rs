@@ -141,13 +141,13 @@ fn counts_boxes(html: &mut Html, plan: &Plan) {
         let n = count(plan, |c| c.action == action);
         html.open("li", &[])
             .element("strong", &[], &n.to_string())
-            .text(words)
+            .text(&format!(" {words}"))
             .close("li");
     }
     let loosening = count(plan, |c| c.loosening);
     html.open("li", &[("class", if loosening > 0 { "alert" } else { "" })])
         .element("strong", &[], &loosening.to_string())
-        .text("loosening")
+        .text(" loosening")
         .close("li");
     html.close("ul");
 }
