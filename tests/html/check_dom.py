@@ -88,6 +88,10 @@ def common(root, title):
         if n.tag == "a":
             href = n.attrs.get("href") or ""
             expect(href.startswith(("https://", "#")), f"a link to {href!r}")
+    ids = {n.attrs.get("id") for n in root.walk() if n.attrs.get("id")}
+    for n in root.find("a"):
+        href = n.attrs.get("href") or ""
+        expect(not href.startswith("#") or href[1:] in ids, f"a link to {href!r}, which is nowhere")
     csp = [m for m in root.find("meta") if m.attrs.get("http-equiv") == "Content-Security-Policy"]
     expect(csp and "default-src 'none'" in csp[0].attrs.get("content", ""),
            "no Content-Security-Policy forbidding loads")

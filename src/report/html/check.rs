@@ -59,6 +59,7 @@ pub fn render(outcome: &Outcome) -> String {
         }
         html.close("tbody").close("table");
     }
+    files_index(&mut html, outcome);
     let renderer = Renderer::plain();
     let mut current_file = None;
     for (index, d) in outcome.diagnostics.iter().enumerate() {
@@ -68,7 +69,11 @@ pub fn render(outcome: &Outcome) -> String {
             }
             current_file = Some(d.location.file);
             let file = path(&outcome.files, &d.location);
-            html.open("section", &[("class", "file"), ("data-file", &file)]);
+            let id = format!("file-{}", d.location.file);
+            html.open(
+                "section",
+                &[("class", "file"), ("id", &id), ("data-file", &file)],
+            );
             html.open("h2", &[]).element("code", &[], &file).close("h2");
         }
         finding(&mut html, outcome, index, d, &renderer);
@@ -77,6 +82,37 @@ pub fn render(outcome: &Outcome) -> String {
         html.close("section");
     }
     page("mamlint check", html)
+}
+
+/// The files with findings, in report order, each linking to its section.
+fn files_index(html: &mut Html, outcome: &Outcome) {
+    // Findings are sorted by file, so each file's findings are one run.
+    let mut runs: Vec<(usize, usize)> = Vec::new();
+    for d in &outcome.diagnostics {
+        match runs.last_mut() {
+            Some((file, n)) if *file == d.location.file => *n += 1,
+            _ => runs.push((d.location.file, 1)),
+        }
+    }
+    if runs.is_empty() {
+        return;
+    }
+    html.element("h2", &[], "Files");
+    html.open("ul", &[("class", "files")]);
+    for (file, n) in runs {
+        let name = outcome
+            .files
+            .get(file)
+            .map_or("", |f| f.loaded.source.path.as_str());
+        let s = if n == 1 { "" } else { "s" };
+        html.open("li", &[])
+            .open("a", &[("href", &format!("#file-{file}"))])
+            .element("code", &[], name)
+            .close("a")
+            .text(&format!(": {n} finding{s}"))
+            .close("li");
+    }
+    html.close("ul");
 }
 
 /// Errors, warnings and infos as boxes, the failing ones marked.
