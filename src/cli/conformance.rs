@@ -67,7 +67,7 @@ pub(super) fn run(args: ConformanceArgs) -> anyhow::Result<u8> {
         ConformanceFormat::Human => render::human(&reports),
         ConformanceFormat::Markdown => render::markdown(&reports),
         ConformanceFormat::Json => format!("{:#}\n", render::json(&reports)),
-        ConformanceFormat::Html => report::html::conformance::render(&reports),
+        ConformanceFormat::Html => report::html::conformance::render(&reports, args.level),
     };
     args::emit(&args.format, &text)?;
     let unparsed = outcome

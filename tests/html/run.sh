@@ -76,7 +76,7 @@ render check-hostile check 1 "$name" "# <script>document.title='pwned'</script>"
 render plan-examples plan 3 -- examples/clean --current examples/tenant-state
 render plan-hostile plan 3 "$name" -- "$hostile/policy.yaml" "$hostile/tenant.yaml" --current "$hostile/current"
 render conformance-examples conformance 0 -- examples/clean examples/broken
-render conformance-levels conformance 0 -- tests/fixtures/protection
+render conformance-levels conformance 1 -- tests/fixtures/protection --level 2
 render conformance-hostile conformance 0 "$name" -- "$hostile"
 
 echo "screenshots: $shots"

@@ -177,6 +177,24 @@ fn conformance_html_is_the_matrix_and_the_shortfalls() {
     assert!(page.contains("<tr data-policy=\"atlassian-android-l3\" data-level=\"3\">"));
     assert!(page.contains("<tr data-policy=\"atlassian-ios-l2-short\" data-level=\"1\">"));
     insta::assert_snapshot!(without_style(&page));
+    // With --level the page says whether the gate passed, and marks the policies short of it.
+    let (code, page, _) = run(&[
+        "conformance",
+        "tests/fixtures/protection/ios-level2-one-short.yaml",
+        "tests/fixtures/protection/android-level3-exact.yaml",
+        "--level",
+        "2",
+        "--format",
+        "html",
+    ]);
+    assert_eq!(code, Some(1));
+    assert!(page.contains("<p class=\"summary\"><span class=\"badge fail\">failed</span> 1 of 2 policies fall short of Level 2 (--level 2).</p>"));
+    assert!(
+        page.contains(
+            "<tr class=\"fail\" data-policy=\"atlassian-ios-l2-short\" data-level=\"1\">"
+        )
+    );
+    assert!(page.contains("<tr data-policy=\"atlassian-android-l3\" data-level=\"3\">"));
 }
 
 #[test]

@@ -6,7 +6,8 @@ use super::{Html, page};
 use crate::protection::FRAMEWORK;
 use crate::protection::render::{PolicyReport, listed_shortfalls, value_text};
 
-pub fn render(reports: &[PolicyReport<'_>]) -> String {
+/// The page; with `gate` (`--level N`) the policies short of it are marked and counted.
+pub fn render(reports: &[PolicyReport<'_>], gate: Option<u8>) -> String {
     let mut html = Html::new();
     let meeting = |level: u8| {
         reports
@@ -25,6 +26,26 @@ pub fn render(reports: &[PolicyReport<'_>]) -> String {
             meeting(3)
         ),
     );
+    if let Some(gate) = gate {
+        let short = reports
+            .iter()
+            .filter(|r| r.conformance.level < gate)
+            .count();
+        html.open("p", &[("class", "summary")]);
+        if short == 0 {
+            html.badge("pass", "passed");
+            html.text(&format!(
+                " Every policy meets Level {gate} (--level {gate})."
+            ));
+        } else {
+            html.badge("fail", "failed");
+            html.text(&format!(
+                " {short} of {} policies fall short of Level {gate} (--level {gate}).",
+                reports.len()
+            ));
+        }
+        html.close("p");
+    }
     if reports.is_empty() {
         html.element("p", &[], "No app protection policy found.");
         return page("mamlint conformance", html);
@@ -37,7 +58,19 @@ pub fn render(reports: &[PolicyReport<'_>]) -> String {
     html.open("tbody", &[]);
     for r in reports {
         let level = r.conformance.level.to_string();
-        html.open("tr", &[("data-policy", &r.name), ("data-level", &level)]);
+        let class = if gate.is_some_and(|g| r.conformance.level < g) {
+            "fail"
+        } else {
+            ""
+        };
+        html.open(
+            "tr",
+            &[
+                ("class", class),
+                ("data-policy", &r.name),
+                ("data-level", &level),
+            ],
+        );
         html.open("td", &[]).element("strong", &[], &r.name);
         if let Some(display) = r.display_name.filter(|d| *d != r.name) {
             html.open("br", &[])
