@@ -12,6 +12,7 @@
 pub mod applies;
 pub mod effective;
 pub mod evaluate;
+pub mod merge;
 pub mod render;
 
 use std::cmp::Ordering;
