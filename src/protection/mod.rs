@@ -14,6 +14,7 @@ pub mod effective;
 pub mod evaluate;
 pub mod merge;
 pub mod render;
+pub mod view;
 
 use std::cmp::Ordering;
 use std::collections::BTreeMap;
