@@ -115,15 +115,16 @@ impl Rule for ConflictingPolicies {
 fn finding(overlap: &Overlap<'_, '_>, merged: &Merged<'_, '_>) -> Option<Diagnostic> {
     let conflict = merged.conflict.as_ref()?;
     let setting = &merged.setting;
-    // The finding goes where the file says something Intune does not apply, preferring a
-    // value written out over a default.
+    // The finding goes where a file says something Intune does not apply; failing that (only
+    // a default is overruled), at a value a file does say.
+    let set = |s: &&Stance<'_, '_>| s.effective.source == Source::Set;
     let not_applied = |s: &&Stance<'_, '_>| conflict.resolved.as_ref() != Some(&s.effective.value);
     let primary = merged
         .stances
         .iter()
         .filter(not_applied)
-        .find(|s| s.effective.source == Source::Set)
-        .or_else(|| merged.stances.iter().find(not_applied))
+        .find(set)
+        .or_else(|| merged.stances.iter().find(set))
         .or_else(|| merged.stances.first())?;
     let others: Vec<&Stance<'_, '_>> = merged
         .stances
@@ -176,6 +177,7 @@ fn finding(overlap: &Overlap<'_, '_>, merged: &Merged<'_, '_>) -> Option<Diagnos
         message,
     )
     .label(match &conflict.resolved {
+        Some(v) if *v == primary.effective.value => "the value Intune applies".to_owned(),
         Some(v) => format!("Intune applies {v} instead"),
         None => "one of the conflicting values".to_owned(),
     })
@@ -212,12 +214,20 @@ fn value_of(effective: &Effective<'_>) -> String {
     }
 }
 
-/// The value's node, or `settings` (the policy) when it is a default.
+/// The value's node; for a default, the `settings` key of a manifest, else the policy's name.
 fn location(policy: &Entity<'_>, effective: &Effective<'_>) -> Location {
-    let at = effective
-        .at
-        .clone()
-        .or_else(|| policy.settings())
+    if let Some(at) = &effective.at {
+        return policy.location(at);
+    }
+    let settings_key = policy
+        .spec()
+        .filter(|_| !policy.is_export())
+        .and_then(|spec| spec.member("settings"));
+    if let Some((member, pointer)) = settings_key {
+        return policy.key_location(member, &pointer);
+    }
+    let at = policy
+        .name_at()
         .or_else(|| policy.spec())
         .unwrap_or_else(|| policy.root_at());
     policy.location(&at)
