@@ -481,3 +481,86 @@ pub fn overlaps<'w, 'a>(buckets: &[Bucket<'w, 'a>]) -> Vec<Overlap<'w, 'a>> {
         })
         .collect()
 }
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::*;
+
+    fn resolved(platform: Platform, setting: &str, values: &[Value]) -> Conflict {
+        resolve(platform, setting, &values.iter().collect::<Vec<_>>())
+    }
+
+    #[test]
+    fn the_most_restrictive_value_wins_by_the_settings_order() {
+        for (setting, values, strictest) in [
+            ("printBlocked", vec![json!(false), json!(true)], json!(true)),
+            (
+                "allowedOutboundDataTransferDestinations",
+                vec![json!("none"), json!("allApps"), json!("managedApps")],
+                json!("none"),
+            ),
+            (
+                "periodOfflineBeforeWipeIsEnforced",
+                vec![json!("P90D"), json!("P30D")],
+                json!("P30D"),
+            ),
+            (
+                "allowedDataStorageLocations",
+                vec![
+                    json!(["oneDriveForBusiness", "sharePoint"]),
+                    json!(["sharePoint"]),
+                ],
+                json!(["sharePoint"]),
+            ),
+        ] {
+            let c = resolved(Platform::Ios, setting, &values);
+            assert_eq!(c.resolution, Resolution::MostRestrictive, "{setting}");
+            assert_eq!(c.resolved, Some(strictest), "{setting}");
+            assert!(c.in_a_policy, "{setting}");
+        }
+    }
+
+    #[test]
+    fn numeric_fields_take_the_recommended_value() {
+        let c = resolved(Platform::Android, "minimumPinLength", &[json!(6), json!(8)]);
+        assert_eq!(c.resolution, Resolution::Recommended);
+        assert_eq!(c.resolved, Some(json!(4)));
+        assert!(!c.in_a_policy);
+        let c = resolved(Platform::Ios, "maximumPinRetries", &[json!(3), json!(5)]);
+        assert_eq!(c.resolved, Some(json!(5)));
+        assert!(c.in_a_policy);
+    }
+
+    #[test]
+    fn values_without_an_order_are_not_guessed() {
+        // Neither list is within the other.
+        let c = resolved(
+            Platform::Ios,
+            "allowedDataStorageLocations",
+            &[json!(["oneDriveForBusiness"]), json!(["sharePoint"])],
+        );
+        assert_eq!(c.resolution, Resolution::Unordered);
+        assert_eq!(c.resolved, None);
+        // A setting the framework does not order.
+        let c = resolved(
+            Platform::Ios,
+            "customBrowserProtocol",
+            &[json!("a"), json!("b")],
+        );
+        assert_eq!(c.resolution, Resolution::Unordered);
+    }
+
+    #[test]
+    fn an_exclusion_beats_an_inclusion() {
+        let assigned = Assignments {
+            all_users: false,
+            include: BTreeSet::from(["a", "b"]),
+            exclude: BTreeSet::from(["b"]),
+        };
+        assert!(assigned.reaches(&Audience::Group("a")));
+        assert!(!assigned.reaches(&Audience::Group("b")));
+        assert!(!assigned.reaches(&Audience::AllUsers));
+    }
+}
