@@ -4,6 +4,7 @@ use crate::model::Entity;
 use crate::model::catalog::CATALOG;
 use crate::protection::effective::{Effective, Source};
 use crate::protection::merge::{Merged, Overlap, Resolution, Stance, buckets, overlaps};
+use crate::protection::view::policy_name;
 
 declare_rule! {
     /// ## What it checks
@@ -199,12 +200,10 @@ fn finding(overlap: &Overlap<'_, '_>, merged: &Merged<'_, '_>) -> Option<Diagnos
     Some(diagnostic)
 }
 
-/// A policy as messages name it: its `metadata.name` (`displayName` of an export).
+/// A policy as messages name it, as `mamlint effective` does: its `metadata.name`, the
+/// resource address of Terraform and DSC, the `displayName` of an export.
 fn name(policy: &Entity<'_>) -> String {
-    match policy.name() {
-        Some(n) => format!("`{n}`"),
-        None => policy.describe(),
-    }
+    format!("`{}`", policy_name(policy))
 }
 
 fn value_of(effective: &Effective<'_>) -> String {

@@ -241,3 +241,60 @@ fn unknown_apps_platforms_and_tenants_are_usage_errors() {
     assert_eq!(code, Some(2));
     assert!(stderr.contains("--app <APP>"), "{stderr}");
 }
+
+#[test]
+fn conflicts_cross_formats_at_each_files_own_place() {
+    let output = mamlint()
+        .args([
+            "check",
+            "--no-config",
+            "--select",
+            "MAM502",
+            "--format",
+            "json",
+        ])
+        .args([
+            "examples/dsc/AtlassianAppProtection.ps1",
+            "tests/fixtures/terraform/valid-wp-ios.tf",
+        ])
+        .output()
+        .unwrap();
+    let report: Value = serde_json::from_slice(&output.stdout).unwrap();
+    let found: Vec<(&str, u64, &str, u64)> = report["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| {
+            (
+                d["file"].as_str().unwrap(),
+                d["line"].as_u64().unwrap(),
+                d["related"][0]["file"].as_str().unwrap(),
+                d["related"][0]["line"].as_u64().unwrap(),
+            )
+        })
+        .collect();
+    // The DSC policy blocks contact sync where Terraform keeps the default (at its resource
+    // block); Terraform resets PINs yearly where DSC keeps the default.
+    assert_eq!(
+        found,
+        [
+            (
+                "examples/dsc/AtlassianAppProtection.ps1",
+                44,
+                "tests/fixtures/terraform/valid-wp-ios.tf",
+                4
+            ),
+            (
+                "tests/fixtures/terraform/valid-wp-ios.tf",
+                30,
+                "examples/dsc/AtlassianAppProtection.ps1",
+                33
+            ),
+        ]
+    );
+    let message = report["diagnostics"][1]["message"].as_str().unwrap();
+    assert_eq!(
+        message,
+        "`microsoft365wp_ios_managed_app_protection.atlassian` and `IntuneAppProtectionPolicyiOS \"IntuneAppProtectionPolicyiOS-Jira and Confluence (iOS)\"` reach group 0b6e2c1a-5f0d-4c5e-9a7b-3d2f1e0c9b8a with Confluence Cloud, Jira Cloud, and `periodBeforePinReset` is \"P365D\" here but \"PT0S\" (default) in `IntuneAppProtectionPolicyiOS \"IntuneAppProtectionPolicyiOS-Jira and Confluence (iOS)\"`; Intune applies the most restrictive value, \"P365D\""
+    );
+}
