@@ -46,7 +46,8 @@ pub struct PlanArgs {
         value_parser = args::format_to::<PlanFormat>
     )]
     pub format: FormatTo<PlanFormat>,
-    /// Exit with 1 when a change loosens protection.
+    /// Exit with 1 when a change loosens protection or takes a policy below its protection
+    /// level.
     #[arg(long)]
     pub fail_on_loosening: bool,
     /// Delete policies that are in the tenant but in no file.
@@ -180,6 +181,7 @@ fn build_plan(
             .map(|key| Secret::new(key.trim())),
         graph_api_version: config.and_then(|c| c.api_version).map(ApiVersion::as_str),
         jobs: args.jobs.jobs,
+        protection: config.map(|c| c.protection.clone()),
     };
     build::build(workspace, &current, &options)
 }
@@ -211,13 +213,15 @@ pub(super) fn plan(args: PlanArgs) -> anyhow::Result<u8> {
         }
     };
     print_plan(&plan, &args.format)?;
-    Ok(if args.fail_on_loosening && plan.has_loosening() {
-        exit::FINDINGS
-    } else if plan.has_changes() {
-        exit::CHANGES_PENDING
-    } else {
-        exit::CLEAN
-    })
+    Ok(
+        if args.fail_on_loosening && (plan.has_loosening() || plan.has_below_level()) {
+            exit::FINDINGS
+        } else if plan.has_changes() {
+            exit::CHANGES_PENDING
+        } else {
+            exit::CLEAN
+        },
+    )
 }
 
 pub(super) fn apply(args: ApplyArgs) -> anyhow::Result<u8> {

@@ -39,8 +39,20 @@ pub fn counts(plan: &Plan) -> String {
         .flat_map(|t| &t.changes)
         .filter(|c| c.loosening)
         .count();
+    let below = plan
+        .tenants
+        .iter()
+        .flat_map(|t| &t.changes)
+        .filter(|c| c.is_below_level())
+        .count();
+    // Said only when it happens: plans of projects without levels read as before.
+    let below = if below > 0 {
+        format!("; {below} below their protection level")
+    } else {
+        String::new()
+    };
     format!(
-        "{} to create, {} to update, {} to delete, {} unchanged, {} unmanaged; {} loosening",
+        "{} to create, {} to update, {} to delete, {} unchanged, {} unmanaged; {} loosening{below}",
         count(Action::Create),
         count(Action::Update),
         count(Action::Delete),
@@ -89,8 +101,12 @@ fn change_lines(change: &Change, bullet: &str, code: &dyn Fn(&str) -> String) ->
         return lines;
     }
     for p in &change.properties {
+        let below = p
+            .below_level
+            .map(|level| format!(", BELOW LEVEL {level}"))
+            .unwrap_or_default();
         lines.push(format!(
-            "{bullet}{}: {} → {} ({})",
+            "{bullet}{}: {} → {} ({}{below})",
             code(&p.name),
             code(&value(&p.old)),
             code(&value(&p.new)),
@@ -224,7 +240,7 @@ pub fn markdown(plan: &Plan) -> String {
         for change in &tenant.changes {
             let sign = match change.action {
                 Action::Create => "➕",
-                Action::Update if change.loosening => "⚠️",
+                Action::Update if change.loosening || change.is_below_level() => "⚠️",
                 Action::Update => "✏️",
                 Action::Delete => "➖",
                 Action::Unchanged => "✔️",

@@ -71,7 +71,7 @@ fn check_html_has_each_finding_with_its_frame_and_rule_link() {
     assert_eq!(code, Some(1));
     assert_eq!(
         stderr.trim_end(),
-        "Found 10 errors and 8 warnings in 1 file (3 documents in 1 file checked)."
+        "Found 11 errors and 9 warnings in 1 file (4 documents in 1 file checked)."
     );
     assert_inert(&page);
     assert!(page.contains(
@@ -108,9 +108,9 @@ fn html_goes_to_a_file_beside_another_output() {
         .output()
         .unwrap();
     assert_eq!(output.status.code(), Some(1));
-    assert_eq!(String::from_utf8_lossy(&output.stdout).lines().count(), 18);
+    assert_eq!(String::from_utf8_lossy(&output.stdout).lines().count(), 20);
     let page = std::fs::read_to_string(&check).unwrap();
-    assert_eq!(page.matches("<article class=\"finding").count(), 18);
+    assert_eq!(page.matches("<article class=\"finding").count(), 20);
     for (command, path, code) in [
         (
             &[

@@ -11,6 +11,7 @@ mod completions;
 mod corpus;
 mod docs;
 mod dsc;
+mod effective;
 mod examples;
 mod exports;
 mod fakes;

@@ -24,6 +24,8 @@ struct Line {
     old: Option<String>,
     new: String,
     direction: Option<Direction>,
+    /// The protection level the new value falls short of (spec 9), for a setting.
+    below_level: Option<u8>,
 }
 
 fn lines(change: &Change) -> Vec<Line> {
@@ -33,11 +35,15 @@ fn lines(change: &Change) -> Vec<Line> {
         old,
         new,
         direction: (!created).then_some(direction),
+        below_level: None,
     };
     let mut out = Vec::new();
     for p in &change.properties {
         let old = (!created).then(|| value(&p.old));
-        out.push(line(p.name.clone(), old, value(&p.new), p.direction));
+        out.push(Line {
+            below_level: p.below_level,
+            ..line(p.name.clone(), old, value(&p.new), p.direction)
+        });
     }
     let set = |out: &mut Vec<Line>, what: &str, items: &[String], direction| {
         for item in items {
@@ -290,7 +296,8 @@ fn change_article(html: &mut Html, change: &Change) {
         }
         html.open("tbody", &[]);
         for line in &lines {
-            let loosening = line.direction == Some(Direction::Loosening);
+            let loosening =
+                line.direction == Some(Direction::Loosening) || line.below_level.is_some();
             html.open(
                 "tr",
                 &[
@@ -308,6 +315,10 @@ fn change_article(html: &mut Html, change: &Change) {
             if let Some(direction) = line.direction {
                 html.open("td", &[]);
                 html.badge(direction.as_str(), direction.as_str());
+                if let Some(level) = line.below_level {
+                    html.text(" ")
+                        .badge("below-level", &format!("below level {level}"));
+                }
                 html.close("td");
             }
             html.close("tr");
