@@ -7,6 +7,7 @@ mod check;
 mod completions;
 mod conformance;
 mod outputs;
+mod progress;
 mod rollout;
 mod rule;
 mod schema;

@@ -8,6 +8,7 @@ use clap::{Args, ValueEnum};
 
 use super::args::{self, ConfigArgs};
 use super::exit;
+use super::progress;
 use crate::config::{ApiVersion, Config};
 use crate::diagnostic::Severity;
 use crate::graph::{Client, Credentials, Secret};
@@ -48,9 +49,18 @@ pub struct PlanArgs {
     #[arg(short, long)]
     pub verbose: bool,
     #[command(flatten)]
+    pub quiet: QuietArg,
+    #[command(flatten)]
     pub jobs: JobsArg,
     #[command(flatten)]
     pub config: ConfigArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct QuietArg {
+    /// Show no progress on standard error (it is shown only on a terminal, never in CI).
+    #[arg(short, long)]
+    pub quiet: bool,
 }
 
 #[derive(Debug, Args)]
@@ -98,6 +108,8 @@ pub struct ExportArgs {
     pub from: Option<PathBuf>,
     #[arg(short, long)]
     pub verbose: bool,
+    #[command(flatten)]
+    pub quiet: QuietArg,
     #[command(flatten)]
     pub jobs: JobsArg,
     #[command(flatten)]
@@ -164,6 +176,7 @@ fn build_plan(
         (None, Some(credentials)) => Current::Live(credentials),
         (None, None) => anyhow::bail!("no current state: give --current DIR or Graph credentials"),
     };
+    let progress = progress::for_tenants("planning", args.quiet.quiet || args.verbose);
     let options = Options {
         prune: args.prune,
         verbose: args.verbose,
@@ -172,6 +185,7 @@ fn build_plan(
             .map(|key| Secret::new(key.trim())),
         graph_api_version: config.and_then(|c| c.api_version).map(ApiVersion::as_str),
         jobs: args.jobs.jobs,
+        progress: progress.as_ref(),
     };
     build::build(workspace, &current, &options)
 }
@@ -256,8 +270,9 @@ pub(super) fn apply(args: ApplyArgs) -> anyhow::Result<u8> {
             return Ok(exit::CLEAN);
         }
     }
-    let applied =
-        apply::apply_plan(&plan, &clients, args.plan.jobs.jobs).map_err(anyhow::Error::msg)?;
+    let progress = progress::for_tenants("applying", args.plan.quiet.quiet || args.plan.verbose);
+    let applied = apply::apply_plan(&plan, &clients, args.plan.jobs.jobs, progress.as_ref())
+        .map_err(anyhow::Error::msg)?;
     eprint!("{}", render::applied(&applied));
     Ok(if applied.iter().any(|t| t.failure.is_some()) {
         exit::FINDINGS
@@ -292,7 +307,14 @@ pub(super) fn export(args: ExportArgs) -> anyhow::Result<u8> {
         (None, Some(credentials)) => Current::Live(credentials),
         (None, None) => anyhow::bail!("no current state: give --from DIR or Graph credentials"),
     };
-    let read = build::current_policies(&targets, &current, args.jobs.jobs, args.verbose)?;
+    let progress = progress::for_tenants("exporting", args.quiet.quiet || args.verbose);
+    let read = build::current_policies(
+        &targets,
+        &current,
+        args.jobs.jobs,
+        args.verbose,
+        progress.as_ref(),
+    )?;
     // One tenant's manifests go into OUT itself; several tenants' into OUT/<tenant>/, since
     // their policies may share display names and so file names.
     let several = targets.len() > 1;
