@@ -17,6 +17,7 @@ mod fakes;
 mod fix;
 mod formats;
 mod hostile;
+mod init;
 mod linear;
 mod lsp;
 mod mixed;
