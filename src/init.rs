@@ -6,9 +6,10 @@
 //! which files to write and what they say; the command line reads the tenant (through
 //! `export`'s code), refuses to overwrite and writes. Depends on `plan` and `model`.
 
-use std::path::PathBuf;
+use std::path::{Component, Path, PathBuf};
 
 use crate::model::catalog::is_atlassian_id;
+use crate::model::{Kind, Workspace};
 use crate::plan::export;
 use crate::plan::state::Policy;
 
@@ -58,6 +59,56 @@ include = ["policies"]
 # level = 2
 "#;
 
+/// The commented-out `context` line of [`CONFIG`], which [`config`] replaces.
+const CONTEXT_EXAMPLE: &str = "# context = [\"tenants\", \"organization.yaml\"]";
+
+/// The documents cross-document rules need beside the policies; pre-commit passes only the
+/// policy files that changed, so `context` loads these always.
+const CONTEXT_KINDS: [Kind; 3] = [Kind::Organization, Kind::MobileAppPolicy, Kind::EntraTenant];
+
+/// The files under `base` that hold the workspace's Organization, MobileAppPolicy and
+/// EntraTenant documents, relative to `base` with `/`, sorted, each once.
+pub fn context_files(workspace: &Workspace<'_>, base: &Path) -> Vec<String> {
+    let mut files: Vec<String> = CONTEXT_KINDS
+        .iter()
+        .flat_map(|&kind| workspace.of_kind(kind))
+        .filter_map(|entity| {
+            let path = Path::new(entity.path);
+            let relative = path.strip_prefix(base).unwrap_or(path);
+            let parts: Option<Vec<&str>> = relative
+                .components()
+                .filter(|c| !matches!(c, Component::CurDir))
+                .map(|c| match c {
+                    Component::Normal(part) => part.to_str(),
+                    // Outside `base`: not this repository's to list.
+                    _ => None,
+                })
+                .collect();
+            parts.filter(|p| !p.is_empty()).map(|p| p.join("/"))
+        })
+        .collect();
+    files.sort();
+    files.dedup();
+    files
+}
+
+/// The starter configuration with `context` set to `files`; [`CONFIG`] itself when there are
+/// none.
+pub fn config(context: &[String]) -> String {
+    if context.is_empty() {
+        return CONFIG.to_owned();
+    }
+    let list: Vec<String> = context
+        .iter()
+        .map(|file| toml::Value::String(file.clone()).to_string())
+        .collect();
+    CONFIG.replacen(
+        CONTEXT_EXAMPLE,
+        &format!("context = [{}]", list.join(", ")),
+        1,
+    )
+}
+
 /// The `.pre-commit-config.yaml` that runs this version of mamlint from its published wheel.
 pub fn pre_commit_config() -> String {
     format!(
@@ -73,12 +124,12 @@ pub fn pre_commit_config() -> String {
     )
 }
 
-/// `mamlint.toml` and `.pre-commit-config.yaml`.
-pub fn starter_files() -> Vec<Planned> {
+/// `mamlint.toml` (with `context` set to `context`, if any) and `.pre-commit-config.yaml`.
+pub fn starter_files(context: &[String]) -> Vec<Planned> {
     vec![
         Planned {
             path: PathBuf::from("mamlint.toml"),
-            text: CONFIG.to_owned(),
+            text: config(context),
         },
         Planned {
             path: PathBuf::from(".pre-commit-config.yaml"),
@@ -129,6 +180,34 @@ mod tests {
         assert!(errors.is_empty(), "{errors:?}");
         assert_eq!(config.include, [dir.path().join("policies")]);
         assert_eq!(config.fail_level, None);
+    }
+
+    #[test]
+    fn context_replaces_the_example_line_and_parses() {
+        assert!(CONFIG.contains(CONTEXT_EXAMPLE));
+        let text = config(&["org/a b.yaml".to_owned(), "tenants/\"x\".yaml".to_owned()]);
+        assert!(!text.contains(CONTEXT_EXAMPLE), "{text}");
+        let dir = tempfile::tempdir().unwrap();
+        // Context paths must exist: the configuration's checks say so otherwise.
+        for file in ["org/a b.yaml", "tenants/\"x\".yaml"] {
+            let path = dir.path().join(file);
+            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+            std::fs::write(path, "").unwrap();
+        }
+        let parsed = Config::parse(
+            &dir.path().join("mamlint.toml"),
+            text,
+            crate::rules::metas(),
+        );
+        let errors: Vec<_> = parsed.sources.iter().flat_map(|s| &s.errors).collect();
+        assert!(errors.is_empty(), "{errors:?}");
+        assert_eq!(
+            parsed.context,
+            [
+                dir.path().join("org/a b.yaml"),
+                dir.path().join("tenants/\"x\".yaml")
+            ]
+        );
     }
 
     #[test]

@@ -10,6 +10,7 @@ use super::args::ConfigArgs;
 use super::exit;
 use super::rollout::{self, JobsArg, QuietArg, TenantSource};
 use crate::init::{self, Planned};
+use crate::model::Workspace;
 use crate::plan::state;
 
 #[derive(Debug, Args)]
@@ -38,7 +39,12 @@ pub struct InitArgs {
 }
 
 pub(super) fn run(args: InitArgs) -> anyhow::Result<u8> {
-    let mut files = init::starter_files();
+    let paths = [args.dir.to_string_lossy().into_owned()];
+    let context = match rollout::check(&paths, &ConfigArgs::default()) {
+        Ok((outcome, _)) => init::context_files(&Workspace::new(&outcome.files), &args.dir),
+        Err(code) => return Ok(code),
+    };
+    let mut files = init::starter_files(&context);
     if args.from_export.is_some() || args.tenant.is_some() {
         match tenant_files(&args)? {
             Ok(policies) => files.extend(policies),

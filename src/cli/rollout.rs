@@ -119,7 +119,10 @@ pub struct ExportArgs {
 
 /// Checks the files, as `mamlint check` does, resolving inputs the same way. `Err` is the
 /// exit code when the files cannot be read.
-fn check(paths: &[String], config: &ConfigArgs) -> Result<(Outcome, Option<Config>), u8> {
+pub(super) fn check(
+    paths: &[String],
+    config: &ConfigArgs,
+) -> Result<(Outcome, Option<Config>), u8> {
     let project = args::open_project(paths, config, None)?;
     if !project.errors.is_empty() {
         args::print_read_errors(&project.errors);
