@@ -20,6 +20,7 @@ pub mod diagnostic;
 pub mod fingerprint;
 pub mod fix;
 pub mod graph;
+pub mod init;
 pub mod lint;
 pub mod lsp;
 pub mod model;

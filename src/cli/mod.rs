@@ -7,7 +7,9 @@ mod check;
 mod completions;
 mod conformance;
 mod effective;
+mod init;
 mod outputs;
+mod progress;
 mod rollout;
 mod rule;
 mod schema;
@@ -92,6 +94,9 @@ pub enum Command {
     Apply(rollout::ApplyArgs),
     /// Write the tenant's app protection policies as mamlint manifests.
     Export(rollout::ExportArgs),
+    /// Start a policy repository: a commented mamlint.toml, a .pre-commit-config.yaml and,
+    /// with --from-export or --tenant, manifests of the tenant's Atlassian policies.
+    Init(init::InitArgs),
     /// Print the shell completion script for bash, zsh, fish, powershell or elvish.
     Completions(completions::CompletionsArgs),
     /// Print the man page (roff), or write one page per command with --dir.
@@ -109,6 +114,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Plan(args) => rollout::plan(args)?,
         Command::Apply(args) => rollout::apply(args)?,
         Command::Export(args) => rollout::export(args)?,
+        Command::Init(args) => init::run(args)?,
         Command::Completions(args) => completions::completions(args)?,
         Command::Man(args) => completions::man(args)?,
         Command::Lsp => {

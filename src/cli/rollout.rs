@@ -1,13 +1,14 @@
 //! `mamlint plan`, `apply` and `export`: the rollout commands (mamlint spec §7).
 
 use std::io::{IsTerminal, Write};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use anyhow::Context as _;
 use clap::{Args, ValueEnum};
 
 use super::args::{self, ConfigArgs, FormatTo};
 use super::exit;
+use super::progress;
 use crate::config::{ApiVersion, Config};
 use crate::diagnostic::Severity;
 use crate::graph::{Client, Credentials, Secret};
@@ -15,6 +16,7 @@ use crate::lint::{self, Outcome};
 use crate::model::Workspace;
 use crate::plan::build::{self, Current, Options};
 use crate::plan::pool::Jobs;
+use crate::plan::state::Policy;
 use crate::plan::{Plan, apply, export, render};
 use crate::report::{self, Format, HumanOptions};
 use crate::selection::Selection;
@@ -57,9 +59,18 @@ pub struct PlanArgs {
     #[arg(short, long)]
     pub verbose: bool,
     #[command(flatten)]
+    pub quiet: QuietArg,
+    #[command(flatten)]
     pub jobs: JobsArg,
     #[command(flatten)]
     pub config: ConfigArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct QuietArg {
+    /// Show no progress on standard error (it is shown only on a terminal, never in CI).
+    #[arg(short, long)]
+    pub quiet: bool,
 }
 
 #[derive(Debug, Args)]
@@ -108,6 +119,8 @@ pub struct ExportArgs {
     #[arg(short, long)]
     pub verbose: bool,
     #[command(flatten)]
+    pub quiet: QuietArg,
+    #[command(flatten)]
     pub jobs: JobsArg,
     #[command(flatten)]
     pub config: ConfigArgs,
@@ -115,7 +128,10 @@ pub struct ExportArgs {
 
 /// Checks the files, as `mamlint check` does, resolving inputs the same way. `Err` is the
 /// exit code when the files cannot be read.
-fn check(paths: &[String], config: &ConfigArgs) -> Result<(Outcome, Option<Config>), u8> {
+pub(super) fn check(
+    paths: &[String],
+    config: &ConfigArgs,
+) -> Result<(Outcome, Option<Config>), u8> {
     let project = args::open_project(paths, config, None)?;
     if !project.errors.is_empty() {
         args::print_read_errors(&project.errors);
@@ -173,6 +189,7 @@ fn build_plan(
         (None, Some(credentials)) => Current::Live(credentials),
         (None, None) => anyhow::bail!("no current state: give --current DIR or Graph credentials"),
     };
+    let progress = progress::for_tenants("planning", args.quiet.quiet || args.verbose);
     let options = Options {
         prune: args.prune,
         verbose: args.verbose,
@@ -182,6 +199,7 @@ fn build_plan(
         graph_api_version: config.and_then(|c| c.api_version).map(ApiVersion::as_str),
         jobs: args.jobs.jobs,
         protection: config.map(|c| c.protection.clone()),
+        progress: progress.as_ref(),
     };
     build::build(workspace, &current, &options)
 }
@@ -267,8 +285,9 @@ pub(super) fn apply(args: ApplyArgs) -> anyhow::Result<u8> {
             return Ok(exit::CLEAN);
         }
     }
-    let applied =
-        apply::apply_plan(&plan, &clients, args.plan.jobs.jobs).map_err(anyhow::Error::msg)?;
+    let progress = progress::for_tenants("applying", args.plan.quiet.quiet || args.plan.verbose);
+    let applied = apply::apply_plan(&plan, &clients, args.plan.jobs.jobs, progress.as_ref())
+        .map_err(anyhow::Error::msg)?;
     eprint!("{}", render::applied(&applied));
     Ok(if applied.iter().any(|t| t.failure.is_some()) {
         exit::FINDINGS
@@ -277,14 +296,77 @@ pub(super) fn apply(args: ApplyArgs) -> anyhow::Result<u8> {
     })
 }
 
-pub(super) fn export(args: ExportArgs) -> anyhow::Result<u8> {
-    let (outcome, _) = match check(&args.paths, &args.config) {
+/// Where `export` and `init` read the tenants' current policies from.
+pub(super) struct TenantSource<'a> {
+    /// The documents that describe the tenants (EntraTenant manifests).
+    pub paths: &'a [String],
+    pub config: &'a ConfigArgs,
+    /// Only this EntraTenant.
+    pub tenant: Option<&'a str>,
+    /// Graph exports instead of Graph.
+    pub from: Option<&'a Path>,
+    pub jobs: Jobs,
+    pub verbose: bool,
+    pub quiet: bool,
+}
+
+/// Each tenant's name and its current policies, or why they could not be read.
+pub(super) type TenantPolicies = Vec<(String, anyhow::Result<Vec<Policy>>)>;
+
+/// The current policies of every loaded EntraTenant (of `source.tenant` only, if given), in
+/// file order; empty when no EntraTenant is loaded. `Err` is the exit code when the files
+/// cannot be read.
+pub(super) fn read_tenants(
+    source: &TenantSource<'_>,
+) -> anyhow::Result<Result<TenantPolicies, u8>> {
+    let (outcome, _) = match check(source.paths, source.config) {
         Ok(checked) => checked,
-        Err(code) => return Ok(code),
+        Err(code) => return Ok(Err(code)),
     };
     let workspace = Workspace::new(&outcome.files);
-    let targets = build::tenants(&workspace, args.tenant.as_deref())?;
+    let targets = build::tenants(&workspace, source.tenant)?;
     if targets.is_empty() {
+        return Ok(Ok(Vec::new()));
+    }
+    let credentials = match source.from {
+        Some(_) => None,
+        None => Some(Credentials::from_env()?),
+    };
+    let current = match (source.from, &credentials) {
+        (Some(dir), _) => Current::Directory(dir.to_path_buf()),
+        (None, Some(credentials)) => Current::Live(credentials),
+        (None, None) => anyhow::bail!("no current state: give --from DIR or Graph credentials"),
+    };
+    let progress = progress::for_tenants("exporting", source.quiet || source.verbose);
+    let read = build::current_policies(
+        &targets,
+        &current,
+        source.jobs,
+        source.verbose,
+        progress.as_ref(),
+    )?;
+    Ok(Ok(targets
+        .iter()
+        .map(|t| t.name.clone())
+        .zip(read)
+        .collect()))
+}
+
+pub(super) fn export(args: ExportArgs) -> anyhow::Result<u8> {
+    let read = read_tenants(&TenantSource {
+        paths: &args.paths,
+        config: &args.config,
+        tenant: args.tenant.as_deref(),
+        from: args.from.as_deref(),
+        jobs: args.jobs.jobs,
+        verbose: args.verbose,
+        quiet: args.quiet.quiet,
+    })?;
+    let read = match read {
+        Ok(read) => read,
+        Err(code) => return Ok(code),
+    };
+    if read.is_empty() {
         eprintln!(
             "error: no EntraTenant{} is loaded; export writes each policy with `tenant:`",
             args.tenant
@@ -294,42 +376,32 @@ pub(super) fn export(args: ExportArgs) -> anyhow::Result<u8> {
         );
         return Ok(exit::ERROR);
     }
-    let credentials = match &args.from {
-        Some(_) => None,
-        None => Some(Credentials::from_env()?),
-    };
-    let current = match (&args.from, &credentials) {
-        (Some(dir), _) => Current::Directory(dir.clone()),
-        (None, Some(credentials)) => Current::Live(credentials),
-        (None, None) => anyhow::bail!("no current state: give --from DIR or Graph credentials"),
-    };
-    let read = build::current_policies(&targets, &current, args.jobs.jobs, args.verbose)?;
     // One tenant's manifests go into OUT itself; several tenants' into OUT/<tenant>/, since
     // their policies may share display names and so file names.
-    let several = targets.len() > 1;
+    let several = read.len() > 1;
     let mut failed = false;
-    for (target, policies) in targets.iter().zip(read) {
+    for (name, policies) in read {
         let policies = match policies {
             Ok(policies) => policies,
             Err(error) => {
-                eprintln!("error: tenant {}: {error:#}", target.name);
+                eprintln!("error: tenant {name}: {error:#}");
                 failed = true;
                 continue;
             }
         };
         let out = if several {
-            args.out.join(&target.name)
+            args.out.join(&name)
         } else {
             args.out.clone()
         };
         std::fs::create_dir_all(&out).with_context(|| format!("creating {}", out.display()))?;
         for policy in &policies {
-            let (file, text) = export::manifest(policy, &target.name);
+            let (file, text) = export::manifest(policy, &name);
             let path = out.join(file);
             std::fs::write(&path, text).with_context(|| format!("writing {}", path.display()))?;
             println!("{}", path.display());
         }
-        eprintln!("Exported {} policies of {}.", policies.len(), target.name);
+        eprintln!("Exported {} policies of {name}.", policies.len());
     }
     Ok(if failed { exit::FINDINGS } else { exit::CLEAN })
 }

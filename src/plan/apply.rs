@@ -274,11 +274,12 @@ pub struct TenantApplied {
 /// the plan's order, each tenant stopped at its own first failure while the others go on.
 /// `clients` are the plan's, tenant by tenant; a tenant without one (planned from files) is
 /// left out. The result lists the tenants in the plan's order, whatever order they finished
-/// in.
+/// in; `tenants_done` hears of each tenant as it finishes.
 pub fn apply_plan(
     plan: &Plan,
     clients: &[Option<Client>],
     jobs: Jobs,
+    tenants_done: &dyn pool::Progress,
 ) -> Result<Vec<TenantApplied>, String> {
     let work: Vec<(&TenantPlan, &Client)> = plan
         .tenants
@@ -286,7 +287,7 @@ pub fn apply_plan(
         .zip(clients)
         .filter_map(|(tenant, client)| Some((tenant, client.as_ref()?)))
         .collect();
-    pool::in_order(jobs, &work, |(tenant, client)| {
+    pool::in_order(jobs, &work, tenants_done, |(tenant, client)| {
         let (progress, failure) = apply_tenant(client, &tenant.changes);
         TenantApplied {
             tenant: tenant.tenant.clone(),

@@ -8,7 +8,7 @@ use crate::protection::applies::applicable_under;
 use std::path::{Path, PathBuf};
 
 use super::consent::{self, Source};
-use super::pool::{self, Jobs};
+use super::pool::{self, Jobs, Progress};
 use super::{Consent, Plan, TenantPlan, domains, export, state};
 use crate::graph::{Client, Credentials, Endpoints, Secret, ServiceError};
 use crate::model::catalog::App;
@@ -68,7 +68,7 @@ pub enum Current<'c> {
     Live(&'c Credentials),
 }
 
-pub struct Options {
+pub struct Options<'p> {
     /// Delete policies that are in the tenant but in no file.
     pub prune: bool,
     /// Log every service call.
@@ -83,6 +83,8 @@ pub struct Options {
     /// The protection levels of `mamlint.toml`, so that a change below a policy's level is
     /// marked (spec 9).
     pub protection: Option<Protection>,
+    /// Told as each tenant's plan is done.
+    pub progress: &'p dyn Progress,
 }
 
 /// The plan of every tenant, with a live client per tenant (to apply it) when reading Graph.
@@ -92,10 +94,10 @@ pub struct Options {
 pub fn build(
     workspace: &Workspace<'_>,
     current: &Current<'_>,
-    options: &Options,
+    options: &Options<'_>,
 ) -> anyhow::Result<(Plan, Vec<Option<Client>>)> {
     let targets = tenants(workspace, None)?;
-    let results = pool::in_order(options.jobs, &targets, |target| {
+    let results = pool::in_order(options.jobs, &targets, options.progress, |target| {
         plan_tenant(workspace, target, current, options)
     })
     .map_err(anyhow::Error::msg)?;
@@ -133,7 +135,7 @@ fn plan_tenant(
     workspace: &Workspace<'_>,
     target: &TenantTarget<'_, '_>,
     current: &Current<'_>,
-    options: &Options,
+    options: &Options<'_>,
 ) -> anyhow::Result<(TenantPlan, Option<Client>)> {
     let mut desired = Vec::new();
     let mut refused = Vec::new();
@@ -222,8 +224,9 @@ pub fn current_policies(
     current: &Current<'_>,
     jobs: Jobs,
     verbose: bool,
+    progress: &dyn Progress,
 ) -> anyhow::Result<Vec<anyhow::Result<Vec<state::Policy>>>> {
-    pool::in_order(jobs, targets, |target| match current {
+    pool::in_order(jobs, targets, progress, |target| match current {
         Current::Directory(dir) => {
             state::from_directory(&tenant_directory(dir, &target.name)).map_err(anyhow::Error::msg)
         }

@@ -52,11 +52,34 @@ impl fmt::Display for Jobs {
     }
 }
 
+/// Told how far the pool has got, for a caller that shows it (the command line draws a
+/// progress bar on a terminal). The library only counts; how and whether to show it is the
+/// caller's. Called from the workers, so it must be `Sync`.
+pub trait Progress: Sync {
+    /// `total` items are about to be worked on.
+    fn start(&self, total: usize);
+    /// One more item is finished (items finish in any order).
+    fn advance(&self);
+    /// Every item is finished.
+    fn finish(&self);
+}
+
+/// Progress that nobody is shown.
+pub struct NoProgress;
+
+impl Progress for NoProgress {
+    fn start(&self, _total: usize) {}
+    fn advance(&self) {}
+    fn finish(&self) {}
+}
+
 /// `work` applied to every item on at most `jobs` threads of a pool of its own (rayon's
-/// global pool belongs to `lint`), results in the order of `items`.
+/// global pool belongs to `lint`), results in the order of `items`; `progress` is told of
+/// each item as it finishes.
 pub fn in_order<T, R>(
     jobs: Jobs,
     items: &[T],
+    progress: &dyn Progress,
     work: impl Fn(&T) -> R + Sync,
 ) -> Result<Vec<R>, String>
 where
@@ -68,9 +91,22 @@ where
         .thread_name(|i| format!("mamlint-tenant-{i}"))
         .build()
         .map_err(|e| format!("cannot start {jobs} workers: {e}"))?;
+    progress.start(items.len());
     // One item per task: a tenant takes seconds of waiting, so splitting finely costs
     // nothing and keeps every worker busy until the last tenant starts.
-    Ok(pool.install(|| items.par_iter().with_max_len(1).map(&work).collect()))
+    let results = pool.install(|| {
+        items
+            .par_iter()
+            .with_max_len(1)
+            .map(|item| {
+                let result = work(item);
+                progress.advance();
+                result
+            })
+            .collect()
+    });
+    progress.finish();
+    Ok(results)
 }
 
 #[cfg(test)]
@@ -82,7 +118,7 @@ mod tests {
     fn results_keep_the_order_of_the_items_not_of_completion() {
         let finished = Mutex::new(Vec::new());
         let items: Vec<u64> = (0..12).collect();
-        let out = in_order(Jobs::new(4).unwrap(), &items, |&i| {
+        let out = in_order(Jobs::new(4).unwrap(), &items, &NoProgress, |&i| {
             // Later items finish first.
             std::thread::sleep(std::time::Duration::from_millis(12 - i));
             finished.lock().unwrap().push(i);
@@ -97,7 +133,7 @@ mod tests {
     fn at_most_jobs_items_run_at_once() {
         let running = Mutex::new((0usize, 0usize));
         let items: Vec<u32> = (0..20).collect();
-        in_order(Jobs::new(3).unwrap(), &items, |_| {
+        in_order(Jobs::new(3).unwrap(), &items, &NoProgress, |_| {
             {
                 let mut r = running.lock().unwrap();
                 r.0 += 1;
@@ -110,6 +146,37 @@ mod tests {
         assert!(running.lock().unwrap().1 <= 3);
     }
 
+    /// Records what the pool reports.
+    #[derive(Default)]
+    struct Counted(Mutex<Vec<String>>);
+
+    impl Progress for Counted {
+        fn start(&self, total: usize) {
+            self.0.lock().unwrap().push(format!("start {total}"));
+        }
+        fn advance(&self) {
+            self.0.lock().unwrap().push("advance".to_owned());
+        }
+        fn finish(&self) {
+            self.0.lock().unwrap().push("finish".to_owned());
+        }
+    }
+
+    #[test]
+    fn progress_hears_of_the_total_then_every_item_then_the_end() {
+        let counted = Counted::default();
+        let out = in_order(Jobs::new(3).unwrap(), &[1, 2, 3, 4, 5], &counted, |&i| {
+            i + 1
+        })
+        .unwrap();
+        assert_eq!(out, [2, 3, 4, 5, 6]);
+        let events = counted.0.into_inner().unwrap();
+        let mut expected = vec!["start 5".to_owned()];
+        expected.extend(std::iter::repeat_n("advance".to_owned(), 5));
+        expected.push("finish".to_owned());
+        assert_eq!(events, expected);
+    }
+
     #[test]
     fn worker_counts_outside_the_range_are_refused() {
         assert_eq!(
@@ -119,7 +186,7 @@ mod tests {
         assert!(Jobs::new(65).is_err());
         assert_eq!(Jobs::new(64).map(Jobs::get), Ok(64));
         assert!(
-            in_order(Jobs::new(2).unwrap(), &[] as &[u8], |_| 0)
+            in_order(Jobs::new(2).unwrap(), &[] as &[u8], &NoProgress, |_| 0)
                 .unwrap()
                 .is_empty()
         );

@@ -5,8 +5,9 @@
 #   - SARIF fingerprints do not change when lines move;
 #   - the JUnit output validates against the JUnit XML schema (junit-10.xsd, as shipped in
 #     pytest's source distribution);
-#   - the pre-commit hooks (.pre-commit-hooks.yaml) work with the real pre-commit:
-#     `pre-commit try-repo` fails on a broken policy and passes on a clean one.
+#   - the pre-commit hooks (.pre-commit-hooks.yaml: rust, system, python) and the hook of
+#     pre-commit-mirror/ (the published wheel, with no Rust on PATH) work with the real
+#     pre-commit: `pre-commit try-repo` fails on a broken policy and passes on a clean one.
 # Everything it needs is installed here, into target/conformance (reused between local runs).
 set -euo pipefail
 
@@ -155,8 +156,12 @@ echo "== pre-commit try-repo"
 export PRE_COMMIT_HOME="$tools/pre-commit-home"
 # The `language: rust` hook runs `cargo install --path` on this repository. Build it like a
 # debug build and keep its target directory, so CI spends a minute here, not ten.
-export CARGO_TARGET_DIR="$tools/hook-target"
-export CARGO_PROFILE_RELEASE_OPT_LEVEL=1 CARGO_PROFILE_RELEASE_LTO=false CARGO_PROFILE_RELEASE_CODEGEN_UNITS=16
+rust_hook_env=(CARGO_TARGET_DIR="$tools/hook-target" CARGO_PROFILE_RELEASE_OPT_LEVEL=1
+  CARGO_PROFILE_RELEASE_LTO=false CARGO_PROFILE_RELEASE_CODEGEN_UNITS=16)
+# The `language: python` hook pip-installs this repository, which maturin builds: with the dev
+# profile, in the target directory `cargo test` used (only the mamlint crate itself rebuilds, as
+# pre-commit's copy of the repository has another path).
+python_hook_env=(CARGO_TARGET_DIR="$repo/target" MATURIN_PEP517_ARGS="--profile dev --locked")
 precommit="$tools/venv/bin/pre-commit"
 project="$work/project"
 mkdir -p "$project/org" "$project/policies"
@@ -166,26 +171,62 @@ printf 'context = ["org"]\n' > "$project/mamlint.toml"
 git -C "$project" init --quiet
 git -C "$project" -c user.name=ci -c user.email=ci@example.invalid add -A
 git -C "$project" -c user.name=ci -c user.email=ci@example.invalid commit --quiet -m "policies"
-for hook in mamlint mamlint-system; do
-  export PATH="$repo/target/debug:$PATH"
-  if (cd "$project" && "$precommit" try-repo "$repo" "$hook" --files policies/ios.yaml > "$work/$hook-clean.log" 2>&1); then
-    ok "pre-commit $hook passes on a clean policy"
+# prove_hook LABEL REPO HOOK [VAR=VALUE...]: `pre-commit try-repo REPO HOOK` in that environment
+# passes on the clean project and fails, showing MAM102, once the iOS policy lists an Android ID.
+prove_hook() {
+  local label="$1" hook_repo="$2" hook="$3"
+  shift 3
+  local log="$work/$label"
+  try_hook() {
+    local phase="$1"
+    shift
+    (cd "$project" && env "$@" "$precommit" try-repo "$hook_repo" "$hook" --files policies/ios.yaml > "$log-$phase.log" 2>&1)
+  }
+  if try_hook clean "$@"; then
+    ok "pre-commit $label passes on a clean policy"
   else
-    not_ok "pre-commit $hook on a clean policy"; tail -30 "$work/$hook-clean.log"
+    not_ok "pre-commit $label on a clean policy"; tail -30 "$log-clean.log"
   fi
-  sed 's/    - com.atlassian.confluence.app/    - com.atlassian.android.confluence.core/' "$project/policies/ios.yaml" > "$work/broken-ios.yaml"
   cp "$project/policies/ios.yaml" "$work/clean-ios.yaml"
-  cp "$work/broken-ios.yaml" "$project/policies/ios.yaml"
-  if (cd "$project" && "$precommit" try-repo "$repo" "$hook" --files policies/ios.yaml > "$work/$hook-broken.log" 2>&1); then
-    not_ok "pre-commit $hook passed a broken policy"; tail -30 "$work/$hook-broken.log"
-  elif grep -q "error\[MAM102\]" "$work/$hook-broken.log"; then
-    ok "pre-commit $hook fails on a broken policy and shows the diagnostics"
-    grep -A3 "error\[MAM102\]" "$work/$hook-broken.log" | sed 's/^/  /'
+  sed 's/    - com.atlassian.confluence.app/    - com.atlassian.android.confluence.core/' "$work/clean-ios.yaml" > "$project/policies/ios.yaml"
+  if try_hook broken "$@"; then
+    not_ok "pre-commit $label passed a broken policy"; tail -30 "$log-broken.log"
+  elif grep -q "error\[MAM102\]" "$log-broken.log"; then
+    ok "pre-commit $label fails on a broken policy and shows the diagnostics"
+    grep -A3 "error\[MAM102\]" "$log-broken.log" | sed 's/^/  /'
   else
-    not_ok "pre-commit $hook failed without showing MAM102"; tail -30 "$work/$hook-broken.log"
+    not_ok "pre-commit $label failed without showing MAM102"; tail -30 "$log-broken.log"
   fi
   cp "$work/clean-ios.yaml" "$project/policies/ios.yaml"
-done
+}
+prove_hook mamlint "$repo" mamlint "${rust_hook_env[@]}"
+prove_hook mamlint-system "$repo" mamlint-system PATH="$repo/target/debug:$PATH"
+prove_hook mamlint-python "$repo" mamlint-python "${python_hook_env[@]}"
+
+echo "== pre-commit-mirror: the hook that installs the published wheel compiles nothing"
+cargo_version="$(sed -n 's/^version = "\(.*\)"$/\1/p' Cargo.toml | head -1)"
+if grep -q "\"mamlint==$cargo_version\"" pre-commit-mirror/pyproject.toml; then
+  ok "pre-commit-mirror pins mamlint==$cargo_version, Cargo.toml's version"
+else
+  not_ok "pre-commit-mirror/pyproject.toml does not pin mamlint==$cargo_version"
+fi
+# The wheel stands in for PyPI's: pip sees only this folder (PIP_NO_INDEX), which also holds the
+# setuptools that builds the mirror's own stub package.
+wheels="$work/wheels"
+env "${python_hook_env[@]}" "$tools/venv/bin/pip" wheel --quiet --no-deps --wheel-dir "$wheels" "$repo"
+"$tools/venv/bin/pip" download --quiet --no-deps --dest "$wheels" "setuptools==75.6.0"
+mirror="$work/mirror"
+cp -r pre-commit-mirror "$mirror"
+git -C "$mirror" init --quiet
+git -C "$mirror" -c user.name=ci -c user.email=ci@example.invalid add -A
+git -C "$mirror" -c user.name=ci -c user.email=ci@example.invalid commit --quiet -m "mirror"
+# No cargo, rustc or rustup: only pre-commit's venv and the system's directories.
+bare_path="$tools/venv/bin:/usr/local/bin:/usr/bin:/bin"
+if env PATH="$bare_path" sh -c 'command -v cargo || command -v rustc || command -v rustup' >/dev/null; then
+  not_ok "cargo or rustc is on the stripped PATH ($bare_path)"
+fi
+prove_hook mamlint-pre-commit "$mirror" mamlint -u CARGO_HOME -u RUSTUP_HOME -u CARGO_TARGET_DIR \
+  PATH="$bare_path" PIP_NO_INDEX=1 PIP_FIND_LINKS="$wheels" PRE_COMMIT_HOME="$work/mirror-pre-commit-home"
 
 echo "conformance: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]

@@ -19,6 +19,7 @@ mod fix;
 mod formats;
 mod hostile;
 mod html;
+mod init;
 mod linear;
 mod lsp;
 mod mixed;

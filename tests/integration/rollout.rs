@@ -98,7 +98,19 @@ fn fake() -> Fake {
 }
 
 pub(crate) fn run(dir: &Path, fake: &Fake, args: &[&str]) -> (Option<i32>, String, String) {
-    let output = mamlint()
+    run_with(dir, fake, args, |_| ())
+}
+
+/// [`run`], with `adjust` changing the command's environment first.
+pub(crate) fn run_with(
+    dir: &Path,
+    fake: &Fake,
+    args: &[&str],
+    adjust: impl FnOnce(&mut assert_cmd::Command),
+) -> (Option<i32>, String, String) {
+    let mut command = mamlint();
+    adjust(&mut command);
+    let output = command
         .current_dir(dir)
         .env("MAMLINT_GRAPH_URL", &fake.url)
         .env("MAMLINT_LOGIN_URL", &fake.url)

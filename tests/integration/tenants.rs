@@ -9,7 +9,7 @@ use mamlint::model::Platform;
 use serde_json::{Value, json};
 
 use crate::fakes::{Fake, Fault, Seen};
-use crate::rollout::run;
+use crate::rollout::{run, run_with};
 use crate::support::mamlint;
 
 const GROUP: &str = "0b6e2c1a-5f0d-4c5e-9a7b-3d2f1e0c9b8a";
@@ -332,6 +332,39 @@ fn export_of_several_tenants_writes_a_directory_each_that_plan_reads() {
         stdout.contains("Plan: 0 to create, 0 to update, 0 to delete, 4 unchanged, 0 unmanaged"),
         "{stdout}"
     );
+}
+
+/// Progress is for a person at a terminal. With standard error piped, and `CI` unset so that
+/// the pipe alone decides, `plan`, `apply` and `export` over four tenants write no bar, no
+/// carriage return and no escape sequence: their standard error is only what they report.
+#[test]
+fn piped_rollout_writes_no_progress() {
+    let (dir, fake) = (project(), fake());
+    let out = tempfile::tempdir().unwrap();
+    let out_arg = out.path().to_str().unwrap();
+    let no_ci = |command: &mut assert_cmd::Command| {
+        command.env_remove("CI");
+    };
+    let (code, _, stderr) = run_with(dir.path(), &fake, &["plan"], no_ci);
+    assert_eq!((code, stderr.as_str()), (Some(3), ""));
+    let (code, _, stderr) = run_with(dir.path(), &fake, &["export", "--out", out_arg], no_ci);
+    assert_eq!(code, Some(0), "{stderr}");
+    assert_eq!(
+        stderr.lines().collect::<Vec<_>>(),
+        [
+            "Exported 1 policies of alpha.",
+            "Exported 1 policies of bravo.",
+            "Exported 0 policies of charlie.",
+            "Exported 2 policies of delta.",
+        ]
+    );
+    let (code, _, stderr) = run_with(dir.path(), &fake, &["apply", "--yes"], no_ci);
+    assert_eq!(code, Some(0), "{stderr}");
+    assert!(
+        !stderr.contains(['\r', '\u{1b}']) && !stderr.contains(" tenants ["),
+        "{stderr:?}"
+    );
+    assert!(stderr.contains("charlie"), "{stderr}");
 }
 
 #[test]
