@@ -8,7 +8,8 @@ use clap::Args;
 
 use super::args::ConfigArgs;
 use super::exit;
-use super::rollout::{self, JobsArg, QuietArg, TenantSource};
+use super::export::{self, TenantSource};
+use super::rollout::{self, JobsArg, QuietArg};
 use crate::init::{self, Planned};
 use crate::model::Workspace;
 use crate::plan::state;
@@ -93,7 +94,7 @@ pub(super) fn run(args: InitArgs) -> anyhow::Result<u8> {
 /// exit code, after saying why.
 fn tenant_files(args: &InitArgs) -> anyhow::Result<Result<Vec<Planned>, u8>> {
     let paths = [args.dir.to_string_lossy().into_owned()];
-    let read = rollout::read_tenants(&TenantSource {
+    let read = export::read_tenants(&TenantSource {
         paths: &paths,
         config: &ConfigArgs::default(),
         tenant: args.tenant.as_deref(),

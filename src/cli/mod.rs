@@ -7,6 +7,7 @@ mod check;
 mod completions;
 mod conformance;
 mod effective;
+mod export;
 mod init;
 mod outputs;
 mod progress;
@@ -93,7 +94,7 @@ pub enum Command {
     /// Apply the plan through Microsoft Graph, step by step.
     Apply(rollout::ApplyArgs),
     /// Write the tenant's app protection policies as mamlint manifests.
-    Export(rollout::ExportArgs),
+    Export(export::ExportArgs),
     /// Start a policy repository: a commented mamlint.toml, a .pre-commit-config.yaml and,
     /// with --from-export or --tenant, manifests of the tenant's Atlassian policies.
     Init(init::InitArgs),
@@ -113,7 +114,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Schema(args) => schema::run(args)?,
         Command::Plan(args) => rollout::plan(args)?,
         Command::Apply(args) => rollout::apply(args)?,
-        Command::Export(args) => rollout::export(args)?,
+        Command::Export(args) => export::export(args)?,
         Command::Init(args) => init::run(args)?,
         Command::Completions(args) => completions::completions(args)?,
         Command::Man(args) => completions::man(args)?,
