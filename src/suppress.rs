@@ -281,8 +281,8 @@ fn config_relevant(
     relevant
 }
 
-fn names_enabled(codes: &[String], selection: &Selection) -> bool {
-    crate::rules::metas()
+fn names_enabled(codes: &[String], selection: &Selection, known: &[&RuleMeta]) -> bool {
+    known
         .iter()
         .any(|m| selection.enabled(m) && codes.iter().any(|c| Selection::matches(c, m)))
 }
@@ -290,10 +290,12 @@ fn names_enabled(codes: &[String], selection: &Selection) -> bool {
 // Inline and configured suppressions are matched in one pass over the findings so that
 // each finding is hidden once and every suppression learns whether it was used.
 /// Applies every suppression to the findings, and adds the findings about suppressions.
+/// `known` is every rule a suppression may name: the built-in ones and the custom rules.
 pub fn apply(
     files: &[WorkspaceFile],
     cx: &Context<'_, '_>,
     selection: &Selection,
+    known: &[&RuleMeta],
     diagnostics: Vec<Diagnostic>,
 ) -> Vec<Diagnostic> {
     let mut extra = Vec::new();
@@ -386,6 +388,7 @@ pub fn apply(
             s.used,
             true,
             selection,
+            known,
             location,
             &mut extra,
         );
@@ -421,6 +424,7 @@ pub fn apply(
             config_used[i],
             relevant[i],
             selection,
+            known,
             location,
             &mut extra,
         );
@@ -435,6 +439,7 @@ fn report_suppression(
     used: bool,
     relevant: bool,
     selection: &Selection,
+    known: &[&RuleMeta],
     location: Location,
     out: &mut Vec<Diagnostic>,
 ) {
@@ -458,7 +463,7 @@ fn report_suppression(
     }
     let unknown: Vec<&String> = codes
         .iter()
-        .filter(|c| !Selection::is_known_pattern(c, crate::rules::metas()))
+        .filter(|c| !Selection::is_known_pattern(c, known))
         .collect();
     if !unknown.is_empty() {
         let names = unknown
@@ -475,7 +480,7 @@ fn report_suppression(
             .label("unknown rule")
             .help("`mamlint rule --all` lists the rules"),
         );
-    } else if !used && relevant && names_enabled(&suppressible, selection) {
+    } else if !used && relevant && names_enabled(&suppressible, selection, known) {
         out.push(
             Diagnostic::new(
                 &UnusedSuppression::META,

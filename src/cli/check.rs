@@ -14,7 +14,6 @@ use crate::diagnostic::Severity;
 use crate::fix;
 use crate::lint::{self, Outcome};
 use crate::project::Project;
-use crate::rules;
 use crate::selection::Selection;
 
 #[derive(Debug, Args)]
@@ -135,14 +134,6 @@ pub(super) fn run(args: CheckArgs) -> anyhow::Result<u8> {
         select: args.select.clone(),
         ignore: args.ignore.clone(),
     };
-    let unknown = selection.unknown_patterns(rules::metas());
-    if !unknown.is_empty() {
-        eprintln!(
-            "error: no rule matches {}; see `mamlint rule --all`",
-            unknown.join(", ")
-        );
-        return Ok(exit::ERROR);
-    }
     if args.fix && args.paths.iter().any(|p| p == "-") {
         eprintln!("error: --fix cannot write to standard input; use --diff");
         return Ok(exit::ERROR);
@@ -151,6 +142,15 @@ pub(super) fn run(args: CheckArgs) -> anyhow::Result<u8> {
         Ok(project) => project,
         Err(code) => return Ok(code),
     };
+    // After the project: `--select` may name the project's custom rules.
+    let unknown = selection.unknown_patterns(&project.custom.known_metas());
+    if !unknown.is_empty() {
+        eprintln!(
+            "error: no rule matches {}; see `mamlint rule --all`",
+            unknown.join(", ")
+        );
+        return Ok(exit::ERROR);
+    }
     let fail_level = args
         .fail_level
         .map(Severity::from)

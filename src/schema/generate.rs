@@ -94,6 +94,15 @@ fn config(rules: &[&RuleMeta]) -> Value {
                 },
                 "additionalProperties": false
             },
+            "custom-rules": {
+                "type": "object",
+                "description": "Your own rules in Rego (spec 10), evaluated in-process.",
+                "properties": {
+                    "paths": {"type": "array", "items": {"type": "string"}, "description": "Directories of *.rego files, relative to this file (default: .mamlint/rules beside it, when it exists)."},
+                    "timeout": {"type": "string", "pattern": "^[0-9]+(ms|s)$", "default": "2s", "description": "How long the custom rules of one run may evaluate; a rule file that runs past it is a MAM014."}
+                },
+                "additionalProperties": false
+            },
             "suppress": {
                 "type": "array",
                 "description": "Suppressions for files without comments (JSON), with a reason and an optional expiry.",
