@@ -113,6 +113,8 @@ pub struct Outcome {
     pub notes: Vec<String>,
     /// Rules that panicked (exit code 2); their other work and every other rule still report.
     pub internal_errors: Vec<InternalError>,
+    /// The documented custom rules of the run (spec 10), for reporters that list every rule.
+    pub custom_rules: Vec<&'static RuleMeta>,
 }
 
 /// A rule that panicked: mamlint's bug, reported instead of aborting the run.
@@ -372,6 +374,7 @@ pub fn run(inputs: Vec<Input>, settings: &Settings) -> Outcome {
         read_errors,
         notes,
         internal_errors,
+        custom_rules: settings.custom.metas(),
     }
 }
 

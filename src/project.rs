@@ -16,6 +16,7 @@ use crate::lint::{Input, Settings};
 use crate::rules;
 use crate::selection::Selection;
 use crate::walk;
+use std::sync::Arc;
 
 /// Which configuration applies.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -72,7 +73,7 @@ pub enum ProjectError {
 pub struct Project {
     pub config: Option<Config>,
     /// The Rego rules of the configuration's `[custom-rules]` (spec 10).
-    pub custom: std::sync::Arc<crate::custom::CustomRules>,
+    pub custom: Arc<CustomRules>,
     /// Checked files (from the paths), then context files, without excluded ones.
     pub inputs: Vec<Input>,
     /// Paths that could not be walked or do not exist, as `path: reason` (exit code 2).
@@ -134,7 +135,7 @@ impl Project {
         }
         Ok(Project {
             config,
-            custom: std::sync::Arc::new(custom),
+            custom: Arc::new(custom),
             inputs,
             errors,
             reads_stdin,
@@ -151,6 +152,12 @@ impl Project {
             custom: self.custom.clone(),
         }
     }
+}
+
+/// The custom rules of the configuration a request resolves to, without walking any path
+/// (`mamlint rule`, `mamlint test-rules`).
+pub fn custom_rules(request: &ProjectOptions) -> Result<Arc<CustomRules>, ProjectError> {
+    load_config(request).map(|(_, custom)| Arc::new(custom))
 }
 
 /// The configuration and its custom rules. Rule patterns may name custom rules, which are

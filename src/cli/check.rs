@@ -113,6 +113,11 @@ pub struct CheckArgs {
     #[arg(long, help_heading = "Output")]
     pub statistics: bool,
 
+    /// Print the `input` document custom Rego rules read (spec 10) as JSON, instead of
+    /// checking; its schema is `mamlint schema rego-input`.
+    #[arg(long, help_heading = "Output")]
+    pub print_rego_input: bool,
+
     /// Print findings only: no summary line.
     #[arg(short, long, help_heading = "Output")]
     pub quiet: bool,
@@ -168,6 +173,16 @@ pub(super) fn run(args: CheckArgs) -> anyhow::Result<u8> {
     let stderr = &mut std::io::stderr().lock();
     let Project { inputs, errors, .. } = project;
     let mut read_errors = errors;
+    if args.print_rego_input {
+        let outcome = lint::run(inputs, &settings);
+        let input = crate::custom::input::of_files(&outcome.files);
+        println!("{}", serde_json::to_string_pretty(&input)?);
+        for error in read_errors.iter().chain(&outcome.read_errors) {
+            eprintln!("error: {error}");
+        }
+        let unreadable = !read_errors.is_empty() || !outcome.read_errors.is_empty();
+        return Ok(if unreadable { exit::ERROR } else { exit::CLEAN });
+    }
     let mut outcome = if args.fix || args.diff {
         match fix_files(&args, inputs, &settings, &mut read_errors, stderr)? {
             Ok(outcome) => outcome,

@@ -33,6 +33,11 @@ pub fn build(workspace: &Workspace<'_>) -> (Value, Vec<Normalized>) {
     (input, documents)
 }
 
+/// The input of a run's files, as `check --print-rego-input` prints it.
+pub fn of_files(files: &[crate::model::WorkspaceFile]) -> Value {
+    build(&Workspace::new(files)).0
+}
+
 /// The app catalog as `rules/catalog.json` holds it, without its comment.
 fn catalog() -> Value {
     let mut catalog: Value =

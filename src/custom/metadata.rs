@@ -103,9 +103,6 @@ fn annotation(
         .clone()
         .unwrap_or_else(|| format!("Custom rule {code}."));
     let mut docs = String::new();
-    if let Some(title) = &title {
-        docs.push_str(&format!("# {title}\n\n"));
-    }
     docs.push_str(&format!(
         "## What it checks\n{}\n",
         description.as_deref().unwrap_or("(no description)")

@@ -101,12 +101,23 @@ impl CustomRules {
 /// Reads every `*.rego` file below the configured directories. Files that cannot be read are
 /// listed in `errors`; a file that does not parse keeps its error for MAM014.
 pub fn load(config: &crate::config::CustomRules) -> CustomRules {
+    load_paths(&config.paths, config.timeout)
+}
+
+/// Reads the `*.rego` files at or below `paths` (files or directories).
+pub fn load_paths(given: &[std::path::PathBuf], timeout: Duration) -> CustomRules {
     let mut rules = CustomRules {
-        timeout: config.timeout,
+        timeout,
         ..CustomRules::default()
     };
     let mut paths = Vec::new();
-    for dir in &config.paths {
+    for dir in given {
+        if !dir.exists() {
+            rules
+                .errors
+                .push(format!("{}: no such file or directory", dir.display()));
+            continue;
+        }
         let (found, errors) = crate::walk::files_with_extension(dir, "rego");
         paths.extend(found);
         rules.errors.extend(errors);
