@@ -235,11 +235,11 @@ impl Results<'_, '_, '_> {
         let set = self.set;
         let field = |key: &str| item.get(key);
         let Some(code) = field("code").and_then(Value::as_str) else {
-            return Err(format!("a `{set}` result has no string `code`: {item}"));
+            return Err(format!("a result of `{set}` has no string `code`: {item}"));
         };
         if !valid_code(code) {
             return Err(format!(
-                "a `{set}` result has code `{code}`, which must match ^[A-Z][A-Z0-9]*[0-9]+$ and not start with MAM"
+                "a result of `{set}` has code `{code}`, which must match ^[A-Z][A-Z0-9]*[0-9]+$ and not start with MAM"
             ));
         }
         match owners.iter().find(|(c, ..)| c == code) {
@@ -252,7 +252,7 @@ impl Results<'_, '_, '_> {
             None => owners.push((code.to_owned(), owner, set)),
         }
         let Some(msg) = field("msg").and_then(Value::as_str) else {
-            return Err(format!("a `{set}` result of {code} has no string `msg`"));
+            return Err(format!("a result of `{set}` ({code}) has no string `msg`"));
         };
         let (document, normalized) = self.document(item.get("document"), code)?;
         let path = self.path(field("path"), code)?;
@@ -287,9 +287,9 @@ impl Results<'_, '_, '_> {
             .and_then(|i| usize::try_from(i).ok())
             .and_then(|i| Some((self.workspace.entities.get(i)?, self.documents.get(i)?)));
         found.ok_or_else(|| match index {
-            None => format!("a `{}` result of {code} has no `document`", self.set),
+            None => format!("a result of `{}` ({code}) has no `document`", self.set),
             Some(i) => format!(
-                "a `{}` result of {code} names document {i}, but input.documents has {}",
+                "a result of `{}` ({code}) names document {i}, but input.documents has {}",
                 self.set,
                 self.documents.len()
             ),
@@ -301,7 +301,7 @@ impl Results<'_, '_, '_> {
             None => Ok(""),
             Some(Value::String(p)) if p.is_empty() || p.starts_with('/') => Ok(p),
             Some(other) => Err(format!(
-                "a `{}` result of {code} has `path` {other}, which is not a JSON Pointer",
+                "a result of `{}` ({code}) has `path` {other}, which is not a JSON Pointer",
                 self.set
             )),
         }
