@@ -115,12 +115,19 @@ fn app_markdown(value: &str) -> Option<String> {
         .then(|| format!("`{value}` is not the ID of any Atlassian app in mamlint's catalog"))
 }
 
-/// The hover text at an offset of a file.
-pub fn hover(files: &[WorkspaceFile], file: usize, offset: usize) -> Option<String> {
+/// The hover text at an offset of a file; a rule code, built-in or one of the `custom`
+/// rules, shows the rule's documentation.
+pub fn hover(
+    files: &[WorkspaceFile],
+    file: usize,
+    offset: usize,
+    custom: &crate::custom::CustomRules,
+) -> Option<String> {
     let wf = files.get(file)?;
     let text = &wf.loaded.source.text;
     let word = word_at(text, offset.min(text.len()));
-    if let Some(meta) = rules::find(word).filter(|m| m.code == word) {
+    let meta = rules::find(word).or_else(|| custom.find(word).map(|a| a.meta));
+    if let Some(meta) = meta.filter(|m| m.code == word) {
         return Some(format!(
             "**{} {}** ({})\n\n{}",
             meta.code,
