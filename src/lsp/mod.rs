@@ -503,8 +503,8 @@ impl Server {
                 }
             }
             "textDocument/didSave" => {
-                if let Some(path) =
-                    path("/textDocument/uri").filter(|p| p.ends_with(config::FILE_NAME) || is_rego(p))
+                if let Some(path) = path("/textDocument/uri")
+                    .filter(|p| p.ends_with(config::FILE_NAME) || is_rego(p))
                 {
                     self.refresh(&path);
                 }
@@ -579,10 +579,12 @@ impl Server {
                 };
                 let offset =
                     position::offset(&self.files[file].loaded.source.text, at, self.encoding);
-                let hover = features::hover(&self.files, file, offset, &self.settings.custom).map(|markdown| Hover {
-                    contents: features::markdown(markdown),
-                    range: None,
-                });
+                let hover = features::hover(&self.files, file, offset, &self.settings.custom).map(
+                    |markdown| Hover {
+                        contents: features::markdown(markdown),
+                        range: None,
+                    },
+                );
                 Ok(serde_json::to_value(hover).unwrap_or(Value::Null))
             }
             "textDocument/codeAction" => {

@@ -708,7 +708,12 @@ fn a_changed_rego_file_rechecks_the_workspace_and_hovers_show_custom_rules() {
         Some(&Vec::new()),
         "suppressed inline: {published:?}"
     );
-    let character = text.lines().nth(line as usize).unwrap().find("ACME001").unwrap();
+    let character = text
+        .lines()
+        .nth(line as usize)
+        .unwrap()
+        .find("ACME001")
+        .unwrap();
     let hover = client.request(
         "textDocument/hover",
         json!({"textDocument": {"uri": uri(&path)}, "position": {"line": line, "character": character + 2}}),
