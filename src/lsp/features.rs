@@ -516,13 +516,20 @@ mod tests {
         };
         let files = [file];
         let at = |needle: &str| text.find(needle).unwrap() + 2;
-        let backup = hover(&files, 0, at("dataBackupBlocked")).unwrap_or_default();
+        let backup =
+            hover(&files, 0, at("dataBackupBlocked"), &Default::default()).unwrap_or_default();
         assert!(backup.contains("**Data protection framework**"), "{backup}");
         assert!(
             backup.contains("- Level 1: false\n- Level 2: true\n- Level 3: true"),
             "{backup}"
         );
-        let other = hover(&files, 0, at("filterOpenInToOnlyManagedApps")).unwrap_or_default();
+        let other = hover(
+            &files,
+            0,
+            at("filterOpenInToOnlyManagedApps"),
+            &Default::default(),
+        )
+        .unwrap_or_default();
         assert!(!other.is_empty(), "the property is still described");
         assert!(
             !other.contains("Data protection framework"),

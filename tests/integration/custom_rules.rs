@@ -176,6 +176,8 @@ info contains {"code": "T1", "msg": path, "document": doc.index, "path": path} i
 	doc.kind == "AppProtectionPolicy"
 	some path in paths
 }
+
+warn contains {"code": "T2", "msg": "paired", "document": 0, "path": "/name", "related": [{"document": 1, "path": "/spec/apps/0", "msg": "there"}]}
 "#,
     );
     // T1 has no METADATA, so it is not a rule `--select` knows: its findings are picked out.
@@ -207,6 +209,16 @@ info contains {"code": "T1", "msg": path, "document": doc.index, "path": path} i
         at("android.json", "/spec/settings/noSuchSetting/deeper"),
         (1, 1),
         "nothing of it exists: the document"
+    );
+    let paired = report["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|d| d["code"] == "T2")
+        .unwrap();
+    assert_eq!(
+        paired["related"],
+        serde_json::json!([{"file": "ios.yaml", "line": 12, "column": 7, "pointer": "/spec/apps/0", "message": "there"}])
     );
     // The manifest: the same shape, so the same pointer.
     assert_eq!(at("ios.yaml", "/name"), (4, 9));
