@@ -299,6 +299,10 @@ pub fn apply(
     diagnostics: Vec<Diagnostic>,
 ) -> Vec<Diagnostic> {
     let mut extra = Vec::new();
+    let rules = Known {
+        selection,
+        metas: known,
+    };
     let mut inline = inline_suppressions(files, &mut extra);
     // The inline suppressions covering each file and each line of a file, so a finding looks
     // only at those that can cover it.
@@ -387,8 +391,7 @@ pub fn apply(
             s.reason.as_deref(),
             s.used,
             true,
-            selection,
-            known,
+            &rules,
             location,
             &mut extra,
         );
@@ -423,8 +426,7 @@ pub fn apply(
             entry.reason.as_deref(),
             config_used[i],
             relevant[i],
-            selection,
-            known,
+            &rules,
             location,
             &mut extra,
         );
@@ -433,16 +435,26 @@ pub fn apply(
     kept
 }
 
+/// The rules a run knows (built-in and custom) and which of them are selected: what decides
+/// whether a suppression names a rule at all, and whether an unused one is worth reporting.
+struct Known<'a> {
+    selection: &'a Selection,
+    metas: &'a [&'a RuleMeta],
+}
+
 fn report_suppression(
     codes: &[String],
     reason: Option<&str>,
     used: bool,
     relevant: bool,
-    selection: &Selection,
-    known: &[&RuleMeta],
+    known: &Known<'_>,
     location: Location,
     out: &mut Vec<Diagnostic>,
 ) {
+    let Known {
+        selection,
+        metas: known,
+    } = *known;
     let listed = codes.join(", ");
     let is_parse_error = |c: &String| c.eq_ignore_ascii_case(ParseError::META.code);
     let suppressible: Vec<String> = codes
