@@ -23,6 +23,13 @@ pub const SETS: [(&str, Severity); 3] = [
     ("info", Severity::Info),
 ];
 
+/// Work units between two looks at the clock: often enough that a runaway rule stops within
+/// milliseconds of its limit, rarely enough that reading the clock costs nothing measurable.
+pub(crate) const CHECK_INTERVAL: NonZeroU32 = match NonZeroU32::new(64) {
+    Some(n) => n,
+    None => NonZeroU32::MIN,
+};
+
 /// The packages custom rules live in: `mamlint.custom` and below.
 pub fn is_custom_package(package: &str) -> bool {
     package == "data.mamlint.custom" || package.starts_with("data.mamlint.custom.")
@@ -119,7 +126,7 @@ pub fn evaluate(
             let limit = budget.saturating_sub(started.elapsed()).max(share);
             engine.set_execution_timer_config(ExecutionTimerConfig {
                 limit,
-                check_interval: NonZeroU32::MIN,
+                check_interval: CHECK_INTERVAL,
             });
             let value = match engine.eval_rule(format!("{}.{set}", package.name)) {
                 Ok(value) => value,

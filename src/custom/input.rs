@@ -3,6 +3,7 @@
 //! record where each normalized part came from in the entity, so that a result's JSON Pointer
 //! maps back to the exact node the user wrote ([`Normalized::locate`]).
 
+use rayon::prelude::*;
 use serde_json::{Map, Value, json};
 
 use crate::diagnostic::Location;
@@ -10,10 +11,9 @@ use crate::model::settings::{FACTS, is_annotation};
 use crate::model::{At, Entity, Kind, Origin, Workspace};
 use crate::syntax::{Format, Node, push_pointer};
 
-/// One document of the input with its anchors.
+/// Where one document of the input came from in its entity.
 #[derive(Debug)]
 pub struct Normalized {
-    pub value: Value,
     /// (pointer into the normalized document, pointer into the entity's root), longest match
     /// wins; a manifest is anchored at its root (the shapes agree), an export part by part.
     anchors: Vec<(String, String)>,
@@ -21,16 +21,17 @@ pub struct Normalized {
 
 /// The whole input: `{"documents": [...], "catalog": {...}}`, and each document's anchors.
 pub fn build(workspace: &Workspace<'_>) -> (Value, Vec<Normalized>) {
-    let documents: Vec<Normalized> = workspace
+    // Each document on its own, in parallel; the order stays the entities' order.
+    let (values, documents): (Vec<Value>, Vec<Normalized>) = workspace
         .entities
-        .iter()
+        .par_iter()
         .map(|e| normalize(workspace, e))
-        .collect();
-    let input = json!({
-        "documents": documents.iter().map(|d| d.value.clone()).collect::<Vec<_>>(),
-        "catalog": catalog(),
-    });
-    (input, documents)
+        .unzip();
+    // Built by moving values in: `json!` would serialize (deep-copy) each one.
+    let mut input = Map::new();
+    input.insert("documents".to_owned(), Value::Array(values));
+    input.insert("catalog".to_owned(), catalog());
+    (Value::Object(input), documents)
 }
 
 /// The input of a run's files, as `check --print-rego-input` prints it.
@@ -76,7 +77,7 @@ fn clean(node: &Node) -> Value {
     }
 }
 
-fn normalize(workspace: &Workspace<'_>, entity: &Entity<'_>) -> Normalized {
+fn normalize(workspace: &Workspace<'_>, entity: &Entity<'_>) -> (Value, Normalized) {
     let mut anchors = vec![(String::new(), String::new())];
     let name = entity.name();
     let mut spec = Map::new();
@@ -141,18 +142,18 @@ fn normalize(workspace: &Workspace<'_>, entity: &Entity<'_>) -> Normalized {
             }
         }
     }
-    let value = json!({
-        "index": entity.index,
-        "kind": entity.kind.name(),
-        "name": name,
-        "file": entity.path,
-        "source": source(workspace, entity),
-        "metadata": metadata,
-        "spec": spec,
-    });
+    let mut value = Map::new();
+    value.insert("index".to_owned(), json!(entity.index));
+    value.insert("kind".to_owned(), json!(entity.kind.name()));
+    value.insert("name".to_owned(), json!(name));
+    value.insert("file".to_owned(), json!(entity.path));
+    value.insert("source".to_owned(), json!(source(workspace, entity)));
+    value.insert("metadata".to_owned(), Value::Object(metadata));
+    value.insert("spec".to_owned(), Value::Object(spec));
+    let value = Value::Object(value);
     // Longest first, so that `locate` takes the most specific anchor.
     anchors.sort_by_key(|(normalized, _)| std::cmp::Reverse(normalized.len()));
-    Normalized { value, anchors }
+    (value, Normalized { anchors })
 }
 
 /// A policy's apps as plain package/bundle IDs, each anchored at the ID as written.
@@ -200,7 +201,10 @@ fn assignments(entity: &Entity<'_>, anchors: &mut Vec<(String, String)>) -> Valu
         ));
         list.push(json!(id));
     }
-    json!({"include": include, "exclude": exclude})
+    let mut groups = Map::new();
+    groups.insert("include".to_owned(), Value::Array(include));
+    groups.insert("exclude".to_owned(), Value::Array(exclude));
+    Value::Object(groups)
 }
 
 /// Graph `customSettings` name/value pairs as the manifest's map, each value anchored.

@@ -1,8 +1,6 @@
 //! `mamlint test-rules`: the `test_*` rules of the Rego files, run as `opa test` runs them
 //! (a test passes when it evaluates to `true`; undefined, false or an error fails it).
 
-use std::num::NonZeroU32;
-
 use regorus::utils::limits::ExecutionTimerConfig;
 use serde::Serialize;
 
@@ -62,7 +60,7 @@ pub fn run(rules: &CustomRules) -> Vec<TestResult> {
             for name in test_names(&file.text) {
                 engine.set_execution_timer_config(ExecutionTimerConfig {
                     limit: rules.timeout,
-                    check_interval: NonZeroU32::MIN,
+                    check_interval: super::eval::CHECK_INTERVAL,
                 });
                 let outcome = engine.eval_rule(format!("{}.{name}", package.name));
                 let (passed, error) = match outcome {
