@@ -222,7 +222,7 @@ pub fn check_outcome(outcome: &Outcome) {
         let mut out = Vec::new();
         mamlint::report::write(format, outcome, Default::default(), &mut out)
             .unwrap_or_else(|e| panic!("{} report: {e}", format.name()));
-        // The documents (JSON, SARIF, JUnit, GitLab) are never empty; human, GitHub and
+        // The documents (JSON, SARIF, JUnit, GitLab, HTML) are never empty; human, GitHub and
         // concise output is empty for a clean run, and concise is one line per finding.
         let document = !matches!(format, Format::Human | Format::Github | Format::Concise);
         assert!(
@@ -230,6 +230,11 @@ pub fn check_outcome(outcome: &Outcome) {
             "{} report is empty",
             format.name()
         );
+        // Whatever the input holds, the HTML page has no element but its own.
+        if format == Format::Html {
+            let page = String::from_utf8_lossy(&out);
+            assert!(!page.contains("<script"), "html: a script element");
+        }
         if format == Format::Concise {
             let lines = out.iter().filter(|b| **b == b'\n').count();
             assert_eq!(

@@ -88,3 +88,82 @@ pub(super) fn print_read_errors(errors: &[String]) {
         eprintln!("error: cannot read {error}");
     }
 }
+
+/// `--format FORMAT[=FILE]` of a command with one output (`plan`, `conformance`): the format,
+/// and the file to write instead of standard output.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct FormatTo<F> {
+    pub format: F,
+    pub file: Option<PathBuf>,
+}
+
+impl<F> FormatTo<F> {
+    pub fn stdout(format: F) -> FormatTo<F> {
+        FormatTo { format, file: None }
+    }
+}
+
+/// Parses `FORMAT` or `FORMAT=FILE`, the format case-insensitive.
+pub(super) fn format_to<F: ValueEnum>(text: &str) -> Result<FormatTo<F>, String> {
+    let (name, file) = match text.split_once('=') {
+        Some((name, file)) if !file.is_empty() => (name, Some(PathBuf::from(file))),
+        Some(_) => return Err(format!("`{text}` names no file after `=`")),
+        None => (text, None),
+    };
+    let format = F::from_str(name, true).map_err(|_| {
+        let names: Vec<String> = F::value_variants()
+            .iter()
+            .filter_map(|v| v.to_possible_value().map(|p| p.get_name().to_owned()))
+            .collect();
+        format!("unknown format `{name}`; formats: {}", names.join(", "))
+    })?;
+    Ok(FormatTo { format, file })
+}
+
+/// Writes a command's report to standard output, or to the file `--format FORMAT=FILE` named.
+pub(super) fn emit<F>(to: &FormatTo<F>, text: &str) -> anyhow::Result<()> {
+    use anyhow::Context as _;
+    use std::io::Write as _;
+    match &to.file {
+        Some(path) => {
+            std::fs::write(path, text).with_context(|| format!("writing {}", path.display()))
+        }
+        None => {
+            let mut out = std::io::stdout().lock();
+            out.write_all(text.as_bytes())?;
+            out.flush()?;
+            Ok(())
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+    enum Demo {
+        Human,
+        Html,
+    }
+
+    #[test]
+    fn formats_take_an_optional_file() {
+        assert_eq!(format_to::<Demo>("HTML"), Ok(FormatTo::stdout(Demo::Html)));
+        assert_eq!(
+            format_to::<Demo>("html=out/plan.html"),
+            Ok(FormatTo {
+                format: Demo::Html,
+                file: Some(PathBuf::from("out/plan.html"))
+            })
+        );
+        assert_eq!(
+            format_to::<Demo>("html="),
+            Err("`html=` names no file after `=`".to_owned())
+        );
+        assert_eq!(
+            format_to::<Demo>("pdf=x"),
+            Err("unknown format `pdf`; formats: human, html".to_owned())
+        );
+    }
+}

@@ -27,7 +27,7 @@ pub struct CheckArgs {
 
     /// Output format, repeatable: FORMAT writes to standard output, FORMAT=FILE to a file, so
     /// one run can serve the log and an upload (`--format human --format sarif=results.sarif`).
-    /// Formats: human, json, sarif, github, junit, concise, gitlab.
+    /// Formats: human, json, sarif, github, junit, concise, gitlab, html.
     #[arg(long, value_name = "FORMAT[=FILE]", help_heading = "Output")]
     pub format: Vec<String>,
 

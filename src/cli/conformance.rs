@@ -1,16 +1,15 @@
 //! `mamlint conformance`: reads the inputs as `check` does, then prints what
 //! `protection::render` makes of every app protection policy. With `--level N` it is a gate.
 
-use std::io::Write;
-
 use clap::{Args, ValueEnum};
 
-use super::args::{self, ConfigArgs};
+use super::args::{self, ConfigArgs, FormatTo};
 use super::exit;
 use crate::lint;
 use crate::model::Workspace;
 use crate::project::Project;
 use crate::protection::render;
+use crate::report;
 use crate::selection::Selection;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -18,6 +17,7 @@ pub enum ConformanceFormat {
     Human,
     Markdown,
     Json,
+    Html,
 }
 
 #[derive(Debug, Args)]
@@ -32,9 +32,15 @@ pub struct ConformanceArgs {
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u8).range(1..=3))]
     pub level: Option<u8>,
 
-    /// Output format: a compact matrix (human), a pull-request comment (markdown), or JSON.
-    #[arg(long, value_enum, default_value = "human")]
-    pub format: ConformanceFormat,
+    /// Output format: a compact matrix (human), a pull-request comment (markdown), JSON, or a
+    /// self-contained page for change review (html); FORMAT=FILE writes it to FILE.
+    #[arg(
+        long,
+        value_name = "FORMAT[=FILE]",
+        default_value = "human",
+        value_parser = args::format_to::<ConformanceFormat>
+    )]
+    pub format: FormatTo<ConformanceFormat>,
 
     #[command(flatten)]
     pub config: ConfigArgs,
@@ -57,14 +63,13 @@ pub(super) fn run(args: ConformanceArgs) -> anyhow::Result<u8> {
     args::print_read_errors(&read_errors);
     let workspace = Workspace::new(&outcome.files);
     let reports = render::build(&workspace);
-    let text = match args.format {
+    let text = match args.format.format {
         ConformanceFormat::Human => render::human(&reports),
         ConformanceFormat::Markdown => render::markdown(&reports),
         ConformanceFormat::Json => format!("{:#}\n", render::json(&reports)),
+        ConformanceFormat::Html => report::html::conformance::render(&reports, args.level),
     };
-    let mut out = std::io::stdout().lock();
-    out.write_all(text.as_bytes())?;
-    out.flush()?;
+    args::emit(&args.format, &text)?;
     let unparsed = outcome
         .diagnostics
         .iter()

@@ -6,6 +6,7 @@ mod args;
 mod check;
 mod completions;
 mod conformance;
+mod effective;
 mod outputs;
 mod rollout;
 mod rule;
@@ -83,6 +84,9 @@ pub enum Command {
     /// Measure every app protection policy against Microsoft's data protection framework: the
     /// highest level each meets (0 to 3) and every setting that falls short above it.
     Conformance(conformance::ConformanceArgs),
+    /// The settings that apply to a group for one Atlassian app and platform, merging every
+    /// policy that reaches it as Intune does: each value, where it comes from, the conflicts.
+    Effective(effective::EffectiveArgs),
     /// Run the language server on standard input and output (for editors).
     Lsp,
     /// Compare the policy files with the live tenant (or --current exports): what would change,
@@ -105,6 +109,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Rule(args) => rule::run(args)?,
         Command::TestRules(args) => test_rules::run(args)?,
         Command::Conformance(args) => conformance::run(args)?,
+        Command::Effective(args) => effective::run(args)?,
         Command::Schema(args) => schema::run(args)?,
         Command::Plan(args) => rollout::plan(args)?,
         Command::Apply(args) => rollout::apply(args)?,

@@ -6,7 +6,7 @@ use std::path::PathBuf;
 use anyhow::Context as _;
 use clap::{Args, ValueEnum};
 
-use super::args::{self, ConfigArgs};
+use super::args::{self, ConfigArgs, FormatTo};
 use super::exit;
 use crate::config::{ApiVersion, Config};
 use crate::diagnostic::Severity;
@@ -24,6 +24,7 @@ pub enum PlanFormat {
     Human,
     Markdown,
     Json,
+    Html,
 }
 
 #[derive(Debug, Args)]
@@ -36,9 +37,17 @@ pub struct PlanArgs {
     /// when it exists, else DIR for every tenant).
     #[arg(long, value_name = "DIR")]
     pub current: Option<PathBuf>,
-    #[arg(long, value_enum, default_value_t = PlanFormat::Human)]
-    pub format: PlanFormat,
-    /// Exit with 1 when a change loosens protection.
+    /// Output format: human, markdown (a pull-request comment), json, or html (a
+    /// self-contained page for change review); FORMAT=FILE writes it to FILE.
+    #[arg(
+        long,
+        value_name = "FORMAT[=FILE]",
+        default_value = "human",
+        value_parser = args::format_to::<PlanFormat>
+    )]
+    pub format: FormatTo<PlanFormat>,
+    /// Exit with 1 when a change loosens protection or takes a policy below its protection
+    /// level.
     #[arg(long)]
     pub fail_on_loosening: bool,
     /// Delete policies that are in the tenant but in no file.
@@ -172,19 +181,19 @@ fn build_plan(
             .map(|key| Secret::new(key.trim())),
         graph_api_version: config.and_then(|c| c.api_version).map(ApiVersion::as_str),
         jobs: args.jobs.jobs,
+        protection: config.map(|c| c.protection.clone()),
     };
     build::build(workspace, &current, &options)
 }
 
-fn print_plan(plan: &Plan, format: PlanFormat) -> anyhow::Result<()> {
-    let text = match format {
+fn print_plan(plan: &Plan, to: &FormatTo<PlanFormat>) -> anyhow::Result<()> {
+    let text = match to.format {
         PlanFormat::Human => render::human(plan),
         PlanFormat::Markdown => render::markdown(plan),
         PlanFormat::Json => render::json(plan),
+        PlanFormat::Html => report::html::plan::render(plan),
     };
-    let mut out = std::io::stdout().lock();
-    out.write_all(text.as_bytes())?;
-    Ok(())
+    args::emit(to, &text)
 }
 
 pub(super) fn plan(args: PlanArgs) -> anyhow::Result<u8> {
@@ -203,14 +212,16 @@ pub(super) fn plan(args: PlanArgs) -> anyhow::Result<u8> {
             return Ok(exit::FINDINGS);
         }
     };
-    print_plan(&plan, args.format)?;
-    Ok(if args.fail_on_loosening && plan.has_loosening() {
-        exit::FINDINGS
-    } else if plan.has_changes() {
-        exit::CHANGES_PENDING
-    } else {
-        exit::CLEAN
-    })
+    print_plan(&plan, &args.format)?;
+    Ok(
+        if args.fail_on_loosening && (plan.has_loosening() || plan.has_below_level()) {
+            exit::FINDINGS
+        } else if plan.has_changes() {
+            exit::CHANGES_PENDING
+        } else {
+            exit::CLEAN
+        },
+    )
 }
 
 pub(super) fn apply(args: ApplyArgs) -> anyhow::Result<u8> {
@@ -236,7 +247,7 @@ pub(super) fn apply(args: ApplyArgs) -> anyhow::Result<u8> {
             return Ok(exit::FINDINGS);
         }
     };
-    print_plan(&plan, PlanFormat::Human)?;
+    print_plan(&plan, &FormatTo::stdout(PlanFormat::Human))?;
     if !plan.has_changes() {
         eprintln!("Nothing to apply.");
         return Ok(exit::CLEAN);

@@ -3,6 +3,8 @@
 //! the manual steps. The command line only chooses where current state comes from and
 //! renders the result.
 
+use crate::config::Protection;
+use crate::protection::applies::applicable_under;
 use std::path::{Path, PathBuf};
 
 use super::consent::{self, Source};
@@ -78,6 +80,9 @@ pub struct Options {
     pub graph_api_version: Option<&'static str>,
     /// How many tenants are planned at once.
     pub jobs: Jobs,
+    /// The protection levels of `mamlint.toml`, so that a change below a policy's level is
+    /// marked (spec 9).
+    pub protection: Option<Protection>,
 }
 
 /// The plan of every tenant, with a live client per tenant (to apply it) when reading Graph.
@@ -143,12 +148,16 @@ fn plan_tenant(
         .iter()
         .filter_map(|p| Some((p.platform(), p.name()?)))
         .collect();
-    for result in policies
+    for (entity, result) in policies
         .into_iter()
-        .filter_map(|p| state::desired(workspace, p))
+        .filter_map(|p| Some((p, state::desired(workspace, p)?)))
     {
         match result {
-            Ok(policy) => desired.push(policy),
+            Ok(mut policy) => {
+                policy.level = applicable_under(entity, options.protection.as_ref())
+                    .map(|applied| applied.level);
+                desired.push(policy);
+            }
             Err(values) => refused.extend(values),
         }
     }

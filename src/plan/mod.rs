@@ -29,6 +29,7 @@ use crate::model::catalog::{App, CATALOG};
 use crate::model::duration::parse_seconds;
 use crate::model::properties::PROPERTIES;
 use crate::model::{Entity, Platform, Workspace};
+use crate::protection::FRAMEWORK;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "lowercase")]
@@ -46,6 +47,10 @@ pub struct PropertyChange {
     pub old: Value,
     pub new: Value,
     pub direction: Direction,
+    /// The level of the policy (spec 9) that the new value falls short of while the current
+    /// one meets it.
+    #[serde(rename = "belowLevel", skip_serializing_if = "Option::is_none")]
+    pub below_level: Option<u8>,
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Serialize)]
@@ -99,6 +104,9 @@ pub struct Change {
     /// Whether anything here loosens protection (a property, a removed app or group, an
     /// added exclusion).
     pub loosening: bool,
+    /// The framework level the policy is held to, when one applies.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub level: Option<u8>,
     /// Values converted to the type Graph needs before they are sent (`yes` → true).
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub coerced: Vec<String>,
@@ -167,6 +175,21 @@ impl Plan {
             .iter()
             .any(|t| t.changes.iter().any(|c| c.loosening))
     }
+
+    /// Whether a change takes a policy below its protection level (`--fail-on-loosening`
+    /// fails on it too).
+    pub fn has_below_level(&self) -> bool {
+        self.tenants
+            .iter()
+            .flat_map(|t| &t.changes)
+            .any(Change::is_below_level)
+    }
+}
+
+impl Change {
+    pub fn is_below_level(&self) -> bool {
+        self.properties.iter().any(|p| p.below_level.is_some())
+    }
 }
 
 /// Whether two setting values mean the same: durations by length, lists as sets.
@@ -194,11 +217,15 @@ pub fn compare(desired: &Policy, current: Option<&Policy>) -> Change {
         let old = current_settings.get(name).cloned().unwrap_or(Value::Null);
         if !equivalent(&old, new) {
             let direction = direction::classify(name, &old, new);
+            let below_level = current
+                .and(desired.level)
+                .filter(|&level| takes_below(desired.platform, name, &old, new, level));
             properties.push(PropertyChange {
                 name: name.clone(),
                 old,
                 new: new.clone(),
                 direction,
+                below_level,
             });
         }
     }
@@ -239,10 +266,28 @@ pub fn compare(desired: &Policy, current: Option<&Policy>) -> Change {
         apps,
         assignments,
         loosening,
+        level: desired.level,
         coerced: desired.coerced.clone(),
         desired: Some(desired.clone()),
         platform_value: Some(desired.platform),
     }
+}
+
+/// Whether changing a setting from `old` (the tenant's value; its default when unset) to `new`
+/// takes a policy held to `level` below it: the new value falls short of the framework's row
+/// and the current one does not.
+fn takes_below(platform: Platform, name: &str, old: &Value, new: &Value, level: u8) -> bool {
+    let Some(row) = FRAMEWORK.row(platform, name) else {
+        return false;
+    };
+    let Some(required) = row.required(level) else {
+        return false;
+    };
+    let old = match old {
+        Value::Null => FRAMEWORK.default(platform, name).unwrap_or(old),
+        _ => old,
+    };
+    row.order.meets(new, required) == Some(false) && row.order.meets(old, required) != Some(false)
 }
 
 /// A policy in the tenant that no document describes.
@@ -264,6 +309,7 @@ pub fn unmanaged(current: &Policy, prune: bool) -> Change {
                 .apps
                 .iter()
                 .any(|a| crate::model::catalog::is_atlassian_id(a)),
+        level: None,
         coerced: Vec::new(),
         desired: None,
         platform_value: Some(current.platform),

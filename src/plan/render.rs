@@ -7,7 +7,8 @@ use serde_json::Value;
 use super::apply::TenantApplied;
 use super::{Action, Change, Direction, Plan};
 
-fn value(v: &Value) -> String {
+/// A setting's value as the plan shows it: strings without quotes, null as not set.
+pub fn value(v: &Value) -> String {
     match v {
         Value::Null => "(not set)".to_owned(),
         Value::String(s) => s.clone(),
@@ -23,7 +24,8 @@ fn marker(direction: Direction) -> &'static str {
     }
 }
 
-fn counts(plan: &Plan) -> String {
+/// The plan's last line: how many changes of each action, and how many loosen.
+pub fn counts(plan: &Plan) -> String {
     let count = |action: Action| {
         plan.tenants
             .iter()
@@ -37,8 +39,20 @@ fn counts(plan: &Plan) -> String {
         .flat_map(|t| &t.changes)
         .filter(|c| c.loosening)
         .count();
+    let below = plan
+        .tenants
+        .iter()
+        .flat_map(|t| &t.changes)
+        .filter(|c| c.is_below_level())
+        .count();
+    // Said only when it happens: plans of projects without levels read as before.
+    let below = if below > 0 {
+        format!("; {below} below their protection level")
+    } else {
+        String::new()
+    };
     format!(
-        "{} to create, {} to update, {} to delete, {} unchanged, {} unmanaged; {} loosening",
+        "{} to create, {} to update, {} to delete, {} unchanged, {} unmanaged; {} loosening{below}",
         count(Action::Create),
         count(Action::Update),
         count(Action::Delete),
@@ -48,7 +62,7 @@ fn counts(plan: &Plan) -> String {
     )
 }
 
-fn action_word(change: &Change) -> &'static str {
+pub fn action_word(change: &Change) -> &'static str {
     match change.action {
         Action::Create => "create",
         Action::Update => "update",
@@ -87,8 +101,12 @@ fn change_lines(change: &Change, bullet: &str, code: &dyn Fn(&str) -> String) ->
         return lines;
     }
     for p in &change.properties {
+        let below = p
+            .below_level
+            .map(|level| format!(", BELOW LEVEL {level}"))
+            .unwrap_or_default();
         lines.push(format!(
-            "{bullet}{}: {} → {} ({})",
+            "{bullet}{}: {} → {} ({}{below})",
             code(&p.name),
             code(&value(&p.old)),
             code(&value(&p.new)),
@@ -222,7 +240,7 @@ pub fn markdown(plan: &Plan) -> String {
         for change in &tenant.changes {
             let sign = match change.action {
                 Action::Create => "➕",
-                Action::Update if change.loosening => "⚠️",
+                Action::Update if change.loosening || change.is_below_level() => "⚠️",
                 Action::Update => "✏️",
                 Action::Delete => "➖",
                 Action::Unchanged => "✔️",

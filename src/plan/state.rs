@@ -28,6 +28,9 @@ pub struct Policy {
     pub source: String,
     /// Values converted before they are sent (desired state only), as the plan shows them.
     pub coerced: Vec<String>,
+    /// The framework level the policy is held to (desired state only; spec 9), so the plan
+    /// can mark a change that takes it below.
+    pub level: Option<u8>,
 }
 
 /// Keys of a Graph policy object that are not settings to compare or send.
@@ -116,6 +119,7 @@ pub fn from_graph(object: &Value, platform: Platform, source: &str) -> Option<Po
         exclude,
         source: source.to_owned(),
         coerced: Vec::new(),
+        level: None,
     })
 }
 
@@ -221,6 +225,7 @@ pub fn desired(
         exclude: groups("exclude"),
         source: entity.path.to_owned(),
         coerced,
+        level: None,
     }))
 }
 

@@ -2,7 +2,7 @@
 //! `spec.protectionLevel`, then the last matching `[[protection.overrides]]`, then
 //! `[protection] level`. The most specific wins; with none, no level applies.
 
-use crate::config::Config;
+use crate::config::{Config, Protection};
 use crate::model::{At, Entity, Origin};
 
 /// Where the level in force was set.
@@ -49,7 +49,14 @@ pub fn manifest_level<'a>(entity: &Entity<'a>) -> Option<(u8, At<'a>)> {
 
 /// The level that applies to a policy, and where it was set.
 pub fn applicable<'a>(entity: &Entity<'a>, config: Option<&Config>) -> Option<Applied<'a>> {
-    let protection = config.map(|c| &c.protection);
+    applicable_under(entity, config.map(|c| &c.protection))
+}
+
+/// [`applicable`] from the protection settings alone (what `plan` carries to its workers).
+pub fn applicable_under<'a>(
+    entity: &Entity<'a>,
+    protection: Option<&Protection>,
+) -> Option<Applied<'a>> {
     if let Some(level) = protection.and_then(|p| p.command_line) {
         return Some(Applied {
             level,

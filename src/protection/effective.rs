@@ -93,6 +93,14 @@ pub fn value<'a>(entity: &Entity<'a>, platform: Platform, setting: &str) -> Effe
 /// Every setting the framework or the defaults know, with its effective value: what a view
 /// of one policy (or a merge of several) starts from.
 pub fn all<'a>(entity: &Entity<'a>, platform: Platform) -> Vec<(&'static str, Effective<'a>)> {
+    all_names(platform)
+        .into_iter()
+        .map(|name| (name, value(entity, platform, name)))
+        .collect()
+}
+
+/// The settings the framework or the defaults know on a platform, sorted.
+pub fn all_names(platform: Platform) -> Vec<&'static str> {
     let mut names: Vec<&'static str> = FRAMEWORK
         .rows(platform)
         .map(|r| r.setting.as_str())
@@ -101,7 +109,4 @@ pub fn all<'a>(entity: &Entity<'a>, platform: Platform) -> Vec<(&'static str, Ef
     names.sort_unstable();
     names.dedup();
     names
-        .into_iter()
-        .map(|name| (name, value(entity, platform, name)))
-        .collect()
 }

@@ -12,7 +12,9 @@
 pub mod applies;
 pub mod effective;
 pub mod evaluate;
+pub mod merge;
 pub mod render;
+pub mod view;
 
 use std::cmp::Ordering;
 use std::collections::BTreeMap;

@@ -70,7 +70,26 @@ pub fn falls_short(reports: &[PolicyReport<'_>], level: u8) -> bool {
     reports.iter().any(|r| r.conformance.level < level)
 }
 
-fn value_text(check: &Check<'_>) -> String {
+/// The shortfalls a report lists, each with its line and pointer when the policy sets the
+/// value: a setting short of several levels with one requirement only once, at the lowest.
+pub fn listed_shortfalls<'r, 'a>(
+    report: &'r PolicyReport<'a>,
+) -> Vec<(&'r Check<'a>, Option<&'r (usize, String)>)> {
+    let mut listed: Vec<(&str, &Value)> = Vec::new();
+    let mut out = Vec::new();
+    for (check, place) in report.conformance.shortfalls.iter().zip(&report.places) {
+        let key = (check.row.setting.as_str(), check.required);
+        if !listed.contains(&key) {
+            listed.push(key);
+            out.push((check, place.as_ref()));
+        }
+    }
+    out
+}
+
+/// A setting's effective value as the reports show it: the value, whether it is a default,
+/// or why there is none.
+pub fn value_text(check: &Check<'_>) -> String {
     match check.effective.source {
         Source::NotSet => "not set".to_owned(),
         Source::Unknown => "unknown".to_owned(),
@@ -120,16 +139,8 @@ pub fn human(reports: &[PolicyReport<'_>]) -> String {
             "\n{} ({}): level {}",
             r.name, r.path, r.conformance.level
         );
-        // A setting short of several levels with one requirement is listed once, at the lowest.
-        let mut listed: Vec<(&str, &Value)> = Vec::new();
-        for (check, place) in r.conformance.shortfalls.iter().zip(&r.places) {
-            let key = (check.row.setting.as_str(), check.required);
-            if listed.contains(&key) {
-                continue;
-            }
-            listed.push(key);
+        for (check, place) in listed_shortfalls(r) {
             let at = place
-                .as_ref()
                 .map(|(line, _)| format!(" (line {line})"))
                 .unwrap_or_default();
             let _ = writeln!(

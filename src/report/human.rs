@@ -105,6 +105,20 @@ pub fn render(files: &[WorkspaceFile], d: &Diagnostic, renderer: &Renderer) -> S
     let title = level(d.severity)
         .primary_title(d.message.as_str())
         .id(d.rule.code);
+    renderer.render(&[title.elements(elements(files, d))])
+}
+
+/// The code frame of one diagnostic without its title line (`error[CODE]: message`), for
+/// reports that show the title themselves (`--format html`).
+pub fn frame(files: &[WorkspaceFile], d: &Diagnostic, renderer: &Renderer) -> String {
+    renderer.render(&[Group::with_level(level(d.severity)).elements(elements(files, d))])
+}
+
+/// The excerpts, help, notes and fix of a diagnostic, as annotate-snippets elements.
+fn elements<'a>(
+    files: &'a [WorkspaceFile],
+    d: &'a Diagnostic,
+) -> Vec<annotate_snippets::Element<'a>> {
     let mut elements: Vec<annotate_snippets::Element<'_>> = Vec::new();
     let mut by_file: Vec<FileId> = vec![d.location.file];
     for related in &d.related {
@@ -171,6 +185,5 @@ pub fn render(files: &[WorkspaceFile], d: &Diagnostic, renderer: &Renderer) -> S
                 .into(),
         );
     }
-    let group: Group<'_> = title.elements(elements);
-    renderer.render(&[group])
+    elements
 }

@@ -4,6 +4,7 @@
 pub mod concise;
 pub mod github;
 pub mod gitlab;
+pub mod html;
 pub mod human;
 pub mod json;
 pub mod junit;
@@ -34,10 +35,12 @@ pub enum Format {
     Concise,
     /// GitLab Code Quality JSON (spec §11).
     Gitlab,
+    /// One self-contained HTML page with code frames, for change review (spec §11).
+    Html,
 }
 
 impl Format {
-    pub const ALL: [Format; 7] = [
+    pub const ALL: [Format; 8] = [
         Format::Human,
         Format::Json,
         Format::Sarif,
@@ -45,6 +48,7 @@ impl Format {
         Format::Junit,
         Format::Concise,
         Format::Gitlab,
+        Format::Html,
     ];
 
     /// The name `--format` takes.
@@ -57,6 +61,7 @@ impl Format {
             Format::Junit => "junit",
             Format::Concise => "concise",
             Format::Gitlab => "gitlab",
+            Format::Html => "html",
         }
     }
 
@@ -90,6 +95,7 @@ pub fn write(
         Format::Junit => junit::write(outcome, out),
         Format::Concise => concise::write(outcome, out),
         Format::Gitlab => gitlab::write(outcome, out),
+        Format::Html => html::check::write(outcome, out),
     }
 }
 

@@ -5,6 +5,7 @@ use crate::protection::FRAMEWORK;
 use crate::protection::applies::{Applied, LevelFrom, applicable};
 use crate::protection::effective::Source;
 use crate::protection::evaluate::{Check, Verdict, check_level};
+use crate::syntax::{Node, Span, Style};
 
 declare_rule! {
     /// ## What it checks
@@ -46,7 +47,9 @@ declare_rule! {
     /// ```
     ///
     /// ## Fix
-    /// Set each value the level requires (or a stricter one).
+    /// Set each value the level requires (or a stricter one). `mamlint check --fix` does it
+    /// where the level requires one value: in place, or as a new entry of `settings` (YAML
+    /// manifests and Graph exports; Terraform and DSC are never edited).
     /// ```yaml
     /// apiVersion: mamlint/v1
     /// kind: AppProtectionPolicy
@@ -96,13 +99,22 @@ impl Rule for BelowProtectionLevel {
         };
         for check in check_level(entity, platform, applied.level) {
             if check.verdict == Verdict::Short {
-                out.push(finding(entity, &applied, &check));
+                let text = cx
+                    .workspace
+                    .loaded(entity.file)
+                    .map_or("", |l| l.source.text.as_str());
+                out.push(finding(entity, &applied, &check, text));
             }
         }
     }
 }
 
-fn finding(entity: &Entity<'_>, applied: &Applied<'_>, check: &Check<'_>) -> Diagnostic {
+fn finding(
+    entity: &Entity<'_>,
+    applied: &Applied<'_>,
+    check: &Check<'_>,
+    text: &str,
+) -> Diagnostic {
     let setting = &check.row.setting;
     let level = applied.level;
     let required = check.row.order.describe_required(check.required);
@@ -140,20 +152,77 @@ fn finding(entity: &Entity<'_>, applied: &Applied<'_>, check: &Check<'_>) -> Dia
     if let LevelFrom::Manifest(at) = &applied.from {
         diagnostic = diagnostic.related(entity.location(at), "the level this policy is held to");
     }
-    // Only a value written in YAML or JSON can be replaced in place; Terraform and DSC are
-    // not edited (spec 8.4), and an absent setting is left for the author to place.
-    if let Some(at) = &check.effective.at
-        && check.row.order.has_single_value()
-        && entity.resource.is_none()
-    {
-        diagnostic = diagnostic.fix(Fix::replace(
-            format!("set `{setting}` to {}", check.required),
-            entity.file,
-            at.node.span,
-            check.required.to_string(),
-        ));
+    // Only YAML and JSON are edited; Terraform and DSC are not (spec 8.4). A value written
+    // out is replaced in place; an absent one is added to the settings block, when there is
+    // one to add it to.
+    if !check.row.order.has_single_value() || entity.resource.is_some() {
+        return diagnostic;
+    }
+    let description = format!("set `{setting}` to {}", check.required);
+    let edit = match &check.effective.at {
+        Some(at) => Some((at.node.span, check.required.to_string())),
+        None => entity
+            .settings()
+            .and_then(|settings| insertion(text, settings.node, setting, check.required)),
+    };
+    if let Some((span, replacement)) = edit {
+        diagnostic = diagnostic.fix(Fix::replace(description, entity.file, span, replacement));
     }
     diagnostic
+}
+
+/// Where and what to insert so that a mapping gains `key: value`, keeping its layout: a line
+/// of its own below the last member of a block mapping (after any comment ending that line,
+/// at the members' indentation), a member before the closing brace of a flow mapping or JSON
+/// object. The value is written as JSON, which is also YAML. `None` for an empty block or
+/// anything that is not a mapping.
+fn insertion(
+    text: &str,
+    mapping: &Node,
+    key: &str,
+    value: &serde_json::Value,
+) -> Option<(Span, String)> {
+    let members = mapping.as_object()?;
+    let end = mapping.span.end as usize;
+    match mapping.style {
+        Style::Block => {
+            let first = members.first()?;
+            let last = members.last()?;
+            let key_start = first.key_span.start as usize;
+            let line_start = text.get(..key_start)?.rfind('\n').map_or(0, |i| i + 1);
+            let indent = text.get(line_start..key_start)?;
+            if !indent.chars().all(|c| c == ' ') {
+                return None;
+            }
+            let after = last.value.span.end as usize;
+            let line = format!("{indent}{key}: {value}");
+            Some(match text.get(after..)?.find('\n') {
+                Some(i) => (Span::empty(after + i + 1), format!("{line}\n")),
+                None => (Span::empty(text.len()), format!("\n{line}")),
+            })
+        }
+        Style::Flow | Style::Json => {
+            // The closing brace is the last character of the span.
+            let close = end.checked_sub(1)?;
+            if text.get(close..end)? != "}" {
+                return None;
+            }
+            let quoted = serde_json::Value::String(key.to_owned());
+            let member = if mapping.style == Style::Json {
+                format!("{quoted}: {value}")
+            } else {
+                format!("{key}: {value}")
+            };
+            match members.last() {
+                Some(last) => {
+                    let after = last.value.span.end as usize;
+                    Some((Span::empty(after), format!(", {member}")))
+                }
+                None => Some((Span::empty(close), member)),
+            }
+        }
+        _ => None,
+    }
 }
 
 /// Where a finding about an absent setting goes: `settings`, else the policy's spec or root.

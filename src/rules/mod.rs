@@ -47,6 +47,7 @@ pub mod mam404_untracked_intune_target;
 pub mod mam405_wipe_before_access_check;
 pub mod mam406_pin_settings_without_pin;
 pub mod mam501_below_protection_level;
+pub mod mam502_conflicting_policies;
 mod schema_findings;
 
 pub use mam001_parse_error::ParseError;
@@ -169,6 +170,7 @@ pub static RULES: &[&dyn Rule] = &[
     &mam405_wipe_before_access_check::WipeBeforeAccessCheck,
     &mam406_pin_settings_without_pin::PinSettingsWithoutPin,
     &mam501_below_protection_level::BelowProtectionLevel,
+    &mam502_conflicting_policies::ConflictingPolicies,
 ];
 
 /// The metadata of every rule, in code order: what `config` and `selection` check rule

@@ -150,3 +150,44 @@ fn readme_plan_of_the_examples() {
         .assert()
         .code(1);
 }
+
+/// The README's effective view and MAM502 findings are those of the examples: the clean iOS
+/// policy and the stricter pilot that also reaches its group.
+#[test]
+fn readme_effective_view_of_the_pilot() {
+    let group = "0b6e2c1a-5f0d-4c5e-9a7b-3d2f1e0c9b8a";
+    let effective = mamlint()
+        .args(["effective", "examples/clean", "examples/pilot"])
+        .args(["--app", "jira-cloud", "--platform", "ios", "--group", group])
+        .output()
+        .unwrap();
+    assert_eq!(effective.status.code(), Some(0));
+    let view = String::from_utf8(effective.stdout).unwrap();
+    assert!(view.contains("! minimumPinLength"), "{view}");
+    let check = mamlint()
+        .args([
+            "check",
+            "examples/clean",
+            "examples/pilot",
+            "--format",
+            "concise",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(check.status.code(), Some(0), "warnings only");
+    let findings = String::from_utf8(check.stdout).unwrap();
+    assert_eq!(findings.lines().count(), 3, "{findings}");
+    assert!(
+        findings.lines().all(|l| l.contains(" MAM502 ")),
+        "{findings}"
+    );
+    let readme = std::fs::read_to_string(crate::support::root().join("README.md")).unwrap();
+    assert!(
+        readme.contains(&view),
+        "README.md shows an outdated effective view"
+    );
+    assert!(
+        readme.contains(&findings),
+        "README.md shows outdated MAM502 findings"
+    );
+}

@@ -58,7 +58,9 @@ fn fix_keeps_formatting_and_is_idempotent() {
         .output()
         .unwrap();
     assert!(
-        String::from_utf8_lossy(&output.stderr).contains("Fixed 4 findings in 2 files."),
+        // The 4 of ios-policies.yaml and mobile-app-policies.yaml, and the 9 settings the
+        // Android policy lacks for its level 1 (MAM501), added to its settings.
+        String::from_utf8_lossy(&output.stderr).contains("Fixed 13 findings in 3 files."),
         "{}",
         String::from_utf8_lossy(&output.stderr)
     );
@@ -187,4 +189,68 @@ fn diff_prints_without_writing() {
         .write_stdin("a: 1\n")
         .assert()
         .code(2);
+}
+
+/// MAM501's fix for an absent setting adds it to the settings block, in the block's own
+/// layout (a line at the members' indentation, a member of a flow mapping or JSON object),
+/// and the check that follows has no MAM501 left.
+#[test]
+fn absent_settings_are_added_for_the_protection_level() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let policy = |name: &str, settings: &str| {
+        format!(
+            "apiVersion: mamlint/v1\nkind: AppProtectionPolicy\nmetadata: {{name: {name}}}\nspec:\n  platform: ios\n  displayName: {name}\n  protectionLevel: 1\n  apps: [com.atlassian.jira.app]\n  assignments: {{include: [0b6e2c1a-5f0d-4c5e-9a7b-3d2f1e0c9b8a]}}\n{settings}"
+        )
+    };
+    // Level 1 on iOS without the two jailbreak rows and the PIN retry action.
+    let block = "  settings:\n    appDataEncryptionType: whenDeviceLocked   # kept\n";
+    std::fs::write(d.join("block.yaml"), policy("block", block)).unwrap();
+    let flow = "  settings: {appDataEncryptionType: whenDeviceLocked}\n";
+    std::fs::write(d.join("flow.yaml"), policy("flow", flow)).unwrap();
+    // An export, held to level 1 by the configuration.
+    let export = "{\n  \"@odata.type\": \"#microsoft.graph.iosManagedAppProtection\",\n  \"displayName\": \"export\",\n  \"appDataEncryptionType\": \"whenDeviceLocked\",\n  \"apps\": [{\"mobileAppIdentifier\": {\"@odata.type\": \"#microsoft.graph.iosMobileAppIdentifier\", \"bundleId\": \"com.atlassian.jira.app\"}}]\n}\n";
+    std::fs::write(d.join("export.json"), export).unwrap();
+    std::fs::write(
+        d.join("mamlint.toml"),
+        "[rules]\nselect = [\"MAM501\"]\n\n[protection]\nlevel = 1\n",
+    )
+    .unwrap();
+    let output = mamlint()
+        .current_dir(d)
+        .args(["check", ".", "--fix", "-q"])
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(0), "{stderr}");
+    assert!(stderr.contains("Fixed 9 findings in 3 files."), "{stderr}");
+    let fixed: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(d.join("export.json")).unwrap()).unwrap();
+    assert_eq!(fixed["deviceComplianceRequired"], true);
+    assert_eq!(fixed["appActionIfDeviceComplianceRequired"], "block");
+    assert_eq!(fixed["appActionIfMaximumPinRetriesExceeded"], "block");
+    assert_eq!(
+        std::fs::read_to_string(d.join("block.yaml")).unwrap(),
+        policy(
+            "block",
+            "  settings:\n    appDataEncryptionType: whenDeviceLocked   # kept\n    \
+             appActionIfDeviceComplianceRequired: \"block\"\n    \
+             appActionIfMaximumPinRetriesExceeded: \"block\"\n    \
+             deviceComplianceRequired: true\n"
+        )
+    );
+    assert_eq!(
+        std::fs::read_to_string(d.join("flow.yaml")).unwrap(),
+        policy(
+            "flow",
+            "  settings: {appDataEncryptionType: whenDeviceLocked, \
+             appActionIfDeviceComplianceRequired: \"block\", \
+             appActionIfMaximumPinRetriesExceeded: \"block\", deviceComplianceRequired: true}\n"
+        )
+    );
+    mamlint()
+        .current_dir(d)
+        .args(["check", "."])
+        .assert()
+        .code(0);
 }

@@ -40,7 +40,7 @@ fn concise_is_one_line_per_finding() {
     // The summary keeps to standard error, as with the other machine formats.
     assert_eq!(
         String::from_utf8_lossy(&output.stderr).trim_end(),
-        "Found 28 errors and 11 warnings in 7 files (12 documents in 7 files checked)."
+        "Found 28 errors and 12 warnings in 7 files (13 documents in 7 files checked)."
     );
     insta::assert_snapshot!(stdout);
 }
@@ -125,8 +125,9 @@ fn statistics_count_each_code_most_first() {
 1  MAM404  [warning]  untracked-intune-target
 1  MAM405  [error]    wipe-before-access-check
 1  MAM406  [warning]  pin-settings-without-pin
+1  MAM502  [warning]  conflicting-policies
 
-Found 28 errors and 11 warnings in 7 files (12 documents in 7 files checked).
+Found 28 errors and 12 warnings in 7 files (13 documents in 7 files checked).
 "
     );
     let quiet = mamlint()
@@ -164,7 +165,7 @@ fn statistics_as_json_keep_the_report_envelope() {
                 {"code": "MAM402", "name": "no-assignments", "severity": "warning", "count": 2},
                 {"code": "MAM003", "name": "yaml11-boolean", "severity": "warning", "count": 1},
             ],
-            "summary": {"files": 7, "documents": 12, "errors": 9, "warnings": 3, "infos": 0},
+            "summary": {"files": 7, "documents": 13, "errors": 9, "warnings": 3, "infos": 0},
         })
     );
     let keys: Vec<&String> = report.as_object().unwrap().keys().collect();

@@ -62,11 +62,12 @@ fn workspace(n: usize) -> Vec<(String, String)> {
                  assignments: {{include: [0b6e2c1a-5f0d-4c5e-9a7b-3d2f1e0c9b8a]}}\n"
             ),
         ));
-        // An export names no tenant: it belongs to the tenant its folder names.
+        // An export names no tenant: it belongs to the tenant its folder names. It blocks
+        // printing for the group app-{i} reaches too, which keeps the default (MAM502).
         files.push((
             format!("exports/tenant-{i}/ios.json"),
             format!(
-                r##"{{"@odata.type": "#microsoft.graph.iosManagedAppProtection", "displayName": "Export {i}", "apps": [{{"mobileAppIdentifier": {{"@odata.type": "#microsoft.graph.iosMobileAppIdentifier", "bundleId": "com.atlassian.jira.app"}}}}], "assignments": [{{"target": {{"@odata.type": "#microsoft.graph.groupAssignmentTarget", "groupId": "0b6e2c1a-5f0d-4c5e-9a7b-3d2f1e0c9b8a"}}}}]}}"##
+                r##"{{"@odata.type": "#microsoft.graph.iosManagedAppProtection", "displayName": "Export {i}", "printBlocked": true, "apps": [{{"mobileAppIdentifier": {{"@odata.type": "#microsoft.graph.iosMobileAppIdentifier", "bundleId": "com.atlassian.jira.app"}}}}], "assignments": [{{"target": {{"@odata.type": "#microsoft.graph.groupAssignmentTarget", "groupId": "0b6e2c1a-5f0d-4c5e-9a7b-3d2f1e0c9b8a"}}}}]}}"##
             ),
         ));
     }
@@ -121,10 +122,18 @@ fn workspace_queries_grow_linearly_with_the_workspace() {
     assert!(small.internal_errors.is_empty() && large.internal_errors.is_empty());
 
     // The findings are the ones designed in: Confluence lacks consent at every tenant
-    // (MAM301, one per tenant); one Guard-less organization, one unheld domain, one misspelt
-    // and one omitted reference. Everything else is clean.
-    let expected =
-        |n: usize| BTreeMap::from([("MAM008", 2), ("MAM201", 1), ("MAM301", n), ("MAM302", 1)]);
+    // (MAM301, one per tenant) and each tenant's export conflicts with its manifest (MAM502);
+    // one Guard-less organization, one unheld domain, one misspelt and one omitted reference.
+    // Everything else is clean.
+    let expected = |n: usize| {
+        BTreeMap::from([
+            ("MAM008", 2),
+            ("MAM201", 1),
+            ("MAM301", n),
+            ("MAM302", 1),
+            ("MAM502", n),
+        ])
+    };
     assert_eq!(codes(&small), expected(N));
     assert_eq!(codes(&large), expected(4 * N));
 

@@ -49,13 +49,24 @@ fn a_folder_of_every_format_reports_each_seeded_fault_and_nothing_else() {
                 "\"Atlassian apps (iOS, Terraform)\"",
             ),
             ("pin_required ", "pin_requird "),
+            // Each policy its own group: overlapping policies are MAM502's, not a seeded fault.
+            (
+                "0b6e2c1a-5f0d-4c5e-9a7b-3d2f1e0c9b8a",
+                "1c7f3d2b-6a1e-4d6f-8b8c-4e3a2f1d0c9b",
+            ),
         ],
     );
     // DSC: data wiped no later than access is blocked (TimeSpan durations).
     copy_with(
         "tests/fixtures/dsc/invalid-MAM405-wipe-before-access.ps1",
         &d.join("config.ps1"),
-        &[("'Atlassian apps (iOS)'", "'Atlassian apps (iOS, DSC)'")],
+        &[
+            ("'Atlassian apps (iOS)'", "'Atlassian apps (iOS, DSC)'"),
+            (
+                "0b6e2c1a-5f0d-4c5e-9a7b-3d2f1e0c9b8a",
+                "2d8a4e3c-7b2f-4e7a-9c9d-5f4b3a2e1d0c",
+            ),
+        ],
     );
     let output = mamlint()
         .current_dir(d)

@@ -1065,3 +1065,95 @@ fn policies_managed_by_terraform_are_left_to_it() {
     );
     assert!(names.contains(&"Atlassian apps (iOS)"), "{names:?}");
 }
+
+/// Plan knows levels (spec 9): a change that takes a policy below the level it is held to is
+/// marked in every output, and `--fail-on-loosening` fails on it even where the direction
+/// alone would not: from unset, any offline wipe period counts as tightening.
+#[test]
+fn plan_marks_changes_below_the_protection_level() {
+    let (dir, fake) = (project(), fake());
+    let d = dir.path();
+    let android = std::fs::read_to_string(d.join("android.yaml"))
+        .unwrap()
+        .replace(
+            "  platform: android\n",
+            "  platform: android\n  protectionLevel: 1\n",
+        )
+        .replace(
+            "    pinRequired: true\n",
+            "    pinRequired: true\n    periodOfflineBeforeWipeIsEnforced: P180D\n",
+        )
+        // Nothing else loosens: the tenant's PIN length and offline period stay.
+        .replace(
+            "    minimumPinLength: 6\n    periodOfflineBeforeAccessCheck: P1D\n",
+            "    minimumPinLength: 8\n    periodOfflineBeforeAccessCheck: PT12H\n",
+        );
+    assert!(android.contains("P180D") && android.contains("PT12H"));
+    write(d, "android.yaml", &android);
+    // The policies fall short of level 1 elsewhere too; as warnings they do not stop the plan.
+    write(
+        d,
+        "mamlint.toml",
+        "[rules]\nseverity = { MAM501 = \"warning\" }\n",
+    );
+
+    let plan = plan_json(d, &fake);
+    let change = plan["tenants"][0]["changes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["displayName"] == "Atlassian apps (Android)")
+        .unwrap();
+    assert_eq!(change["level"], 1);
+    let below: Vec<(&str, &Value)> = change["properties"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|p| Some((p["name"].as_str()?, p.get("belowLevel")?)))
+        .collect();
+    // Unset in the tenant, its default P90D meets level 1; P180D does not.
+    assert_eq!(below, [("periodOfflineBeforeWipeIsEnforced", &json!(1))]);
+    // Policies without a level carry no mark.
+    let ios = plan["tenants"][0]["changes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["displayName"] == "Atlassian apps (iOS)")
+        .unwrap();
+    assert!(ios.get("level").is_none(), "{ios:#}");
+
+    let (code, human, stderr) = run(d, &fake, &["plan"]);
+    assert_eq!(code, Some(3), "{stderr}");
+    assert!(
+        human.contains(
+            "      periodOfflineBeforeWipeIsEnforced: (not set) → P180D (tightening, BELOW LEVEL 1)\n"
+        ),
+        "{human}"
+    );
+    assert!(
+        human.contains("; 0 loosening; 1 below their protection level.\n"),
+        "{human}"
+    );
+    let (_, markdown, _) = run(d, &fake, &["plan", "--format", "markdown"]);
+    assert!(
+        markdown.contains(
+            "- `periodOfflineBeforeWipeIsEnforced`: `(not set)` → `P180D` (tightening, BELOW LEVEL 1)"
+        ),
+        "{markdown}"
+    );
+    let (code, _, _) = run(d, &fake, &["plan", "--fail-on-loosening"]);
+    assert_eq!(code, Some(1));
+
+    // The same change without a level is only a change, and passes the gate.
+    write(
+        d,
+        "android.yaml",
+        &android.replace("  protectionLevel: 1\n", ""),
+    );
+    let (code, human, _) = run(d, &fake, &["plan"]);
+    assert_eq!(code, Some(3));
+    assert!(human.contains("P180D (tightening)\n"), "{human}");
+    assert!(!human.contains("below their protection level"), "{human}");
+    let (code, _, _) = run(d, &fake, &["plan", "--fail-on-loosening"]);
+    assert_eq!(code, Some(3));
+}
