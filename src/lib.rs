@@ -16,6 +16,7 @@
 pub mod baseline;
 pub mod cli;
 pub mod config;
+pub mod custom;
 pub mod diagnostic;
 pub mod fingerprint;
 pub mod fix;

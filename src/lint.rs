@@ -69,6 +69,8 @@ pub struct Settings {
     /// From the command line; when empty, the configuration's `[rules]` apply.
     pub selection: Selection,
     pub config: Option<Config>,
+    /// The Rego rules of `[custom-rules]` (spec 10); empty when there are none.
+    pub custom: std::sync::Arc<crate::custom::CustomRules>,
 }
 
 impl Settings {
@@ -111,6 +113,8 @@ pub struct Outcome {
     pub notes: Vec<String>,
     /// Rules that panicked (exit code 2); their other work and every other rule still report.
     pub internal_errors: Vec<InternalError>,
+    /// The documented custom rules of the run (spec 10), for reporters that list every rule.
+    pub custom_rules: Vec<&'static RuleMeta>,
 }
 
 /// A rule that panicked: mamlint's bug, reported instead of aborting the run.
@@ -264,18 +268,32 @@ pub fn config_files(config: Option<&Config>) -> Vec<WorkspaceFile> {
         .map(|c| c.sources.as_slice())
         .unwrap_or_default()
         .iter()
-        .map(|source| WorkspaceFile {
-            loaded: LoadedFile {
-                source: SourceFile::new(source.path.clone(), source.text.clone(), Encoding::Utf8),
-                format: Format::Toml,
-                parsed: ParsedFile::default(),
-            },
-            role: Role::Config,
-            explicit: false,
-            looks_like_policy: false,
-            classes: Vec::new(),
-        })
+        .map(|source| config_file(&source.path, &source.text))
         .collect()
+}
+
+/// The custom rules' Rego files, as files that their findings (MAM014) point into.
+pub fn rego_files(settings: &Settings) -> Vec<WorkspaceFile> {
+    settings
+        .custom
+        .files
+        .iter()
+        .map(|f| config_file(&f.path, &f.text))
+        .collect()
+}
+
+fn config_file(path: &str, text: &str) -> WorkspaceFile {
+    WorkspaceFile {
+        loaded: LoadedFile {
+            source: SourceFile::new(path.to_owned(), text.to_owned(), Encoding::Utf8),
+            format: Format::Toml,
+            parsed: ParsedFile::default(),
+        },
+        role: Role::Config,
+        explicit: false,
+        looks_like_policy: false,
+        classes: Vec::new(),
+    }
 }
 
 /// Sorts files by path, the order diagnostics are reported in, keeping one file per path: a
@@ -298,6 +316,7 @@ pub fn run(inputs: Vec<Input>, settings: &Settings) -> Outcome {
     let config = settings.config.as_ref();
     let loaded: Vec<Loaded> = inputs.into_par_iter().map(load).collect();
     let mut files = config_files(config);
+    files.extend(rego_files(settings));
     let mut skipped = Vec::new();
     let mut read_errors = Vec::new();
     for item in loaded {
@@ -355,6 +374,7 @@ pub fn run(inputs: Vec<Input>, settings: &Settings) -> Outcome {
         read_errors,
         notes,
         internal_errors,
+        custom_rules: settings.custom.metas(),
     }
 }
 
@@ -471,6 +491,26 @@ fn check_cached_with(
     let found = collect(passes);
     diagnostics.extend(found.diagnostics);
     internal_errors.extend(found.internal_errors);
+    if !settings.custom.is_empty() {
+        let rego_files: Vec<FileId> = settings
+            .custom
+            .files
+            .iter()
+            .map(|r| {
+                files
+                    .iter()
+                    .position(|f| f.role == Role::Config && f.loaded.source.path == r.path)
+                    // A caller that left the Rego files out of the run: their MAM014s point
+                    // nowhere, and `apply_settings` drops findings in no file of the run.
+                    .unwrap_or(usize::MAX)
+            })
+            .collect();
+        diagnostics.extend(crate::custom::eval::evaluate(
+            &settings.custom,
+            &workspace,
+            &rego_files,
+        ));
+    }
     let diagnostics = apply_settings(diagnostics, &cx, settings);
     Findings {
         diagnostics,
@@ -585,7 +625,12 @@ fn apply_settings(
             }
         }
     }
-    let mut diagnostics = suppress::apply(files, cx, &selection, diagnostics);
+    let known = if settings.custom.is_empty() {
+        crate::rules::metas().to_vec()
+    } else {
+        settings.custom.known_metas()
+    };
+    let mut diagnostics = suppress::apply(files, cx, &selection, &known, diagnostics);
     // `--fix` edits YAML and JSON only (spec 8.4): a fix into another format (a rule's, or
     // a suppression's removal) is not offered.
     let fixable = |file: FileId| {

@@ -11,10 +11,12 @@ use std::io;
 use std::path::{Path, PathBuf};
 
 use crate::config::{self, Config};
+use crate::custom::CustomRules;
 use crate::lint::{Input, Settings};
 use crate::rules;
 use crate::selection::Selection;
 use crate::walk;
+use std::sync::Arc;
 
 /// Which configuration applies.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -70,6 +72,8 @@ pub enum ProjectError {
 #[derive(Debug)]
 pub struct Project {
     pub config: Option<Config>,
+    /// The Rego rules of the configuration's `[custom-rules]` (spec 10).
+    pub custom: Arc<CustomRules>,
     /// Checked files (from the paths), then context files, without excluded ones.
     pub inputs: Vec<Input>,
     /// Paths that could not be walked or do not exist, as `path: reason` (exit code 2).
@@ -86,7 +90,7 @@ impl Project {
         request: &ProjectOptions,
         stdin: impl FnOnce() -> io::Result<Vec<u8>>,
     ) -> Result<Project, ProjectError> {
-        let config = load_config(request)?;
+        let (config, custom) = load_config(request)?;
         let paths: Vec<String> = if !request.paths.is_empty() {
             request.paths.clone()
         } else if let Some(include) = config
@@ -113,6 +117,7 @@ impl Project {
             .filter(|p| *p != "-")
             .collect();
         let (candidates, mut errors) = discover(request, &file_paths);
+        errors.extend(custom.errors.iter().cloned());
         inputs.extend(candidates.into_iter().map(Input::disk));
         if let Some(config) = &config {
             let context: Vec<String> = config.context.iter().map(|p| display(request, p)).collect();
@@ -130,6 +135,7 @@ impl Project {
         }
         Ok(Project {
             config,
+            custom: Arc::new(custom),
             inputs,
             errors,
             reads_stdin,
@@ -143,22 +149,44 @@ impl Project {
         Settings {
             selection,
             config: self.config.clone(),
+            custom: self.custom.clone(),
         }
     }
 }
 
-fn load_config(request: &ProjectOptions) -> Result<Option<Config>, ProjectError> {
+/// The custom rules of the configuration a request resolves to, without walking any path
+/// (`mamlint rule`, `mamlint test-rules`).
+pub fn custom_rules(request: &ProjectOptions) -> Result<Arc<CustomRules>, ProjectError> {
+    load_config(request).map(|(_, custom)| Arc::new(custom))
+}
+
+/// The configuration and its custom rules. Rule patterns may name custom rules, which are
+/// known only once their Rego files are read: the configuration is then read again, checked
+/// against the built-in and the custom rules.
+fn load_config(request: &ProjectOptions) -> Result<(Option<Config>, CustomRules), ProjectError> {
     let path = match &request.config {
-        ConfigChoice::Disabled => return Ok(None),
+        ConfigChoice::Disabled => return Ok((None, CustomRules::default())),
         ConfigChoice::File(path) => request.root.join(path),
         ConfigChoice::Discover => match config::discover(&request.root) {
             Some(path) => path,
-            None => return Ok(None),
+            None => return Ok((None, CustomRules::default())),
         },
     };
-    Config::load(&path, rules::metas())
-        .map(Some)
-        .map_err(|source| ProjectError::Config { path, source })
+    let error = |source| ProjectError::Config {
+        path: path.clone(),
+        source,
+    };
+    let config = Config::load(&path, rules::metas()).map_err(error)?;
+    if config.custom_rules.paths.is_empty() {
+        return Ok((Some(config), CustomRules::default()));
+    }
+    let custom = crate::custom::load(&config.custom_rules);
+    let config = if custom.metas().is_empty() {
+        config
+    } else {
+        Config::load(&path, &custom.known_metas()).map_err(error)?
+    };
+    Ok((Some(config), custom))
 }
 
 /// A path as the run names it: relative to the root on the command line, absolute in the

@@ -281,8 +281,8 @@ fn config_relevant(
     relevant
 }
 
-fn names_enabled(codes: &[String], selection: &Selection) -> bool {
-    crate::rules::metas()
+fn names_enabled(codes: &[String], selection: &Selection, known: &[&RuleMeta]) -> bool {
+    known
         .iter()
         .any(|m| selection.enabled(m) && codes.iter().any(|c| Selection::matches(c, m)))
 }
@@ -290,13 +290,19 @@ fn names_enabled(codes: &[String], selection: &Selection) -> bool {
 // Inline and configured suppressions are matched in one pass over the findings so that
 // each finding is hidden once and every suppression learns whether it was used.
 /// Applies every suppression to the findings, and adds the findings about suppressions.
+/// `known` is every rule a suppression may name: the built-in ones and the custom rules.
 pub fn apply(
     files: &[WorkspaceFile],
     cx: &Context<'_, '_>,
     selection: &Selection,
+    known: &[&RuleMeta],
     diagnostics: Vec<Diagnostic>,
 ) -> Vec<Diagnostic> {
     let mut extra = Vec::new();
+    let rules = Known {
+        selection,
+        metas: known,
+    };
     let mut inline = inline_suppressions(files, &mut extra);
     // The inline suppressions covering each file and each line of a file, so a finding looks
     // only at those that can cover it.
@@ -385,7 +391,7 @@ pub fn apply(
             s.reason.as_deref(),
             s.used,
             true,
-            selection,
+            &rules,
             location,
             &mut extra,
         );
@@ -420,7 +426,7 @@ pub fn apply(
             entry.reason.as_deref(),
             config_used[i],
             relevant[i],
-            selection,
+            &rules,
             location,
             &mut extra,
         );
@@ -429,15 +435,26 @@ pub fn apply(
     kept
 }
 
+/// The rules a run knows (built-in and custom) and which of them are selected: what decides
+/// whether a suppression names a rule at all, and whether an unused one is worth reporting.
+struct Known<'a> {
+    selection: &'a Selection,
+    metas: &'a [&'a RuleMeta],
+}
+
 fn report_suppression(
     codes: &[String],
     reason: Option<&str>,
     used: bool,
     relevant: bool,
-    selection: &Selection,
+    known: &Known<'_>,
     location: Location,
     out: &mut Vec<Diagnostic>,
 ) {
+    let Known {
+        selection,
+        metas: known,
+    } = *known;
     let listed = codes.join(", ");
     let is_parse_error = |c: &String| c.eq_ignore_ascii_case(ParseError::META.code);
     let suppressible: Vec<String> = codes
@@ -458,7 +475,7 @@ fn report_suppression(
     }
     let unknown: Vec<&String> = codes
         .iter()
-        .filter(|c| !Selection::is_known_pattern(c, crate::rules::metas()))
+        .filter(|c| !Selection::is_known_pattern(c, known))
         .collect();
     if !unknown.is_empty() {
         let names = unknown
@@ -475,7 +492,7 @@ fn report_suppression(
             .label("unknown rule")
             .help("`mamlint rule --all` lists the rules"),
         );
-    } else if !used && relevant && names_enabled(&suppressible, selection) {
+    } else if !used && relevant && names_enabled(&suppressible, selection, known) {
         out.push(
             Diagnostic::new(
                 &UnusedSuppression::META,

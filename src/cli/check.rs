@@ -14,7 +14,6 @@ use crate::diagnostic::Severity;
 use crate::fix;
 use crate::lint::{self, Outcome};
 use crate::project::Project;
-use crate::rules;
 use crate::selection::Selection;
 
 #[derive(Debug, Args)]
@@ -114,6 +113,11 @@ pub struct CheckArgs {
     #[arg(long, help_heading = "Output")]
     pub statistics: bool,
 
+    /// Print the `input` document custom Rego rules read (spec 10) as JSON, instead of
+    /// checking; its schema is `mamlint schema rego-input`.
+    #[arg(long, help_heading = "Output")]
+    pub print_rego_input: bool,
+
     /// Print findings only: no summary line.
     #[arg(short, long, help_heading = "Output")]
     pub quiet: bool,
@@ -135,14 +139,6 @@ pub(super) fn run(args: CheckArgs) -> anyhow::Result<u8> {
         select: args.select.clone(),
         ignore: args.ignore.clone(),
     };
-    let unknown = selection.unknown_patterns(rules::metas());
-    if !unknown.is_empty() {
-        eprintln!(
-            "error: no rule matches {}; see `mamlint rule --all`",
-            unknown.join(", ")
-        );
-        return Ok(exit::ERROR);
-    }
     if args.fix && args.paths.iter().any(|p| p == "-") {
         eprintln!("error: --fix cannot write to standard input; use --diff");
         return Ok(exit::ERROR);
@@ -151,6 +147,15 @@ pub(super) fn run(args: CheckArgs) -> anyhow::Result<u8> {
         Ok(project) => project,
         Err(code) => return Ok(code),
     };
+    // After the project: `--select` may name the project's custom rules.
+    let unknown = selection.unknown_patterns(&project.custom.known_metas());
+    if !unknown.is_empty() {
+        eprintln!(
+            "error: no rule matches {}; see `mamlint rule --all`",
+            unknown.join(", ")
+        );
+        return Ok(exit::ERROR);
+    }
     let fail_level = args
         .fail_level
         .map(Severity::from)
@@ -168,6 +173,16 @@ pub(super) fn run(args: CheckArgs) -> anyhow::Result<u8> {
     let stderr = &mut std::io::stderr().lock();
     let Project { inputs, errors, .. } = project;
     let mut read_errors = errors;
+    if args.print_rego_input {
+        let outcome = lint::run(inputs, &settings);
+        let input = crate::custom::input::of_files(&outcome.files);
+        println!("{}", serde_json::to_string_pretty(&input)?);
+        for error in read_errors.iter().chain(&outcome.read_errors) {
+            eprintln!("error: {error}");
+        }
+        let unreadable = !read_errors.is_empty() || !outcome.read_errors.is_empty();
+        return Ok(if unreadable { exit::ERROR } else { exit::CLEAN });
+    }
     let mut outcome = if args.fix || args.diff {
         match fix_files(&args, inputs, &settings, &mut read_errors, stderr)? {
             Ok(outcome) => outcome,

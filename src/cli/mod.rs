@@ -14,6 +14,7 @@ mod progress;
 mod rollout;
 mod rule;
 mod schema;
+mod test_rules;
 
 use std::process::ExitCode;
 
@@ -78,6 +79,9 @@ pub enum Command {
     Check(check::CheckArgs),
     /// Print a rule's documentation: what it checks, why, an example, the fix, the source.
     Rule(rule::RuleArgs),
+    /// Run the `test_*` rules of the custom Rego rules (as `opa test` does); exit 1 when one
+    /// fails.
+    TestRules(test_rules::TestRulesArgs),
     /// Print the JSON Schema of a manifest kind or Graph export, or write them all.
     Schema(schema::SchemaArgs),
     /// Measure every app protection policy against Microsoft's data protection framework: the
@@ -109,6 +113,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     let code = match cli.command {
         Command::Check(args) => check::run(args)?,
         Command::Rule(args) => rule::run(args)?,
+        Command::TestRules(args) => test_rules::run(args)?,
         Command::Conformance(args) => conformance::run(args)?,
         Command::Effective(args) => effective::run(args)?,
         Command::Schema(args) => schema::run(args)?,

@@ -3,6 +3,7 @@
 use clap::{Args, ValueEnum};
 
 use super::exit;
+use crate::project::{ConfigChoice, ProjectOptions};
 use crate::rules::{self, RULES};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -55,15 +56,25 @@ fn as_text(meta: &rules::RuleMeta) -> String {
 }
 
 pub(super) fn run(args: RuleArgs) -> anyhow::Result<u8> {
+    // The project's custom rules (spec 10) are documented beside the built-in ones; a
+    // configuration that cannot be read only hides them.
+    let custom = ProjectOptions::command_line(Vec::new(), ConfigChoice::Discover)
+        .ok()
+        .and_then(|request| crate::project::custom_rules(&request).ok())
+        .unwrap_or_default();
     let metas: Vec<&rules::RuleMeta> = match &args.code {
-        Some(code) => match rules::find(code) {
+        Some(code) => match rules::find(code).or_else(|| custom.find(code).map(|a| a.meta)) {
             Some(meta) => vec![meta],
             None => {
                 eprintln!("error: no rule `{code}`; `mamlint rule --all` lists them");
                 return Ok(exit::ERROR);
             }
         },
-        None => RULES.iter().map(|r| r.meta()).collect(),
+        None => RULES
+            .iter()
+            .map(|r| r.meta())
+            .chain(custom.metas())
+            .collect(),
     };
     match args.format {
         RuleFormat::Markdown if args.all => print!("{}", rules::catalogue_markdown()),

@@ -28,6 +28,10 @@
 //! code = "MAM406"
 //! reason = "PIN replaced by device passcode until the Q1 rollout"
 //! expires = 2027-03-31
+//!
+//! [custom-rules]                      # Rego rules (spec 10); default .mamlint/rules
+//! paths = ["policy-rules"]
+//! timeout = "2s"
 //! ```
 
 pub mod date;
@@ -124,6 +128,29 @@ pub struct Config {
     pub suppressions: Vec<Suppression>,
     /// `[protection]`: which level of Microsoft's data protection framework applies (spec 9).
     pub protection: Protection,
+    /// `[custom-rules]`: where the Rego rules are and how long they may run (spec 10).
+    pub custom_rules: CustomRules,
+}
+
+/// The default of `[custom-rules] timeout`.
+pub const DEFAULT_CUSTOM_RULES_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(2);
+
+/// `[custom-rules]`: directories of `*.rego` files and the evaluation's time limit.
+#[derive(Clone, Debug)]
+pub struct CustomRules {
+    /// Absolute directories; `.mamlint/rules` beside the closest configuration file when no
+    /// file sets `paths` and that directory exists.
+    pub paths: Vec<PathBuf>,
+    pub timeout: std::time::Duration,
+}
+
+impl Default for CustomRules {
+    fn default() -> Self {
+        CustomRules {
+            paths: Vec::new(),
+            timeout: DEFAULT_CUSTOM_RULES_TIMEOUT,
+        }
+    }
 }
 
 /// The protection levels a configuration sets. The command line's `--protection-level` is
@@ -170,6 +197,14 @@ struct RawConfig {
     per_path_ignores: Option<BTreeMap<Spanned<String>, Vec<Spanned<String>>>>,
     suppress: Option<Vec<RawSuppression>>,
     protection: Option<RawProtection>,
+    custom_rules: Option<RawCustomRules>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawCustomRules {
+    paths: Option<Vec<Spanned<String>>>,
+    timeout: Option<Spanned<String>>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -203,6 +238,21 @@ struct RawSuppression {
     code: Spanned<toml::Value>,
     reason: Option<Spanned<String>>,
     expires: Option<Spanned<toml::Value>>,
+}
+
+/// `[custom-rules] timeout`: whole seconds (`"2s"`) or milliseconds (`"500ms"`), above zero.
+fn parse_timeout(text: &str) -> Option<std::time::Duration> {
+    let (digits, unit): (&str, fn(u64) -> std::time::Duration) =
+        if let Some(ms) = text.strip_suffix("ms") {
+            (ms, std::time::Duration::from_millis)
+        } else {
+            (text.strip_suffix('s')?, std::time::Duration::from_secs)
+        };
+    if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    let limit = unit(digits.parse().ok()?);
+    (!limit.is_zero()).then_some(limit)
 }
 
 /// The closest `mamlint.toml` at or above `start`.
@@ -296,10 +346,22 @@ impl Config {
             config.sources.push(source);
             chain.push((file, raw, config.sources.len() - 1));
         }
+        let closest_dir = chain
+            .first()
+            .and_then(|(file, ..)| file.parent().map(Path::to_path_buf));
+        let sets_paths = chain
+            .iter()
+            .any(|(_, raw, _)| raw.custom_rules.as_ref().is_some_and(|c| c.paths.is_some()));
         // The furthest base first, so closer files override.
         for (file, raw, source) in chain.into_iter().rev() {
             let dir = file.parent().map(Path::to_path_buf).unwrap_or_default();
             config.apply(raw, source, &dir, known);
+        }
+        if !sets_paths && let Some(dir) = closest_dir {
+            let default = dir.join(".mamlint").join("rules");
+            if default.is_dir() {
+                config.custom_rules.paths.push(default);
+            }
         }
         config
     }
@@ -462,6 +524,39 @@ impl Config {
         }
         if let Some(protection) = raw.protection {
             self.add_protection(protection, source, dir);
+        }
+        if let Some(custom) = raw.custom_rules {
+            self.add_custom_rules(custom, source, dir);
+        }
+    }
+
+    fn add_custom_rules(&mut self, raw: RawCustomRules, source: usize, dir: &Path) {
+        if let Some(paths) = raw.paths {
+            self.custom_rules.paths.clear();
+            for path in paths {
+                let absolute = dir.join(path.get_ref());
+                if absolute.is_dir() {
+                    self.custom_rules.paths.push(absolute);
+                } else {
+                    self.error(
+                        source,
+                        span_of(&path),
+                        format!("custom rules directory `{}` does not exist", path.get_ref()),
+                        None,
+                    );
+                }
+            }
+        }
+        if let Some(timeout) = raw.timeout {
+            match parse_timeout(timeout.get_ref()) {
+                Some(limit) => self.custom_rules.timeout = limit,
+                None => self.error(
+                    source,
+                    span_of(&timeout),
+                    format!("invalid timeout `{}`", timeout.get_ref()),
+                    Some("write whole seconds or milliseconds: \"2s\", \"500ms\"".to_owned()),
+                ),
+            }
         }
     }
 

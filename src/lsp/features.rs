@@ -115,12 +115,19 @@ fn app_markdown(value: &str) -> Option<String> {
         .then(|| format!("`{value}` is not the ID of any Atlassian app in mamlint's catalog"))
 }
 
-/// The hover text at an offset of a file.
-pub fn hover(files: &[WorkspaceFile], file: usize, offset: usize) -> Option<String> {
+/// The hover text at an offset of a file; a rule code, built-in or one of the `custom`
+/// rules, shows the rule's documentation.
+pub fn hover(
+    files: &[WorkspaceFile],
+    file: usize,
+    offset: usize,
+    custom: &crate::custom::CustomRules,
+) -> Option<String> {
     let wf = files.get(file)?;
     let text = &wf.loaded.source.text;
     let word = word_at(text, offset.min(text.len()));
-    if let Some(meta) = rules::find(word).filter(|m| m.code == word) {
+    let meta = rules::find(word).or_else(|| custom.find(word).map(|a| a.meta));
+    if let Some(meta) = meta.filter(|m| m.code == word) {
         return Some(format!(
             "**{} {}** ({})\n\n{}",
             meta.code,
@@ -509,13 +516,20 @@ mod tests {
         };
         let files = [file];
         let at = |needle: &str| text.find(needle).unwrap() + 2;
-        let backup = hover(&files, 0, at("dataBackupBlocked")).unwrap_or_default();
+        let backup =
+            hover(&files, 0, at("dataBackupBlocked"), &Default::default()).unwrap_or_default();
         assert!(backup.contains("**Data protection framework**"), "{backup}");
         assert!(
             backup.contains("- Level 1: false\n- Level 2: true\n- Level 3: true"),
             "{backup}"
         );
-        let other = hover(&files, 0, at("filterOpenInToOnlyManagedApps")).unwrap_or_default();
+        let other = hover(
+            &files,
+            0,
+            at("filterOpenInToOnlyManagedApps"),
+            &Default::default(),
+        )
+        .unwrap_or_default();
         assert!(!other.is_empty(), "the property is still described");
         assert!(
             !other.contains("Data protection framework"),

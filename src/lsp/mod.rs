@@ -5,7 +5,8 @@
 //! (`lint::check_local`). A change re-reads and re-checks only the changed file, then runs the
 //! workspace stage (`lint::check_cached`: the cross-document rules and the settings) over
 //! everything, so the result is what `lint::check` would say. A changed `mamlint.toml` reloads
-//! the workspace and re-checks every file. Diagnostics are published for every file whose
+//! the workspace and re-checks every file, and so does a changed `*.rego` custom rule file
+//! (custom rules are workspace-scope). Diagnostics are published for every file whose
 //! findings changed, open or not, because cross-document rules make one file's edit change
 //! another's findings. Changes that arrive
 //! together are applied together and checked once, so a burst of keystrokes costs one check.
@@ -152,7 +153,7 @@ impl Server {
             json!({"registrations": [{
                 "id": "mamlint-watch",
                 "method": "workspace/didChangeWatchedFiles",
-                "registerOptions": {"watchers": [{"globPattern": "**/*.{yaml,yml,json,tf,ps1}"}, {"globPattern": "**/mamlint.toml"}]}
+                "registerOptions": {"watchers": [{"globPattern": "**/*.{yaml,yml,json,tf,ps1}"}, {"globPattern": "**/mamlint.toml"}, {"globPattern": "**/*.rego"}]}
             }]}),
         );
         connection.sender.send(Message::Request(request))?;
@@ -179,6 +180,7 @@ impl Server {
                         .extend(project.errors.iter().map(|e| format!("cannot read {e}")));
                     self.settings = project.settings(Selection::default());
                     files = lint::config_files(self.settings.config.as_ref());
+                    files.extend(lint::rego_files(&self.settings));
                     let this = &*self;
                     files.par_extend(project.inputs.into_par_iter().filter_map(|input| {
                         this.load(&absolute(&input.candidate.path), input.role)
@@ -220,7 +222,9 @@ impl Server {
 
     /// Re-reads one file (buffer or disk) into the workspace, or drops it.
     fn refresh(&mut self, path: &str) {
-        if path.ends_with(config::FILE_NAME) {
+        // Custom rules (spec 10) are workspace-scope and can change any finding, as the
+        // configuration can.
+        if path.ends_with(config::FILE_NAME) || is_rego(path) {
             self.load_workspace();
             return;
         }
@@ -499,8 +503,8 @@ impl Server {
                 }
             }
             "textDocument/didSave" => {
-                if let Some(path) =
-                    path("/textDocument/uri").filter(|p| p.ends_with(config::FILE_NAME))
+                if let Some(path) = path("/textDocument/uri")
+                    .filter(|p| p.ends_with(config::FILE_NAME) || is_rego(p))
                 {
                     self.refresh(&path);
                 }
@@ -575,10 +579,12 @@ impl Server {
                 };
                 let offset =
                     position::offset(&self.files[file].loaded.source.text, at, self.encoding);
-                let hover = features::hover(&self.files, file, offset).map(|markdown| Hover {
-                    contents: features::markdown(markdown),
-                    range: None,
-                });
+                let hover = features::hover(&self.files, file, offset, &self.settings.custom).map(
+                    |markdown| Hover {
+                        contents: features::markdown(markdown),
+                        range: None,
+                    },
+                );
                 Ok(serde_json::to_value(hover).unwrap_or(Value::Null))
             }
             "textDocument/codeAction" => {
@@ -631,6 +637,10 @@ impl Server {
             )),
         }
     }
+}
+
+fn is_rego(path: &str) -> bool {
+    path.ends_with(".rego")
 }
 
 fn absolute(path: &str) -> String {

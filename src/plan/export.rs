@@ -400,6 +400,7 @@ mod tests {
                     ignore: vec!["MAM008".into()],
                 },
                 config: None,
+                ..Default::default()
             },
         );
         assert!(

@@ -121,6 +121,7 @@ mod tests {
             &crate::lint::Settings {
                 selection: crate::selection::Selection::default(),
                 config: None,
+                ..Default::default()
             },
         );
         assert!(!outcome.diagnostics.is_empty());

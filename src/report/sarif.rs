@@ -57,6 +57,18 @@ fn pascal_case(name: &str) -> String {
 
 fn rule(meta: &RuleMeta) -> Value {
     let docs = meta.documentation();
+    if !RULES.iter().any(|r| r.meta().code == meta.code) {
+        // A custom rule (spec 10) has no page in mamlint's catalogue.
+        return json!({
+            "id": meta.code,
+            "name": pascal_case(meta.name),
+            "shortDescription": {"text": meta.summary},
+            "fullDescription": {"text": meta.section("What it checks").unwrap_or_else(|| meta.summary.to_owned())},
+            "help": {"text": docs, "markdown": docs},
+            "defaultConfiguration": {"level": level(meta.severity)},
+            "properties": {"tags": ["mamlint", "custom", meta.name]}
+        });
+    }
     json!({
         "id": meta.code,
         "name": pascal_case(meta.name),
@@ -214,17 +226,35 @@ fn invocation(outcome: &Outcome) -> Value {
     value
 }
 
+/// Every rule of the run: the built-in catalogue, then the custom rules (documented or
+/// reported), each once.
+fn rule_list(outcome: &Outcome) -> Vec<&'static RuleMeta> {
+    let mut metas: Vec<&'static RuleMeta> = RULES.iter().map(|r| r.meta()).collect();
+    for meta in outcome
+        .custom_rules
+        .iter()
+        .copied()
+        .chain(outcome.diagnostics.iter().map(|d| d.rule))
+    {
+        if !metas.iter().any(|m| m.code == meta.code) {
+            metas.push(meta);
+        }
+    }
+    metas
+}
+
 pub fn to_value(outcome: &Outcome) -> Value {
     let files = &outcome.files;
+    let metas = rule_list(outcome);
     let prints = fingerprints(files, &outcome.diagnostics);
     let results: Vec<Value> = outcome
         .diagnostics
         .iter()
         .zip(&prints)
         .map(|(d, print)| {
-            let index = RULES
+            let index = metas
                 .iter()
-                .position(|r| r.meta().code == d.rule.code)
+                .position(|m| m.code == d.rule.code)
                 .unwrap_or_default();
             result(files, d, print, index)
         })
@@ -247,7 +277,7 @@ pub fn to_value(outcome: &Outcome) -> Value {
                 "version": env!("CARGO_PKG_VERSION"),
                 "semanticVersion": env!("CARGO_PKG_VERSION"),
                 "informationUri": INFORMATION_URI,
-                "rules": RULES.iter().map(|r| rule(r.meta())).collect::<Vec<_>>()
+                "rules": metas.iter().map(|m| rule(m)).collect::<Vec<_>>()
             }},
             "automationDetails": {"id": "mamlint/"},
             "originalUriBaseIds": {"%SRCROOT%": {"uri": root}},

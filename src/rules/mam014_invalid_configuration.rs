@@ -6,7 +6,10 @@ declare_rule! {
     /// A mistake in `mamlint.toml` or a file it extends: invalid TOML, an unknown key, a rule
     /// code or name that matches no rule, an unknown severity, fail level or Graph API
     /// version, an invalid glob, a `context` path that does not exist, an `extend` that cannot
-    /// be read or makes a cycle. The finding points at the key or value. A run with
+    /// be read or makes a cycle. Custom rules in Rego (spec 10) report here too: a `.rego`
+    /// file that does not parse (at its line and column), a bad `# METADATA` block, a
+    /// malformed result or a code two rules use (at the rule), and a rule file that runs past
+    /// `[custom-rules] timeout`. The finding points at the key or value. A run with
     /// configuration mistakes exits with 2, like a usage error; this finding cannot be
     /// suppressed.
     ///

@@ -35,6 +35,71 @@ pub fn all(rules: &[&RuleMeta]) -> Vec<(String, Value)> {
         out.push((export_stem(platform), graph_export(platform)));
     }
     out.push((CONFIG_STEM.to_owned(), config(rules)));
+    out.push((REGO_INPUT_STEM.to_owned(), rego_input()));
+    out
+}
+
+/// File stem of the schema of the custom rules' `input` (spec 10).
+pub const REGO_INPUT_STEM: &str = "rego-input";
+
+/// The schema of the document custom Rego rules read as `input` (`check --print-rego-input`
+/// prints one): every document of the run, normalized, and the app catalog.
+fn rego_input() -> Value {
+    let kinds: Vec<&str> = Kind::ALL.iter().map(|k| k.name()).collect();
+    let ids = json!({"type": "array", "items": {"type": "string"}});
+    json!({
+        "$schema": DRAFT,
+        "$id": schema_id(REGO_INPUT_STEM),
+        "title": "mamlint custom rules input",
+        "description": "The `input` of custom Rego rules (spec 10): every document of the run in the normalized form of a manifest, whatever its source format, and the app catalog.",
+        "type": "object",
+        "required": ["documents", "catalog"],
+        "properties": {
+            "documents": {
+                "type": "array",
+                "items": {
+                    "type": "object",
+                    "required": ["index", "kind", "name", "file", "source", "metadata", "spec"],
+                    "properties": {
+                        "index": {"type": "integer", "minimum": 0, "description": "This document's position in input.documents: the `document` of a result."},
+                        "kind": {"enum": kinds},
+                        "name": {"type": ["string", "null"], "description": "metadata.name of a manifest; displayName of an export, a Terraform or DSC resource."},
+                        "file": {"type": "string", "description": "The path of the file as the run names it."},
+                        "source": {"enum": ["manifest", "graph-export", "terraform", "dsc"]},
+                        "metadata": {"type": "object"},
+                        "spec": {
+                            "type": "object",
+                            "description": "The manifest's spec (section 3). For other formats: the spec keys (displayName, description, appGroupType), `platform`, the remaining Graph properties under `settings` (app protection policies), `customSettings` as a map (app configurations).",
+                            "properties": {
+                                "apps": merge(&ids, &json!({"description": "Package IDs (Android) or bundle IDs (iOS) as plain strings."})),
+                                "assignments": {
+                                    "type": "object",
+                                    "properties": {"include": ids, "exclude": ids},
+                                    "description": "Entra group object IDs (or IntuneCD group names)."
+                                },
+                                "settings": {"type": "object", "description": "Graph properties by their Graph names, OData annotations removed."}
+                            }
+                        }
+                    }
+                }
+            },
+            "catalog": {
+                "type": "object",
+                "required": ["apps"],
+                "description": "The Atlassian app catalog (spec 1), as rules/catalog.json holds it.",
+                "properties": {"apps": {"type": "array", "items": {"type": "object"}}}
+            }
+        },
+        "additionalProperties": false
+    })
+}
+
+/// `base` with the keys of `extra` added.
+fn merge(base: &Value, extra: &Value) -> Value {
+    let mut out = base.clone();
+    if let (Some(out), Some(extra)) = (out.as_object_mut(), extra.as_object()) {
+        out.extend(extra.clone());
+    }
     out
 }
 
@@ -91,6 +156,15 @@ fn config(rules: &[&RuleMeta]) -> Value {
                             "additionalProperties": false
                         }
                     }
+                },
+                "additionalProperties": false
+            },
+            "custom-rules": {
+                "type": "object",
+                "description": "Your own rules in Rego (spec 10), evaluated in-process.",
+                "properties": {
+                    "paths": {"type": "array", "items": {"type": "string"}, "description": "Directories of *.rego files, relative to this file (default: .mamlint/rules beside it, when it exists)."},
+                    "timeout": {"type": "string", "pattern": "^[0-9]+(ms|s)$", "default": "2s", "description": "How long the custom rules of one run may evaluate; a rule file that runs past it is a MAM014."}
                 },
                 "additionalProperties": false
             },

@@ -54,6 +54,10 @@ pub static EMBEDDED: &[(&str, &str)] = &[
         "mamlint-config",
         include_str!("../../schemas/mamlint-config.schema.json"),
     ),
+    (
+        "rego-input",
+        include_str!("../../schemas/rego-input.schema.json"),
+    ),
 ];
 
 /// The embedded schema text for a kind name (`AppProtectionPolicy`), file stem
@@ -82,6 +86,7 @@ pub fn names() -> Vec<String> {
     let mut names: Vec<String> = Kind::ALL.iter().map(|k| k.name().to_owned()).collect();
     names.extend(Platform::ALL.iter().map(|p| p.graph_type().to_owned()));
     names.push("MamlintConfig".to_owned());
+    names.push(generate::REGO_INPUT_STEM.to_owned());
     names
 }
 

@@ -655,3 +655,73 @@ fn diagnostics_after_edits_equal_a_fresh_check() {
     assert_eq!(fresh.published_diagnostics(), state);
     fresh.shutdown();
 }
+
+/// Custom Rego rules (spec 10) are workspace-scope: a changed `*.rego` file re-checks every
+/// file, as a changed `mamlint.toml` does, and a hover on a custom code shows its METADATA.
+#[test]
+fn a_changed_rego_file_rechecks_the_workspace_and_hovers_show_custom_rules() {
+    let dir = workspace();
+    std::fs::write(dir.path().join("mamlint.toml"), "").unwrap();
+    let rules = dir.path().join(".mamlint/rules");
+    std::fs::create_dir_all(&rules).unwrap();
+    let pin = rules.join("pin.rego");
+    let rule = |min: u32| {
+        format!(
+            "package mamlint.custom.pin\n\n# METADATA\n# title: PIN of at least {min} digits\n# custom:\n#   code: ACME001\ndeny contains r if {{\n\tsome doc in input.documents\n\tdoc.spec.settings.minimumPinLength < {min}\n\tr := {{\"code\": \"ACME001\", \"msg\": \"short PIN\", \"document\": doc.index, \"path\": \"/spec/settings/minimumPinLength\"}}\n}}\n"
+        )
+    };
+    std::fs::write(&pin, rule(6)).unwrap();
+    let (mut client, _) = Client::start(dir.path(), json!({}));
+    let published = client.published();
+    assert!(published.is_empty(), "6-digit PINs pass: {published:?}");
+
+    std::fs::write(&pin, rule(8)).unwrap();
+    client.notify(
+        "workspace/didChangeWatchedFiles",
+        json!({"changes": [{"uri": uri(&pin), "type": 2}]}),
+    );
+    let published = client.published_diagnostics();
+    let ios = std::fs::read_to_string(dir.path().join("acme-ios.yaml")).unwrap();
+    let line = ios
+        .lines()
+        .position(|l| l.trim() == "minimumPinLength: 6")
+        .unwrap() as u64;
+    assert_eq!(
+        summary(&published["acme-ios.yaml"]),
+        [("ACME001".to_owned(), line, 22, "short PIN".to_owned())]
+    );
+    assert_eq!(published["acme-android.yaml"].len(), 1, "{published:?}");
+
+    // A hover on the code in a suppression comment shows the rule's METADATA.
+    let path = dir.path().join("acme-ios.yaml");
+    let text = ios.replace(
+        "    minimumPinLength: 6\n",
+        "    minimumPinLength: 6   # mamlint: ignore[ACME001] until the Q3 rollout\n",
+    );
+    client.notify(
+        "textDocument/didOpen",
+        json!({"textDocument": {"uri": uri(&path), "languageId": "yaml", "version": 1, "text": text}}),
+    );
+    let published = client.published();
+    assert_eq!(
+        published.get("acme-ios.yaml"),
+        Some(&Vec::new()),
+        "suppressed inline: {published:?}"
+    );
+    let character = text
+        .lines()
+        .nth(line as usize)
+        .unwrap()
+        .find("ACME001")
+        .unwrap();
+    let hover = client.request(
+        "textDocument/hover",
+        json!({"textDocument": {"uri": uri(&path)}, "position": {"line": line, "character": character + 2}}),
+    );
+    let markdown = hover["contents"]["value"].as_str().unwrap_or_default();
+    assert!(
+        markdown.starts_with("**ACME001 pin-of-at-least-8-digits** (error)"),
+        "{hover}"
+    );
+    client.shutdown();
+}

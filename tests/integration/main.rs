@@ -9,6 +9,7 @@ mod ci;
 mod cli;
 mod completions;
 mod corpus;
+mod custom_rules;
 mod docs;
 mod dsc;
 mod effective;
