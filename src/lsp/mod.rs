@@ -295,8 +295,7 @@ impl Server {
             }),
             code: Some(gen_lsp_types::Code::String(d.rule.code.to_owned())),
             code_description: help_uri(d.rule)
-                .parse()
-                .ok()
+                .and_then(|uri| uri.parse().ok())
                 .map(|href| CodeDescription { href }),
             source: Some("mamlint".to_owned()),
             message: gen_lsp_types::Message::String(message),

@@ -38,9 +38,13 @@ fn level(severity: Severity) -> &'static str {
     }
 }
 
-/// The anchor of a rule in the generated catalogue.
-pub fn help_uri(meta: &RuleMeta) -> String {
-    format!("{RULES_URI}#{}-{}", meta.code.to_lowercase(), meta.name)
+/// The anchor of a built-in rule in the generated catalogue; `None` for an organization's own
+/// (Rego) rule, which has no page there.
+pub fn help_uri(meta: &RuleMeta) -> Option<String> {
+    RULES
+        .iter()
+        .any(|r| r.meta().code == meta.code)
+        .then(|| format!("{RULES_URI}#{}-{}", meta.code.to_lowercase(), meta.name))
 }
 
 fn pascal_case(name: &str) -> String {
@@ -57,7 +61,7 @@ fn pascal_case(name: &str) -> String {
 
 fn rule(meta: &RuleMeta) -> Value {
     let docs = meta.documentation();
-    if !RULES.iter().any(|r| r.meta().code == meta.code) {
+    let Some(uri) = help_uri(meta) else {
         // A custom rule (spec 10) has no page in mamlint's catalogue.
         return json!({
             "id": meta.code,
@@ -68,14 +72,14 @@ fn rule(meta: &RuleMeta) -> Value {
             "defaultConfiguration": {"level": level(meta.severity)},
             "properties": {"tags": ["mamlint", "custom", meta.name]}
         });
-    }
+    };
     json!({
         "id": meta.code,
         "name": pascal_case(meta.name),
         "shortDescription": {"text": meta.summary},
         "fullDescription": {"text": meta.section("What it checks").unwrap_or_else(|| meta.summary.to_owned())},
         "help": {"text": docs, "markdown": docs},
-        "helpUri": help_uri(meta),
+        "helpUri": uri,
         "defaultConfiguration": {"level": level(meta.severity)},
         "properties": {"tags": ["mamlint", meta.name], "precision": "very-high"}
     })

@@ -249,3 +249,21 @@ fn a_format_without_its_file_is_a_usage_error() {
         "{stderr}"
     );
 }
+
+#[test]
+fn check_html_links_only_built_in_rules_to_the_catalogue() {
+    let (code, page, _) = run(&[
+        "check",
+        "--config",
+        "examples/custom-rules/mamlint.toml",
+        "examples/custom-rules/policies",
+        "--format",
+        "html",
+    ]);
+    assert_eq!(code, Some(1));
+    assert_inert(&page);
+    assert!(page.contains("data-code=\"ACME001\""), "a custom finding");
+    // An organization's rule has no section in mamlint's catalogue to link to.
+    assert!(!page.contains("#acme001-"));
+    assert!(page.contains("<span class=\"code\">ACME001</span>"));
+}

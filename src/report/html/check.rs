@@ -41,12 +41,13 @@ pub fn render(outcome: &Outcome) -> String {
         for row in &rows {
             html.open("tr", &[]).open("td", &[]);
             // The meta of the findings themselves, so rules outside the registry link too.
-            match outcome.diagnostics.iter().find(|d| d.rule.code == row.code) {
-                Some(d) => html.element(
-                    "a",
-                    &[("class", "doc"), ("href", &sarif::help_uri(d.rule))],
-                    row.code,
-                ),
+            let uri = outcome
+                .diagnostics
+                .iter()
+                .find(|d| d.rule.code == row.code)
+                .and_then(|d| sarif::help_uri(d.rule));
+            match uri {
+                Some(uri) => html.element("a", &[("class", "doc"), ("href", &uri)], row.code),
                 None => html.text(row.code),
             };
             html.close("td")
@@ -168,11 +169,11 @@ fn finding(html: &mut Html, outcome: &Outcome, index: usize, d: &Diagnostic, ren
     );
     html.open("div", &[("class", "head")]);
     html.badge(severity, severity);
-    html.open("strong", &[]).element(
-        "a",
-        &[("class", "doc code"), ("href", &sarif::help_uri(d.rule))],
-        d.rule.code,
-    );
+    html.open("strong", &[]);
+    match sarif::help_uri(d.rule) {
+        Some(uri) => html.element("a", &[("class", "doc code"), ("href", &uri)], d.rule.code),
+        None => html.element("span", &[("class", "code")], d.rule.code),
+    };
     html.close("strong");
     html.element("span", &[("class", "rule")], d.rule.name);
     html.element(
