@@ -164,7 +164,7 @@ async def test_initialize_and_initial_diagnostics(client: LanguageClient, worksp
     # VS Code allows dynamic registration: the server asks to watch policy files.
     assert [r.method for r in session.registrations] == ["workspace/didChangeWatchedFiles"]
     watchers = session.registrations[0].register_options["watchers"]
-    assert {w["globPattern"] for w in watchers} == {"**/*.{yaml,yml,json,tf,ps1}", "**/mamlint.toml"}
+    assert {w["globPattern"] for w in watchers} == {"**/*.{yaml,yml,json,tf,ps1}", "**/mamlint.toml", "**/*.rego"}
 
 
 async def test_clean_workspace_publishes_nothing(client: LanguageClient, workspace: Workspace):
