@@ -32,6 +32,7 @@
 //! [custom-rules]                      # Rego rules (spec 10); default .mamlint/rules
 //! paths = ["policy-rules"]
 //! timeout = "2s"
+//! memory = "512MiB"
 //! ```
 
 pub mod date;
@@ -135,13 +136,18 @@ pub struct Config {
 /// The default of `[custom-rules] timeout`.
 pub const DEFAULT_CUSTOM_RULES_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(2);
 
-/// `[custom-rules]`: directories of `*.rego` files and the evaluation's time limit.
+/// The default of `[custom-rules] memory`: 1 GiB.
+pub const DEFAULT_CUSTOM_RULES_MEMORY: u64 = 1 << 30;
+
+/// `[custom-rules]`: directories of `*.rego` files and the evaluation's time and memory limits.
 #[derive(Clone, Debug)]
 pub struct CustomRules {
     /// Absolute directories; `.mamlint/rules` beside the closest configuration file when no
     /// file sets `paths` and that directory exists.
     pub paths: Vec<PathBuf>,
     pub timeout: std::time::Duration,
+    /// Bytes the evaluation may allocate above what the process holds when it starts.
+    pub memory: u64,
 }
 
 impl Default for CustomRules {
@@ -149,6 +155,7 @@ impl Default for CustomRules {
         CustomRules {
             paths: Vec::new(),
             timeout: DEFAULT_CUSTOM_RULES_TIMEOUT,
+            memory: DEFAULT_CUSTOM_RULES_MEMORY,
         }
     }
 }
@@ -205,6 +212,7 @@ struct RawConfig {
 struct RawCustomRules {
     paths: Option<Vec<Spanned<String>>>,
     timeout: Option<Spanned<String>>,
+    memory: Option<Spanned<String>>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -253,6 +261,27 @@ fn parse_timeout(text: &str) -> Option<std::time::Duration> {
     }
     let limit = unit(digits.parse().ok()?);
     (!limit.is_zero()).then_some(limit)
+}
+
+/// `[custom-rules] memory`: whole kibi-, mebi- or gibibytes (`"512MiB"`), above zero; `KB`,
+/// `MB` and `GB` are read as the same binary units, as most people mean them here.
+fn parse_memory(text: &str) -> Option<u64> {
+    const UNITS: [(&str, u64); 6] = [
+        ("KiB", 1 << 10),
+        ("MiB", 1 << 20),
+        ("GiB", 1 << 30),
+        ("KB", 1 << 10),
+        ("MB", 1 << 20),
+        ("GB", 1 << 30),
+    ];
+    let (digits, unit) = UNITS
+        .iter()
+        .find_map(|(suffix, unit)| Some((text.strip_suffix(suffix)?, *unit)))?;
+    if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    let bytes = digits.parse::<u64>().ok()?.checked_mul(unit)?;
+    (bytes > 0).then_some(bytes)
 }
 
 /// The closest `mamlint.toml` at or above `start`.
@@ -558,6 +587,17 @@ impl Config {
                 ),
             }
         }
+        if let Some(memory) = raw.memory {
+            match parse_memory(memory.get_ref()) {
+                Some(bytes) => self.custom_rules.memory = bytes,
+                None => self.error(
+                    source,
+                    span_of(&memory),
+                    format!("invalid memory bound `{}`", memory.get_ref()),
+                    Some("write whole KiB, MiB or GiB: \"512MiB\", \"2GiB\"".to_owned()),
+                ),
+            }
+        }
     }
 
     /// A framework level (1 to 3), or a mistake at its place.
@@ -746,6 +786,36 @@ mod tests {
         assert_eq!(config.ignore, ["MAM404"]);
         assert_eq!(config.sources.len(), 2);
         assert!(config.sources.iter().all(|s| s.errors.is_empty()));
+    }
+
+    #[test]
+    fn custom_rules_memory_is_read_in_binary_units_and_a_bad_one_is_a_mistake() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = write(
+            dir.path(),
+            "a/mamlint.toml",
+            "[custom-rules]\nmemory = \"512MB\"\n",
+        );
+        let config = Config::load(&path, &RULES).unwrap();
+        assert_eq!(config.custom_rules.memory, 512 << 20);
+        let path = write(dir.path(), "b/mamlint.toml", "");
+        let config = Config::load(&path, &RULES).unwrap();
+        assert_eq!(config.custom_rules.memory, DEFAULT_CUSTOM_RULES_MEMORY);
+        assert_eq!(parse_memory("2GiB"), Some(2 << 30));
+        assert_eq!(parse_memory("64KiB"), Some(64 << 10));
+        let text = "[custom-rules]\nmemory = \"0MB\"\n";
+        let path = write(dir.path(), "c/mamlint.toml", text);
+        let config = Config::load(&path, &RULES).unwrap();
+        let errors: Vec<(&str, &str)> = config.sources[0]
+            .errors
+            .iter()
+            .map(|e| (&text[e.span.range()], e.message.as_str()))
+            .collect();
+        assert_eq!(errors, [("\"0MB\"", "invalid memory bound `0MB`")]);
+        assert_eq!(config.custom_rules.memory, DEFAULT_CUSTOM_RULES_MEMORY);
+        for bad in ["512", "MB", "1.5GB", "-1MB", "99999999999999GiB", "1 GB"] {
+            assert_eq!(parse_memory(bad), None, "{bad}");
+        }
     }
 
     #[test]

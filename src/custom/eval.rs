@@ -1,10 +1,14 @@
 //! Evaluation: one regorus engine per run over every Rego file, the input document set once,
 //! then each package's `deny`, `warn` and `info` under a time limit; results become findings
 //! at the span their `(document, path)` maps to. Whatever goes wrong is a MAM014 in the Rego
-//! file, and the other packages still report.
+//! file, and the other packages still report. Memory is bounded too: regorus's allocator
+//! (its `allocator-memory-limits` feature makes it the process's) counts every live byte, and
+//! the interpreter and its built-ins stop with a `LimitError` once a process-wide ceiling is
+//! passed; [`MemoryBound`] sets that ceiling for the evaluation and lifts it after.
 
 use std::num::NonZeroU32;
-use std::time::{Duration, Instant};
+use std::sync::{Mutex, MutexGuard, PoisonError};
+use std::time::Instant;
 
 use regorus::utils::limits::{ExecutionTimerConfig, LimitError};
 use serde_json::Value;
@@ -29,6 +33,33 @@ pub(crate) const CHECK_INTERVAL: NonZeroU32 = match NonZeroU32::new(64) {
     Some(n) => n,
     None => NonZeroU32::MIN,
 };
+
+/// Serializes memory-bounded evaluations: the ceiling is process-wide, so two evaluations at
+/// once (the language server, parallel tests) would set and lift each other's.
+static MEMORY_BOUND: Mutex<()> = Mutex::new(());
+
+/// A ceiling on the process's live memory of `budget` bytes above what it holds now, for as
+/// long as this lives. The interpreter checks it cooperatively: between expressions and while
+/// built-ins such as `numbers.range` fill their results.
+pub(crate) struct MemoryBound {
+    _serial: MutexGuard<'static, ()>,
+}
+
+impl MemoryBound {
+    pub(crate) fn set(budget: u64) -> Self {
+        // The guarded value is `()`: a panic elsewhere cannot leave it inconsistent.
+        let serial = MEMORY_BOUND.lock().unwrap_or_else(PoisonError::into_inner);
+        let held = regorus_mimalloc::limits::global_allocation_stats_snapshot().allocated;
+        regorus::set_global_memory_limit(Some(held.saturating_add(budget)));
+        MemoryBound { _serial: serial }
+    }
+}
+
+impl Drop for MemoryBound {
+    fn drop(&mut self) {
+        regorus::set_global_memory_limit(None);
+    }
+}
 
 /// The packages custom rules live in: `mamlint.custom` and below.
 pub fn is_custom_package(package: &str) -> bool {
@@ -101,6 +132,7 @@ pub fn evaluate(
         return out;
     }
     let (input, documents) = input::build(workspace);
+    let _bound = MemoryBound::set(rules.memory);
     engine.set_input(regorus::Value::from(input));
     let mut owners: Vec<(String, usize, &str)> = Vec::new();
     let started = Instant::now();
@@ -131,7 +163,7 @@ pub fn evaluate(
             let value = match engine.eval_rule(format!("{}.{set}", package.name)) {
                 Ok(value) => value,
                 Err(error) => {
-                    out.push(failure(id, head, file, set, &error, rules.timeout));
+                    out.push(failure(id, head, file, set, &error, rules));
                     continue;
                 }
             };
@@ -150,27 +182,35 @@ pub fn evaluate(
     out
 }
 
-/// A rule that could not be evaluated: past the time limit, or a run-time error.
+/// A rule that could not be evaluated: past the time or memory limit, or a run-time error.
 fn failure(
     id: FileId,
     head: Span,
     file: &RegoFile,
     set: &str,
     error: &anyhow::Error,
-    timeout: Duration,
+    rules: &CustomRules,
 ) -> Diagnostic {
-    let limit = error
-        .chain()
-        .find_map(|e| e.downcast_ref::<LimitError>())
-        .is_some();
-    if limit {
+    let limit = error.chain().find_map(|e| e.downcast_ref::<LimitError>());
+    if let Some(LimitError::MemoryLimitExceeded { .. }) = limit {
+        mistake(
+            id,
+            head,
+            format!(
+                "custom rules in {} ran past the memory bound of {} ({set}); their findings are missing",
+                file.path,
+                mebibytes(rules.memory)
+            ),
+        )
+        .help("make the rule build smaller values, or raise `[custom-rules] memory` in mamlint.toml")
+    } else if limit.is_some() {
         mistake(
             id,
             head,
             format!(
                 "custom rules in {} ran past the time limit of {} ms ({set}); their findings are missing",
                 file.path,
-                timeout.as_millis()
+                rules.timeout.as_millis()
             ),
         )
         .help("make the rule cheaper, or raise `[custom-rules] timeout` in mamlint.toml")
@@ -186,6 +226,15 @@ fn failure(
             head,
             format!("evaluating `{set}` in {} failed: {message}", file.path),
         )
+    }
+}
+
+/// A byte count as the configuration writes it: whole MiB, or bytes below one.
+fn mebibytes(bytes: u64) -> String {
+    if bytes >= 1 << 20 {
+        format!("{} MiB", bytes >> 20)
+    } else {
+        format!("{bytes} bytes")
     }
 }
 

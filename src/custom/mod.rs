@@ -64,6 +64,8 @@ pub struct RegoFile {
 pub struct CustomRules {
     pub files: Vec<RegoFile>,
     pub timeout: Duration,
+    /// Bytes evaluation may allocate above what the process holds when it starts.
+    pub memory: u64,
     /// Directories that could not be walked, as `path: reason`.
     pub errors: Vec<String>,
 }
@@ -101,13 +103,17 @@ impl CustomRules {
 /// Reads every `*.rego` file below the configured directories. Files that cannot be read are
 /// listed in `errors`; a file that does not parse keeps its error for MAM014.
 pub fn load(config: &crate::config::CustomRules) -> CustomRules {
-    load_paths(&config.paths, config.timeout)
+    CustomRules {
+        memory: config.memory,
+        ..load_paths(&config.paths, config.timeout)
+    }
 }
 
 /// Reads the `*.rego` files at or below `paths` (files or directories).
 pub fn load_paths(given: &[std::path::PathBuf], timeout: Duration) -> CustomRules {
     let mut rules = CustomRules {
         timeout,
+        memory: crate::config::DEFAULT_CUSTOM_RULES_MEMORY,
         ..CustomRules::default()
     };
     let mut paths = Vec::new();

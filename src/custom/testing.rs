@@ -51,6 +51,7 @@ pub fn run(rules: &CustomRules) -> Vec<TestResult> {
         });
     }
     let (mut engine, packages) = super::eval::engine(rules);
+    let _bound = super::eval::MemoryBound::set(rules.memory);
     engine.set_input(regorus::Value::new_object());
     for package in &packages {
         for &i in &package.files {
@@ -95,6 +96,7 @@ mod tests {
         let rules = CustomRules {
             files: vec![super::super::parse("t.rego".to_owned(), text.to_owned())],
             timeout: std::time::Duration::from_secs(2),
+            memory: crate::config::DEFAULT_CUSTOM_RULES_MEMORY,
             errors: Vec::new(),
         };
         let results = run(&rules);
@@ -111,5 +113,22 @@ mod tests {
             ]
         );
         assert_eq!(results[0].package, "mamlint.custom.t");
+    }
+
+    #[test]
+    fn a_test_past_the_memory_bound_fails_with_the_bound_in_its_error() {
+        let text =
+            "package mamlint.custom.t\n\ntest_hog if count(numbers.range(1, 100000000)) > 0\n";
+        let rules = CustomRules {
+            files: vec![super::super::parse("t.rego".to_owned(), text.to_owned())],
+            timeout: std::time::Duration::from_secs(60),
+            memory: 64 << 20,
+            errors: Vec::new(),
+        };
+        let results = run(&rules);
+        assert_eq!(results.len(), 1);
+        assert!(!results[0].passed);
+        let error = results[0].error.as_deref().unwrap_or("");
+        assert!(error.contains("execution exceeded memory limit"), "{error}");
     }
 }

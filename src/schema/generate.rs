@@ -164,7 +164,8 @@ fn config(rules: &[&RuleMeta]) -> Value {
                 "description": "Your own rules in Rego (spec 10), evaluated in-process.",
                 "properties": {
                     "paths": {"type": "array", "items": {"type": "string"}, "description": "Directories of *.rego files, relative to this file (default: .mamlint/rules beside it, when it exists)."},
-                    "timeout": {"type": "string", "pattern": "^[0-9]+(ms|s)$", "default": "2s", "description": "How long the custom rules of one run may evaluate; a rule file that runs past it is a MAM014."}
+                    "timeout": {"type": "string", "pattern": "^[0-9]+(ms|s)$", "default": "2s", "description": "How long the custom rules of one run may evaluate; a rule file that runs past it is a MAM014."},
+                    "memory": {"type": "string", "pattern": "^[0-9]+(KiB|MiB|GiB|KB|MB|GB)$", "default": "1GiB", "description": "How much memory the custom rules of one run may allocate above what mamlint already holds (KB, MB, GB mean KiB, MiB, GiB); a rule file that runs past it is a MAM014."}
                 },
                 "additionalProperties": false
             },

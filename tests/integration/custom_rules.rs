@@ -463,6 +463,63 @@ fn broken_runaway_and_malformed_rules_are_mam014_and_everything_else_reports() {
 }
 
 #[test]
+fn memory_hungry_rules_are_mam014_at_the_memory_bound_and_everything_else_reports() {
+    let dir = project();
+    // A time limit far beyond what the bound needs: the memory bound, not the clock, must stop
+    // both rules (without it they would take some 320 MB and 1.6 GB).
+    write(
+        dir.path(),
+        "mamlint.toml",
+        "[custom-rules]\npaths = [\".mamlint/rules\"]\ntimeout = \"60s\"\nmemory = \"64MiB\"\n",
+    );
+    // 20,000 strings of 16 KiB each, built by a comprehension.
+    write(
+        dir.path(),
+        ".mamlint/rules/hog.rego",
+        "package mamlint.custom.hog\n\ninfo contains r if {\n\tchunk := concat(\"\", [\"0123456789abcdef\" | some _ in numbers.range(1, 1024)])\n\tcopies := [concat(\"\", [chunk, format_int(x, 10)]) | some x in numbers.range(1, 20000)]\n\tcount(copies) < 0\n\tr := {\"code\": \"ACME4\", \"msg\": \"never\", \"document\": 0}\n}\n",
+    );
+    // One built-in call that fills a 10^8-element array: only the bound stops it mid-call.
+    write(
+        dir.path(),
+        ".mamlint/rules/range.rego",
+        "package mamlint.custom.range\n\nwarn contains r if {\n\tcount(numbers.range(1, 100000000)) < 0\n\tr := {\"code\": \"ACME3\", \"msg\": \"never\", \"document\": 0}\n}\n",
+    );
+    let (code, report) = check(dir.path(), &[]);
+    assert_eq!(code, Some(2), "a configuration mistake: {report}");
+    let found = findings(&report);
+    let mistakes: Vec<_> = found.iter().filter(|f| f.0 == "MAM014").cloned().collect();
+    assert_eq!(
+        mistakes,
+        [
+            finding(
+                "MAM014",
+                ".mamlint/rules/hog.rego",
+                3,
+                1,
+                "custom rules in .mamlint/rules/hog.rego ran past the memory bound of 64 MiB (info); their findings are missing"
+            ),
+            finding(
+                "MAM014",
+                ".mamlint/rules/range.rego",
+                3,
+                1,
+                "custom rules in .mamlint/rules/range.rego ran past the memory bound of 64 MiB (warn); their findings are missing"
+            ),
+        ],
+        "{found:#?}"
+    );
+    let pin = found.iter().filter(|f| f.0 == "ACME001").count();
+    assert_eq!(
+        pin, 6,
+        "the PIN rule, after the hog, still reports: {found:#?}"
+    );
+    assert!(
+        found.iter().any(|f| f.0 == "MAM008"),
+        "the built-in rules still report: {found:#?}"
+    );
+}
+
+#[test]
 fn custom_findings_are_selected_relevelled_suppressed_and_baselined() {
     let dir = project();
     write(
