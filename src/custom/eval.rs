@@ -7,6 +7,7 @@
 //! passed; [`MemoryBound`] sets that ceiling for the evaluation and lifts it after.
 
 use std::num::NonZeroU32;
+#[cfg(feature = "rego-memory-bound")]
 use std::sync::{Mutex, MutexGuard, PoisonError};
 use std::time::Instant;
 
@@ -36,16 +37,20 @@ pub(crate) const CHECK_INTERVAL: NonZeroU32 = match NonZeroU32::new(64) {
 
 /// Serializes memory-bounded evaluations: the ceiling is process-wide, so two evaluations at
 /// once (the language server, parallel tests) would set and lift each other's.
+#[cfg(feature = "rego-memory-bound")]
 static MEMORY_BOUND: Mutex<()> = Mutex::new(());
 
 /// A ceiling on the process's live memory of `budget` bytes above what it holds now, for as
 /// long as this lives. The interpreter checks it cooperatively: between expressions and while
-/// built-ins such as `numbers.range` fill their results.
+/// built-ins such as `numbers.range` fill their results. Without the `rego-memory-bound`
+/// feature (the fuzz build) there is no ceiling.
 pub(crate) struct MemoryBound {
+    #[cfg(feature = "rego-memory-bound")]
     _serial: MutexGuard<'static, ()>,
 }
 
 impl MemoryBound {
+    #[cfg(feature = "rego-memory-bound")]
     pub(crate) fn set(budget: u64) -> Self {
         // The guarded value is `()`: a panic elsewhere cannot leave it inconsistent.
         let serial = MEMORY_BOUND.lock().unwrap_or_else(PoisonError::into_inner);
@@ -53,8 +58,14 @@ impl MemoryBound {
         regorus::set_global_memory_limit(Some(held.saturating_add(budget)));
         MemoryBound { _serial: serial }
     }
+
+    #[cfg(not(feature = "rego-memory-bound"))]
+    pub(crate) fn set(_budget: u64) -> Self {
+        MemoryBound {}
+    }
 }
 
+#[cfg(feature = "rego-memory-bound")]
 impl Drop for MemoryBound {
     fn drop(&mut self) {
         regorus::set_global_memory_limit(None);

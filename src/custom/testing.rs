@@ -116,6 +116,7 @@ mod tests {
     }
 
     #[test]
+    #[cfg(feature = "rego-memory-bound")]
     fn a_test_past_the_memory_bound_fails_with_the_bound_in_its_error() {
         let text =
             "package mamlint.custom.t\n\ntest_hog if count(numbers.range(1, 100000000)) > 0\n";

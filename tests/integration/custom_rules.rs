@@ -463,6 +463,7 @@ fn broken_runaway_and_malformed_rules_are_mam014_and_everything_else_reports() {
 }
 
 #[test]
+#[cfg(feature = "rego-memory-bound")]
 fn memory_hungry_rules_are_mam014_at_the_memory_bound_and_everything_else_reports() {
     let dir = project();
     // A time limit far beyond what the bound needs: the memory bound, not the clock, must stop
