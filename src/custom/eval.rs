@@ -97,6 +97,7 @@ pub(crate) struct Package {
 /// An engine holding every Rego file that parses, and the packages they declare.
 pub(crate) fn engine(rules: &CustomRules) -> (regorus::Engine, Vec<Package>) {
     let mut engine = regorus::Engine::new();
+    super::builtins::add(&mut engine, rules.memory);
     let mut packages: Vec<Package> = Vec::new();
     for (i, file) in rules.files.iter().enumerate() {
         if !file.parses {

@@ -11,6 +11,7 @@
 //!
 //! With no `*.rego` file nothing here runs: no engine is created and no input is built.
 
+mod builtins;
 pub mod eval;
 pub mod input;
 pub mod metadata;

@@ -118,8 +118,8 @@ mod tests {
     #[test]
     #[cfg(feature = "rego-memory-bound")]
     fn a_test_past_the_memory_bound_fails_with_the_bound_in_its_error() {
-        let text =
-            "package mamlint.custom.t\n\ntest_hog if count(numbers.range(1, 100000000)) > 0\n";
+        // 20,000 strings of 16 KiB each, about 320 MB, built by a comprehension.
+        let text = "package mamlint.custom.t\n\ntest_hog if {\n\tchunk := concat(\"\", [\"0123456789abcdef\" | some _ in numbers.range(1, 1024)])\n\tcopies := [concat(\"\", [chunk, format_int(x, 10)]) | some x in numbers.range(1, 20000)]\n\tcount(copies) > 0\n}\n";
         let rules = CustomRules {
             files: vec![super::super::parse("t.rego".to_owned(), text.to_owned())],
             timeout: std::time::Duration::from_secs(60),

@@ -479,11 +479,12 @@ fn memory_hungry_rules_are_mam014_at_the_memory_bound_and_everything_else_report
         ".mamlint/rules/hog.rego",
         "package mamlint.custom.hog\n\ninfo contains r if {\n\tchunk := concat(\"\", [\"0123456789abcdef\" | some _ in numbers.range(1, 1024)])\n\tcopies := [concat(\"\", [chunk, format_int(x, 10)]) | some x in numbers.range(1, 20000)]\n\tcount(copies) < 0\n\tr := {\"code\": \"ACME4\", \"msg\": \"never\", \"document\": 0}\n}\n",
     );
-    // One built-in call that fills a 10^8-element array: only the bound stops it mid-call.
+    // One built-in call that would reserve 10^15 numbers at once (regorus's own aborts the
+    // process): mamlint's `numbers.range` refuses it.
     write(
         dir.path(),
         ".mamlint/rules/range.rego",
-        "package mamlint.custom.range\n\nwarn contains r if {\n\tcount(numbers.range(1, 100000000)) < 0\n\tr := {\"code\": \"ACME3\", \"msg\": \"never\", \"document\": 0}\n}\n",
+        "package mamlint.custom.range\n\nwarn contains r if {\n\tcount(numbers.range(1, 1e15)) < 0\n\tr := {\"code\": \"ACME3\", \"msg\": \"never\", \"document\": 0}\n}\n",
     );
     let (code, report) = check(dir.path(), &[]);
     assert_eq!(code, Some(2), "a configuration mistake: {report}");
@@ -504,7 +505,7 @@ fn memory_hungry_rules_are_mam014_at_the_memory_bound_and_everything_else_report
                 ".mamlint/rules/range.rego",
                 3,
                 1,
-                "custom rules in .mamlint/rules/range.rego ran past the memory bound of 64 MiB (warn); their findings are missing"
+                "evaluating `warn` in .mamlint/rules/range.rego failed: numbers.range: 1000000000000000 numbers would pass the memory bound of custom rules (`[custom-rules] memory`)"
             ),
         ],
         "{found:#?}"
