@@ -82,6 +82,24 @@ pub(super) fn open_project(
     })
 }
 
+/// Opens the project and reads and checks its files with every rule, printing what could not
+/// be read: the model `conformance` and `effective` work on, and whether a file could not be
+/// read. `Err` is the exit code.
+pub(super) fn load_files(
+    paths: &[String],
+    config: &ConfigArgs,
+    stdin_filename: Option<String>,
+) -> Result<(crate::lint::Outcome, bool), u8> {
+    let project = open_project(paths, config, stdin_filename)?;
+    let settings = project.settings(crate::selection::Selection::default());
+    let Project { inputs, errors, .. } = project;
+    let mut read_errors = errors;
+    let mut outcome = crate::lint::run(inputs, &settings);
+    read_errors.append(&mut outcome.read_errors);
+    print_read_errors(&read_errors);
+    Ok((outcome, !read_errors.is_empty()))
+}
+
 /// Prints what could not be read, as every command does.
 pub(super) fn print_read_errors(errors: &[String]) {
     for error in errors {

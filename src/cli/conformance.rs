@@ -5,12 +5,9 @@ use clap::{Args, ValueEnum};
 
 use super::args::{self, ConfigArgs, FormatTo};
 use super::exit;
-use crate::lint;
 use crate::model::Workspace;
-use crate::project::Project;
 use crate::protection::render;
 use crate::report;
-use crate::selection::Selection;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
 pub enum ConformanceFormat {
@@ -51,16 +48,11 @@ pub struct ConformanceArgs {
 }
 
 pub(super) fn run(args: ConformanceArgs) -> anyhow::Result<u8> {
-    let project = match args::open_project(&args.paths, &args.config, args.stdin_filename.clone()) {
-        Ok(project) => project,
-        Err(code) => return Ok(code),
-    };
-    let settings = project.settings(Selection::default());
-    let Project { inputs, errors, .. } = project;
-    let mut read_errors = errors;
-    let mut outcome = lint::run(inputs, &settings);
-    read_errors.append(&mut outcome.read_errors);
-    args::print_read_errors(&read_errors);
+    let (outcome, unreadable) =
+        match args::load_files(&args.paths, &args.config, args.stdin_filename.clone()) {
+            Ok(loaded) => loaded,
+            Err(code) => return Ok(code),
+        };
     let workspace = Workspace::new(&outcome.files);
     let reports = render::build(&workspace);
     let text = match args.format.format {
@@ -81,7 +73,7 @@ pub(super) fn run(args: ConformanceArgs) -> anyhow::Result<u8> {
         );
     }
     Ok(exit::code(exit::Status {
-        unreadable: !read_errors.is_empty(),
+        unreadable,
         config_errors: outcome.has_config_errors(),
         internal_errors: !outcome.internal_errors.is_empty(),
         findings: args

@@ -7,11 +7,8 @@ use clap::{Args, ValueEnum};
 
 use super::args::{self, ConfigArgs};
 use super::exit;
-use crate::lint;
 use crate::model::{Platform, Workspace};
-use crate::project::Project;
 use crate::protection::view::{self, Request};
-use crate::selection::Selection;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
 pub enum EffectiveFormat {
@@ -74,16 +71,11 @@ pub(super) fn run(args: EffectiveArgs) -> anyhow::Result<u8> {
         eprintln!("error: {message}");
         return Ok(exit::ERROR);
     }
-    let project = match args::open_project(&args.paths, &args.config, args.stdin_filename.clone()) {
-        Ok(project) => project,
-        Err(code) => return Ok(code),
-    };
-    let settings = project.settings(Selection::default());
-    let Project { inputs, errors, .. } = project;
-    let mut read_errors = errors;
-    let mut outcome = lint::run(inputs, &settings);
-    read_errors.append(&mut outcome.read_errors);
-    args::print_read_errors(&read_errors);
+    let (outcome, unreadable) =
+        match args::load_files(&args.paths, &args.config, args.stdin_filename.clone()) {
+            Ok(loaded) => loaded,
+            Err(code) => return Ok(code),
+        };
     let workspace = Workspace::new(&outcome.files);
     let request = Request {
         app: &args.app,
@@ -106,7 +98,7 @@ pub(super) fn run(args: EffectiveArgs) -> anyhow::Result<u8> {
     out.write_all(text.as_bytes())?;
     out.flush()?;
     Ok(exit::code(exit::Status {
-        unreadable: !read_errors.is_empty(),
+        unreadable,
         config_errors: outcome.has_config_errors(),
         internal_errors: !outcome.internal_errors.is_empty(),
         findings: false,
