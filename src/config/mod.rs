@@ -297,7 +297,8 @@ fn span_of<T>(spanned: &Spanned<T>) -> Span {
     Span::new(range.start, range.end)
 }
 
-fn display_path(path: &Path) -> String {
+/// A path as the user would write it: relative to the working directory when under it.
+pub(crate) fn display_path(path: &Path) -> String {
     let cwd = std::env::current_dir().unwrap_or_default();
     path.strip_prefix(&cwd)
         .unwrap_or(path)

@@ -137,7 +137,7 @@ pub fn load_paths(given: &[std::path::PathBuf], timeout: Duration) -> CustomRule
                 let text = String::from_utf8_lossy(&bytes).into_owned();
                 rules
                     .files
-                    .push(parse(display_path(Path::new(&path)), text));
+                    .push(parse(crate::config::display_path(Path::new(&path)), text));
             }
             Err(error) => rules.errors.push(format!("{path}: {error}")),
         }
@@ -245,14 +245,6 @@ pub(crate) fn rule_head_span(text: &str, name: &str) -> Span {
         offset += line.len();
     }
     Span::empty(0)
-}
-
-fn display_path(path: &Path) -> String {
-    let cwd = std::env::current_dir().unwrap_or_default();
-    path.strip_prefix(&cwd)
-        .unwrap_or(path)
-        .to_string_lossy()
-        .into_owned()
 }
 
 /// Findings hold `&'static RuleMeta`, as the built-in rules' are; a custom rule's metadata is
