@@ -159,7 +159,7 @@ impl Fix {
     }
 }
 
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct Diagnostic {
     pub rule: &'static RuleMeta,
     pub severity: Severity,

@@ -14,6 +14,8 @@ use crate::suppress;
 use crate::syntax::{self, Encoding, Format, LoadedFile, ParsedFile, SourceFile};
 use crate::walk::Candidate;
 
+pub mod incremental;
+
 /// Where a file's bytes come from.
 #[derive(Debug)]
 pub enum Bytes {
@@ -458,16 +460,7 @@ fn check_cached_with(
 ) -> Findings {
     let workspace = Workspace::new(files);
     let config = settings.config.as_ref();
-    let config_files: Vec<FileId> = config
-        .map(|c| c.sources.as_slice())
-        .unwrap_or_default()
-        .iter()
-        .filter_map(|s| {
-            files
-                .iter()
-                .position(|f| f.role == Role::Config && f.loaded.source.path == s.path)
-        })
-        .collect();
+    let config_files = config_file_ids(files, settings);
     let cx = Context {
         workspace: &workspace,
         api_version: settings.api_version(),
@@ -511,12 +504,28 @@ fn check_cached_with(
             &rego_files,
         ));
     }
-    let diagnostics = apply_settings(diagnostics, &cx, settings);
+    let diagnostics = apply_settings(diagnostics, &cx, settings, None);
     Findings {
         diagnostics,
         internal_errors,
         work: workspace.work(),
     }
+}
+
+/// The file of each configuration source, by index in `config.sources` (for [`Context`]).
+fn config_file_ids(files: &[WorkspaceFile], settings: &Settings) -> Vec<FileId> {
+    settings
+        .config
+        .as_ref()
+        .map(|c| c.sources.as_slice())
+        .unwrap_or_default()
+        .iter()
+        .filter_map(|s| {
+            files
+                .iter()
+                .position(|f| f.role == Role::Config && f.loaded.source.path == s.path)
+        })
+        .collect()
 }
 
 /// A file-scope finding, computed in a workspace of its file alone, moved to the file's index
@@ -580,11 +589,15 @@ fn run_passes(
 }
 
 /// What the user asked for, over raw findings: context files, selection, per-path ignores,
-/// severities, suppressions; then the reporting order.
+/// severities, suppressions; then the reporting order. With `only`, the findings are all in
+/// that file and only its own suppressions are applied (see `suppress::apply`): every setting
+/// but the configured suppressions is decided finding by finding, so settling each file on
+/// its own gives what settling them together does.
 fn apply_settings(
     mut diagnostics: Vec<Diagnostic>,
     cx: &Context<'_, '_>,
     settings: &Settings,
+    only: Option<FileId>,
 ) -> Vec<Diagnostic> {
     let files = cx.workspace.files;
     let config = settings.config.as_ref();
@@ -630,7 +643,7 @@ fn apply_settings(
     } else {
         settings.custom.known_metas()
     };
-    let mut diagnostics = suppress::apply(files, cx, &selection, &known, diagnostics);
+    let mut diagnostics = suppress::apply(files, cx, &selection, &known, diagnostics, only);
     // `--fix` edits YAML and JSON only (spec 8.4): a fix into another format (a rule's, or
     // a suppression's removal) is not offered.
     let fixable = |file: FileId| {

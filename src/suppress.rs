@@ -85,12 +85,16 @@ struct Inline {
     used: bool,
 }
 
-fn inline_suppressions(files: &[WorkspaceFile], out: &mut Vec<Diagnostic>) -> Vec<Inline> {
+fn inline_suppressions(
+    files: &[WorkspaceFile],
+    only: Option<FileId>,
+    out: &mut Vec<Diagnostic>,
+) -> Vec<Inline> {
     let mut found = Vec::new();
     for (file, wf) in files
         .iter()
         .enumerate()
-        .filter(|(_, f)| f.role == Role::Checked)
+        .filter(|(i, f)| f.role == Role::Checked && only.is_none_or(|o| o == *i))
     {
         let source = &wf.loaded.source;
         for comment in &wf.loaded.parsed.comments {
@@ -291,19 +295,22 @@ fn names_enabled(codes: &[String], selection: &Selection, known: &[&RuleMeta]) -
 // each finding is hidden once and every suppression learns whether it was used.
 /// Applies every suppression to the findings, and adds the findings about suppressions.
 /// `known` is every rule a suppression may name: the built-in ones and the custom rules.
+/// With `only`, the findings are those of that one file: only its inline suppressions apply
+/// and report, and the configured ones (which span files) are left to a call without `only`.
 pub fn apply(
     files: &[WorkspaceFile],
     cx: &Context<'_, '_>,
     selection: &Selection,
     known: &[&RuleMeta],
     diagnostics: Vec<Diagnostic>,
+    only: Option<FileId>,
 ) -> Vec<Diagnostic> {
     let mut extra = Vec::new();
     let rules = Known {
         selection,
         metas: known,
     };
-    let mut inline = inline_suppressions(files, &mut extra);
+    let mut inline = inline_suppressions(files, only, &mut extra);
     // The inline suppressions covering each file and each line of a file, so a finding looks
     // only at those that can cover it.
     let mut whole_file: HashMap<FileId, Vec<usize>> = HashMap::new();
@@ -320,6 +327,7 @@ pub fn apply(
     let today = Date::today();
     let configured: Vec<&Suppression> = cx
         .config
+        .filter(|_| only.is_none())
         .map(|c| c.suppressions.iter().collect())
         .unwrap_or_default();
     let mut config_used = vec![false; configured.len()];

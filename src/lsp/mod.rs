@@ -1,14 +1,15 @@
 //! `mamlint lsp`: a Language Server Protocol server over stdio.
 //!
 //! A client of the data flow like the CLI: it keeps every policy file of the workspace parsed
-//! (open buffers over disk contents) with the findings of the file-scope rules on it
-//! (`lint::check_local`). A change re-reads and re-checks only the changed file, then runs the
-//! workspace stage (`lint::check_cached`: the cross-document rules and the settings) over
-//! everything, so the result is what `lint::check` would say. A changed `mamlint.toml` reloads
-//! the workspace and re-checks every file, and so does a changed `*.rego` custom rule file
-//! (custom rules are workspace-scope). Diagnostics are published for every file whose
-//! findings changed, open or not, because cross-document rules make one file's edit change
-//! another's findings. Changes that arrive
+//! (open buffers over disk contents) in a `lint::incremental::Session`, which keeps each
+//! file's findings. A change re-reads and re-checks only the changed file, re-runs the
+//! cross-document passes of the files that looked up what it holds and the workspace-wide
+//! passes, and settles again only the files whose findings can have changed, so the result
+//! is what `lint::check` would say. A changed `mamlint.toml` reloads the workspace and
+//! re-checks every file, and so does a changed `*.rego` custom rule file (custom rules are
+//! workspace-scope). Only the settled files are converted to LSP form again, and diagnostics
+//! are published for every one of them whose findings changed, open or not, because
+//! cross-document rules make one file's edit change another's findings. Changes that arrive
 //! together are applied together and checked once, so a burst of keystrokes costs one check.
 //! Requests are answered from the latest check; a panic in a handler becomes an error
 //! response, not a dead server.
@@ -30,7 +31,8 @@ use serde_json::{Value, json};
 
 use crate::config;
 use crate::diagnostic::{Diagnostic, Severity};
-use crate::lint::{self, Bytes, Findings, Input, Loaded, Settings};
+use crate::lint::incremental::{Session, Settled};
+use crate::lint::{self, Bytes, Input, Loaded, Settings};
 use crate::model::{Role, WorkspaceFile};
 use crate::project::{ConfigChoice, Project, ProjectOptions};
 use crate::report::sarif::help_uri;
@@ -85,11 +87,13 @@ struct Server {
     settings: Settings,
     /// Every file of the workspace, sorted by (absolute) path.
     files: Vec<WorkspaceFile>,
-    /// `lint::check_local` of each file of `files`, at the same index, with `settings`.
-    local: Vec<Findings>,
+    /// The findings of `files` with `settings`, kept between changes.
+    session: Session,
     buffers: HashMap<String, Buffer>,
-    /// The latest findings, with their LSP form.
-    diagnostics: Vec<(Diagnostic, gen_lsp_types::Diagnostic)>,
+    /// The latest findings of each file of `files`, with their LSP form.
+    diagnostics: Vec<Vec<(Diagnostic, gen_lsp_types::Diagnostic)>>,
+    /// The files settled since diagnostics were last published.
+    unpublished: Option<Settled>,
     /// What each file was last published with.
     published: HashMap<String, Vec<gen_lsp_types::Diagnostic>>,
     dirty: bool,
@@ -127,9 +131,10 @@ impl Server {
             root,
             settings: Settings::default(),
             files: Vec::new(),
-            local: Vec::new(),
+            session: Session::new(&[], &Settings::default()),
             buffers: HashMap::new(),
             diagnostics: Vec::new(),
+            unpublished: None,
             published: HashMap::new(),
             dirty: false,
             next_request: 0,
@@ -192,10 +197,7 @@ impl Server {
         lint::sort_files(&mut files);
         // A new configuration can change any file's findings (API version, and which files
         // are read at all): every file is checked again.
-        self.local = files
-            .par_iter()
-            .map(|file| lint::check_local(file, &self.settings))
-            .collect();
+        self.session = Session::new(&files, &self.settings);
         self.files = files;
         self.dirty = true;
     }
@@ -249,17 +251,16 @@ impl Server {
             .binary_search_by(|f| f.loaded.source.path.as_str().cmp(path));
         match (index, loaded) {
             (Ok(i), Some(file)) => {
-                self.local[i] = lint::check_local(&file, &self.settings);
                 self.files[i] = file;
+                self.session.replaced(&self.files, &self.settings, i);
             }
             (Ok(i), None) => {
                 self.files.remove(i);
-                self.local.remove(i);
+                self.session.removed(i);
             }
             (Err(i), Some(file)) => {
-                self.local
-                    .insert(i, lint::check_local(&file, &self.settings));
                 self.files.insert(i, file);
+                self.session.inserted(&self.files, &self.settings, i);
             }
             (Err(_), None) => {}
         }
@@ -312,17 +313,37 @@ impl Server {
             return;
         }
         self.dirty = false;
-        let found = lint::check_cached(&self.files, &self.local, &self.settings);
+        let checked = self.session.check(&self.files, &self.settings);
         self.log
-            .extend(found.internal_errors.iter().map(ToString::to_string));
-        self.diagnostics = found
-            .diagnostics
-            .into_iter()
-            .map(|d| {
-                let lsp = self.to_lsp(&d);
-                (d, lsp)
-            })
-            .collect();
+            .extend(checked.internal_errors.iter().map(ToString::to_string));
+        let converted = |file: usize| -> Vec<(Diagnostic, gen_lsp_types::Diagnostic)> {
+            self.session
+                .reported(file)
+                .iter()
+                .map(|d| (d.clone(), self.to_lsp(d)))
+                .collect()
+        };
+        match &checked.settled {
+            Settled::All => {
+                self.diagnostics = (0..self.files.len()).map(converted).collect();
+            }
+            Settled::Files(files) => {
+                let fresh: Vec<_> = files.iter().map(|&f| (f, converted(f))).collect();
+                for (file, diagnostics) in fresh {
+                    self.diagnostics[file] = diagnostics;
+                }
+            }
+        }
+        self.unpublished = match (self.unpublished.take(), checked.settled) {
+            (None, settled) => Some(settled),
+            (Some(Settled::Files(mut before)), Settled::Files(now)) => {
+                before.extend(now);
+                before.sort_unstable();
+                before.dedup();
+                Some(Settled::Files(before))
+            }
+            _ => Some(Settled::All),
+        };
     }
 
     /// Publishes the diagnostics of every file whose findings changed since last time.
@@ -344,26 +365,36 @@ impl Server {
                     params,
                 )))?;
         }
+        // Only the files settled since the last publication can have changed; after a check of
+        // everything, files may also have gone, so every published file is looked at too.
+        let settled: Vec<usize> = match self.unpublished.take() {
+            None => Vec::new(),
+            Some(Settled::All) => (0..self.files.len()).collect(),
+            Some(Settled::Files(files)) => files,
+        };
+        let everything = settled.len() == self.files.len();
         let mut current: HashMap<String, Vec<gen_lsp_types::Diagnostic>> = HashMap::new();
-        for (d, lsp) in &self.diagnostics {
-            let file = &self.files[d.location.file];
-            if file.role != Role::Context {
-                current
-                    .entry(file.loaded.source.path.clone())
-                    .or_default()
-                    .push(lsp.clone());
-            }
+        for &index in &settled {
+            let (Some(file), Some(diagnostics)) = (self.files.get(index), self.diagnostics.get(index))
+            else {
+                continue;
+            };
+            let lsp: Vec<gen_lsp_types::Diagnostic> = match file.role {
+                Role::Context => Vec::new(),
+                _ => diagnostics.iter().map(|(_, lsp)| lsp.clone()).collect(),
+            };
+            current.insert(file.loaded.source.path.clone(), lsp);
         }
-        let mut paths: Vec<String> = current
-            .keys()
-            .chain(self.published.keys())
-            .cloned()
-            .collect();
+        let mut paths: Vec<String> = current.keys().cloned().collect();
+        if everything {
+            paths.extend(self.published.keys().cloned());
+        }
         paths.sort();
         paths.dedup();
         for path in paths {
             let now = current.remove(&path).unwrap_or_default();
-            if self.published.get(&path) == Some(&now) {
+            // A file never published counts as published clean.
+            if self.published.get(&path).map_or(&[][..], Vec::as_slice) == now.as_slice() {
                 continue;
             }
             let Some(uri) = uri::from_path(&path) else {
@@ -604,7 +635,7 @@ impl Server {
                 };
                 let actions = features::code_actions(
                     &self.files,
-                    &self.diagnostics,
+                    self.diagnostics.get(file).map_or(&[], Vec::as_slice),
                     file,
                     range,
                     &uri,

@@ -5,8 +5,14 @@
 //! kind and name, tenants by domain) is built once here, so a rule that asks one question per
 //! document stays linear in the run; [`Workspace::work`] counts what the questions examined,
 //! which the linearity test compares between two sizes of workspace.
+//!
+//! While a pass runs inside [`recording`], every query also notes the [`Key`] it looked up,
+//! so that the language server's workspace stage (`lint::incremental`) knows which other
+//! files' documents a file's findings depend on, and re-runs them only when one of those
+//! changes.
 
-use std::collections::HashMap;
+use std::cell::RefCell;
+use std::collections::{BTreeSet, HashMap};
 use std::sync::OnceLock;
 use std::sync::atomic::{AtomicU64, Ordering};
 
@@ -77,8 +83,62 @@ pub struct Workspace<'a> {
     /// The app protection policies of each tenant (entity indices, in load order), built on
     /// first use: one resolution per policy, not one scan of the policies per tenant.
     by_tenant: OnceLock<HashMap<usize, Vec<usize>>>,
+    /// [`Workspace::intune_app_keys`], owned (see `listed`), built on first use.
+    handed: OnceLock<BTreeSet<String>>,
     /// Entities and candidates examined by queries; see [`Workspace::work`].
     work: AtomicU64,
+}
+
+/// What a query looked up, and what a file's documents answer: the unit of dependence between
+/// files. A query that reads several answers notes a coarser key (the whole kind).
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Key {
+    /// The documents of a kind, read one by one (`of_kind`, `names`, `listed_names`, ...).
+    Kind(Kind),
+    /// Only how many documents of a kind there are (`count_of_kind`).
+    Count(Kind),
+    /// The first document of a kind with a name.
+    Name(Kind, String),
+    /// The tenants listing a domain (lowercased).
+    Domain(String),
+    /// The text of a file.
+    File(FileId),
+}
+
+thread_local! {
+    /// The keys the running pass of this thread has looked up; `None` when not recording.
+    static RECORDER: RefCell<Option<Vec<Key>>> = const { RefCell::new(None) };
+}
+
+/// Runs `pass`, collecting the [`Key`]s its workspace queries looked up on this thread
+/// (sorted, without repeats). Rules do not start threads of their own, so everything a pass
+/// asks is asked on the thread that runs it.
+pub fn recording<R>(pass: impl FnOnce() -> R) -> (R, Vec<Key>) {
+    let outer = RECORDER.with(|r| r.borrow_mut().replace(Vec::new()));
+    let result = pass();
+    let keys = RECORDER.with(|r| std::mem::replace(&mut *r.borrow_mut(), outer));
+    let mut keys = keys.unwrap_or_default();
+    keys.sort_unstable();
+    keys.dedup();
+    (result, keys)
+}
+
+/// Notes a key for the pass being recorded on this thread, if any.
+fn note(key: impl FnOnce() -> Key) {
+    RECORDER.with(|r| {
+        if let Some(keys) = r.borrow_mut().as_mut() {
+            keys.push(key());
+        }
+    });
+}
+
+/// Runs `build` without recording: a cache built on first use reads everything, but what the
+/// pass that happened to build it depends on is what it then asks of the cache.
+fn unrecorded<R>(build: impl FnOnce() -> R) -> R {
+    let outer = RECORDER.with(|r| r.borrow_mut().take());
+    let result = build();
+    RECORDER.with(|r| *r.borrow_mut() = outer);
+    result
 }
 
 /// How a reference (`spec.organization`, `spec.tenant`) resolved.
@@ -177,6 +237,7 @@ impl<'a> Workspace<'a> {
             by_domain,
             listed: OnceLock::new(),
             by_tenant: OnceLock::new(),
+            handed: OnceLock::new(),
             work: AtomicU64::new(0),
         }
     }
@@ -193,10 +254,12 @@ impl<'a> Workspace<'a> {
     }
 
     pub fn loaded(&self, file: FileId) -> Option<&'a LoadedFile> {
+        note(|| Key::File(file));
         self.files.get(file).map(|f| &f.loaded)
     }
 
     pub fn of_kind(&self, kind: Kind) -> impl Iterator<Item = &Entity<'a>> {
+        note(|| Key::Kind(kind));
         self.by_kind
             .get(&kind)
             .into_iter()
@@ -208,12 +271,14 @@ impl<'a> Workspace<'a> {
     /// How many documents of a kind are loaded.
     pub fn count_of_kind(&self, kind: Kind) -> usize {
         self.count(1);
+        note(|| Key::Count(kind));
         self.by_kind.get(&kind).map_or(0, Vec::len)
     }
 
     /// The first loaded document of a kind with this `metadata.name`.
     pub fn named(&self, kind: Kind, name: &str) -> Option<&Entity<'a>> {
         self.count(1);
+        note(|| Key::Name(kind, name.to_owned()));
         self.by_name.get(&(kind, name)).map(|&i| &self.entities[i])
     }
 
@@ -226,7 +291,9 @@ impl<'a> Workspace<'a> {
     /// Those names in backticks, comma-separated, for a message. The first call lists every
     /// kind, once per run however many findings quote a list.
     pub fn listed_names(&self, kind: Kind) -> &str {
+        note(|| Key::Kind(kind));
         let all = self.listed.get_or_init(|| {
+            unrecorded(|| {
             Kind::ALL
                 .into_iter()
                 .map(|kind| {
@@ -238,6 +305,7 @@ impl<'a> Workspace<'a> {
                     (kind, listed)
                 })
                 .collect()
+            })
         });
         all.get(&kind).map_or("", String::as_str)
     }
@@ -245,10 +313,9 @@ impl<'a> Workspace<'a> {
     /// The tenants that list a domain (case-insensitive), in load order, with the node of the
     /// domain in each.
     pub fn tenants_holding(&self, domain: &str) -> Vec<(&Entity<'a>, At<'a>)> {
-        let holders = self
-            .by_domain
-            .get(&domain.to_ascii_lowercase())
-            .map_or(&[][..], Vec::as_slice);
+        let domain = domain.to_ascii_lowercase();
+        let holders = self.by_domain.get(&domain).map_or(&[][..], Vec::as_slice);
+        note(|| Key::Domain(domain));
         self.count(1 + holders.len());
         holders
             .iter()
@@ -306,6 +373,7 @@ impl<'a> Workspace<'a> {
                 .filter_map(|c| c.as_os_str().to_str())
                 .filter_map(|name| {
                     self.count(1);
+                    note(|| Key::Name(Kind::EntraTenant, name.to_owned()));
                     self.by_name.get(&(Kind::EntraTenant, name)).copied()
                 })
                 .min()
@@ -317,7 +385,11 @@ impl<'a> Workspace<'a> {
     /// The app protection policies that belong to a tenant ([`Workspace::tenant_of`]), in
     /// load order.
     pub fn protections_in(&self, tenant: &Entity<'a>) -> impl Iterator<Item = &Entity<'a>> {
+        // Which policies belong to a tenant depends on every policy and every tenant.
+        note(|| Key::Kind(Kind::AppProtectionPolicy));
+        note(|| Key::Kind(Kind::EntraTenant));
         let by_tenant = self.by_tenant.get_or_init(|| {
+            unrecorded(|| {
             let mut by_tenant: HashMap<usize, Vec<usize>> = HashMap::new();
             for policy in self.of_kind(Kind::AppProtectionPolicy) {
                 if let Some(t) = self.tenant_of(policy) {
@@ -325,6 +397,7 @@ impl<'a> Workspace<'a> {
                 }
             }
             by_tenant
+            })
         });
         self.count(1);
         // An entity of another workspace may carry any index.
@@ -352,6 +425,52 @@ impl<'a> Workspace<'a> {
                     .filter_map(|n| n.as_str())
             })
             .collect()
+    }
+
+    /// [`Workspace::intune_app_keys`], gathered once per workspace: a rule asking it for every
+    /// policy stays linear.
+    pub fn handed_to_intune(&self) -> &BTreeSet<String> {
+        note(|| Key::Kind(Kind::MobileAppPolicy));
+        self.handed.get_or_init(|| {
+            unrecorded(|| {
+                self.intune_app_keys()
+                    .into_iter()
+                    .map(str::to_owned)
+                    .collect()
+            })
+        })
+    }
+
+    /// The keys each document of a file answers to (see [`Key`]), and how many documents of
+    /// each kind it holds.
+    pub fn provided(&self, file: FileId) -> (Vec<Key>, Vec<(Kind, usize)>) {
+        let start = self.entities.partition_point(|e| e.file < file);
+        let end = self.entities.partition_point(|e| e.file <= file);
+        let mut keys = vec![Key::File(file)];
+        let mut counts: Vec<(Kind, usize)> = Vec::new();
+        for entity in &self.entities[start..end] {
+            keys.push(Key::Kind(entity.kind));
+            match counts.iter_mut().find(|(k, _)| *k == entity.kind) {
+                Some((_, n)) => *n += 1,
+                None => counts.push((entity.kind, 1)),
+            }
+            if let Some(name) = entity.name() {
+                keys.push(Key::Name(entity.kind, name.to_owned()));
+            }
+            if entity.kind == Kind::EntraTenant
+                && let Some(domains) = entity.spec_get("domains")
+            {
+                keys.extend(
+                    domains
+                        .items()
+                        .filter_map(|at| at.str().map(|d| Key::Domain(d.to_ascii_lowercase()))),
+                );
+            }
+        }
+        keys.sort_unstable();
+        keys.dedup();
+        counts.sort_unstable();
+        (keys, counts)
     }
 
     /// Intune mobile app policies (`type: intune`).

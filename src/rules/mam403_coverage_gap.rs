@@ -81,13 +81,13 @@ impl Rule for CoverageGap {
         if protections.is_empty() {
             return;
         }
-        let targeted: HashSet<(Platform, String)> = protections
+        let targeted: HashSet<(Platform, &str)> = protections
             .iter()
             .filter_map(|p| Some((ws.platform(p)?, p)))
             .flat_map(|(platform, p)| {
                 p.apps()
                     .into_iter()
-                    .map(move |a| (platform, a.id.to_owned()))
+                    .map(move |a| (platform, a.id))
             })
             .collect();
         // A policy whose apps are unknown (an expression, a backup that stores none) may
@@ -114,7 +114,7 @@ impl Rule for CoverageGap {
                     let Some(id) = app.id_for(platform) else {
                         continue;
                     };
-                    if targeted.contains(&(platform, id.to_owned()))
+                    if targeted.contains(&(platform, id))
                         || unknown.contains(&platform)
                         || !reported.insert((app.key.as_str(), platform))
                     {

@@ -1,6 +1,6 @@
 use super::{Context, Rule, RuleMeta, declare_rule};
 use crate::diagnostic::Diagnostic;
-use crate::model::Kind;
+use crate::model::{Entity, Kind};
 
 declare_rule! {
     /// ## What it checks
@@ -72,33 +72,34 @@ impl Rule for UntrackedIntuneTarget {
         &Self::META
     }
 
-    fn check_workspace(&self, cx: &Context<'_, '_>, out: &mut Vec<Diagnostic>) {
+    // One policy at a time against the apps handed to Intune (gathered once per workspace),
+    // so an edit of a policy re-checks that policy alone.
+    fn check_entity(&self, cx: &Context<'_, '_>, policy: &Entity<'_>, out: &mut Vec<Diagnostic>) {
         let ws = cx.workspace;
-        if ws.of_kind(Kind::MobileAppPolicy).next().is_none() {
+        if policy.kind != Kind::AppProtectionPolicy || ws.count_of_kind(Kind::MobileAppPolicy) == 0
+        {
             return;
         }
-        let handed = ws.intune_app_keys();
-        for policy in ws.of_kind(Kind::AppProtectionPolicy) {
-            for (app, at) in policy.catalog_apps() {
-                if handed.contains(app.key.as_str()) {
-                    continue;
-                }
-                out.push(
-                    Diagnostic::new(
-                        &Self::META,
-                        policy.location(&at.at),
-                        format!(
-                            "{} is targeted here, but no Intune mobile app policy includes `{}`",
-                            app.name, app.key
-                        ),
-                    )
-                    .label("Atlassian does not hand this app to Intune")
-                    .help(format!(
-                        "add `{}` to the `apps` of a MobileAppPolicy with `type: intune`",
-                        app.key
-                    )),
-                );
+        let handed = ws.handed_to_intune();
+        for (app, at) in policy.catalog_apps() {
+            if handed.contains(app.key.as_str()) {
+                continue;
             }
+            out.push(
+                Diagnostic::new(
+                    &Self::META,
+                    policy.location(&at.at),
+                    format!(
+                        "{} is targeted here, but no Intune mobile app policy includes `{}`",
+                        app.name, app.key
+                    ),
+                )
+                .label("Atlassian does not hand this app to Intune")
+                .help(format!(
+                    "add `{}` to the `apps` of a MobileAppPolicy with `type: intune`",
+                    app.key
+                )),
+            );
         }
     }
 }

@@ -1,0 +1,420 @@
+//! The workspace stage kept between edits: what the language server (`lsp`) runs after each
+//! change, giving per file exactly what [`super::check`] gives over the same files.
+//!
+//! A [`Session`] keeps, per file, the file-scope findings ([`super::check_local`]), the raw
+//! findings of the workspace-scope rules' per-file and per-entity passes with the workspace
+//! [`Key`]s those passes looked up (recorded by `model::workspace::recording`), the keys the
+//! file's documents answer to, and the file's findings after the settings. On a change of
+//! file X it re-runs the passes of X and of every file that looked up a key X answered before
+//! or after the change (a count of a kind only when X changed that count), re-runs every
+//! `check_workspace` (they are global), and settles again only the files whose raw findings
+//! changed, whose text changed, or whose findings relate to a changed file. Selection,
+//! severities, per-path ignores and inline suppressions are decided per file; configured
+//! `[[suppress]]` entries span files, so with any of them the settings apply to all findings
+//! together, as they do with custom Rego rules, which fall back to the whole stage
+//! ([`super::check_cached`]). A file added or removed renumbers files: the next check runs
+//! the whole workspace stage again, keeping the file-scope findings.
+
+use std::collections::{BTreeSet, HashMap, HashSet};
+
+use rayon::prelude::*;
+
+use super::{
+    Findings, InternalError, Settings, apply_settings, check_local, collect, config_file_ids,
+    guarded, moved, run_passes,
+};
+use crate::diagnostic::{Diagnostic, FileId};
+use crate::model::workspace::{Key, recording};
+use crate::model::{Kind, Workspace, WorkspaceFile};
+use crate::rules::{Context, RULES, Rule, Scope};
+
+/// What the workspace-scope passes over one file (its `check_file`, its entities'
+/// `check_entity`) found, and what they looked up.
+#[derive(Default)]
+struct Passes {
+    file: Vec<Diagnostic>,
+    entity: Vec<Diagnostic>,
+    errors: Vec<InternalError>,
+    queried: Vec<Key>,
+}
+
+impl Passes {
+    /// The files these findings are in.
+    fn targets(&self) -> BTreeSet<FileId> {
+        self.file
+            .iter()
+            .chain(&self.entity)
+            .map(|d| d.location.file)
+            .collect()
+    }
+}
+
+/// The cached workspace stage, valid while no file is added or removed.
+struct Stage {
+    passes: Vec<Passes>,
+    /// The keys each file answers to and its number of documents of each kind, as of the last
+    /// check.
+    provided: Vec<(Vec<Key>, Vec<(Kind, usize)>)>,
+    /// The files whose passes looked up each key.
+    dependents: HashMap<Key, HashSet<FileId>>,
+    /// The `check_workspace` findings in each file.
+    global: Vec<Vec<Diagnostic>>,
+    /// The files whose passes report into each file.
+    sources: Vec<BTreeSet<FileId>>,
+    /// The other files each file's settled findings relate to: their positions move when
+    /// those files change.
+    relates: Vec<Vec<FileId>>,
+}
+
+/// Which files a check settled again.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Settled {
+    /// Every file (the first check, after a file was added or removed, with custom rules or
+    /// configured suppressions).
+    All,
+    /// These files, ascending.
+    Files(Vec<FileId>),
+}
+
+/// What [`Session::check`] did.
+pub struct Checked {
+    pub settled: Settled,
+    /// Rules that panicked in the passes run by this check.
+    pub internal_errors: Vec<InternalError>,
+}
+
+/// The workspace stage over a set of files (sorted by path, as [`super::check`] takes them),
+/// kept between changes. The caller owns the files and tells the session what it changed.
+pub struct Session {
+    /// [`check_local`] of each file, with its locations in file 0.
+    local: Vec<Findings>,
+    stage: Option<Stage>,
+    /// Files replaced since the last check.
+    changed: BTreeSet<FileId>,
+    /// The settled findings of each file, in reporting order.
+    reported: Vec<Vec<Diagnostic>>,
+}
+
+impl Session {
+    /// A session over `files`: their file-scope findings, in parallel. The first
+    /// [`Session::check`] runs the whole workspace stage.
+    pub fn new(files: &[WorkspaceFile], settings: &Settings) -> Self {
+        Session {
+            local: files
+                .par_iter()
+                .map(|file| check_local(file, settings))
+                .collect(),
+            stage: None,
+            changed: BTreeSet::new(),
+            reported: Vec::new(),
+        }
+    }
+
+    /// `files[file]` has new contents.
+    pub fn replaced(&mut self, files: &[WorkspaceFile], settings: &Settings, file: FileId) {
+        if let (Some(slot), Some(new)) = (self.local.get_mut(file), files.get(file)) {
+            *slot = check_local(new, settings);
+            self.changed.insert(file);
+        }
+    }
+
+    /// A file was inserted at `files[file]`.
+    pub fn inserted(&mut self, files: &[WorkspaceFile], settings: &Settings, file: FileId) {
+        if let Some(new) = files.get(file) {
+            self.local
+                .insert(file.min(self.local.len()), check_local(new, settings));
+        }
+        self.stage = None;
+    }
+
+    /// The file at `file` was removed.
+    pub fn removed(&mut self, file: FileId) {
+        if file < self.local.len() {
+            self.local.remove(file);
+        }
+        self.stage = None;
+    }
+
+    /// The settled findings of a file after the last check, in reporting order.
+    pub fn reported(&self, file: FileId) -> &[Diagnostic] {
+        self.reported.get(file).map_or(&[], Vec::as_slice)
+    }
+
+    /// Brings the findings up to date with `files` (the same files as before, but for those
+    /// reported [`Session::replaced`], [`Session::inserted`] or [`Session::removed`]).
+    pub fn check(&mut self, files: &[WorkspaceFile], settings: &Settings) -> Checked {
+        let changed = std::mem::take(&mut self.changed);
+        if self.local.len() != files.len() {
+            // A caller that lost count: start again rather than report wrong findings.
+            *self = Session::new(files, settings);
+        }
+        if !settings.custom.is_empty() {
+            return self.whole(files, settings);
+        }
+        let workspace = Workspace::new(files);
+        let config_files = config_file_ids(files, settings);
+        let cx = Context {
+            workspace: &workspace,
+            api_version: settings.api_version(),
+            config: settings.config.as_ref(),
+            config_files: &config_files,
+        };
+        let n = files.len();
+        let full = self.stage.is_none();
+        let stage = self.stage.get_or_insert_with(|| Stage {
+            passes: (0..n).map(|_| Passes::default()).collect(),
+            provided: vec![(Vec::new(), Vec::new()); n],
+            dependents: HashMap::new(),
+            global: vec![Vec::new(); n],
+            sources: vec![BTreeSet::new(); n],
+            relates: vec![Vec::new(); n],
+        });
+        let dirty: BTreeSet<FileId> = if full { (0..n).collect() } else { changed };
+        let rerun = stage.affected(&workspace, &dirty, full);
+
+        let rules: Vec<&dyn Rule> = RULES
+            .iter()
+            .copied()
+            .filter(|r| r.scope() == Scope::Workspace)
+            .collect();
+        let rerun: Vec<FileId> = rerun.into_iter().collect();
+        let results: Vec<(FileId, Passes)> = rerun
+            .par_iter()
+            .map(|&file| (file, file_passes(&rules, &cx, file)))
+            .collect();
+        let mut internal_errors: Vec<InternalError> = dirty
+            .iter()
+            .filter_map(|&f| self.local.get(f))
+            .flat_map(|found| found.internal_errors.iter().cloned())
+            .collect();
+        let mut touched: BTreeSet<FileId> = dirty.clone();
+        for (file, passes) in results {
+            internal_errors.extend(passes.errors.iter().cloned());
+            stage.replace_passes(file, passes, &mut touched);
+        }
+
+        let found = collect(run_passes(RULES, &cx, true));
+        internal_errors.extend(found.internal_errors);
+        let mut global: Vec<Vec<Diagnostic>> = vec![Vec::new(); n];
+        for d in found.diagnostics {
+            // `apply_settings` drops a finding in no file of the run.
+            if let Some(into) = global.get_mut(d.location.file) {
+                into.push(d);
+            }
+        }
+        for (file, (old, new)) in stage.global.iter().zip(&global).enumerate() {
+            if old != new {
+                touched.insert(file);
+            }
+        }
+        stage.global = global;
+        for (file, relates) in stage.relates.iter().enumerate() {
+            if relates.iter().any(|r| dirty.contains(r)) {
+                touched.insert(file);
+            }
+        }
+
+        let configured = settings
+            .config
+            .as_ref()
+            .is_some_and(|c| !c.suppressions.is_empty());
+        let raw = |file: FileId| -> Vec<Diagnostic> {
+            let mut raw: Vec<Diagnostic> = self.local[file]
+                .diagnostics
+                .iter()
+                .map(|d| moved(d.clone(), file))
+                .collect();
+            // The order of a whole run (file passes, then entity passes, then the workspace
+            // passes), so that of two findings with one sort key the same one is kept.
+            let sources = &stage.sources[file];
+            for entity_passes in [false, true] {
+                for &source in sources {
+                    let passes = &stage.passes[source];
+                    let found = if entity_passes { &passes.entity } else { &passes.file };
+                    raw.extend(
+                        found
+                            .iter()
+                            .filter(|d| d.location.file == file)
+                            .cloned(),
+                    );
+                }
+            }
+            raw.extend(stage.global[file].iter().cloned());
+            raw
+        };
+        let settled = if configured {
+            let all: Vec<Diagnostic> = (0..n).flat_map(raw).collect();
+            let mut reported = vec![Vec::new(); n];
+            for d in apply_settings(all, &cx, settings, None) {
+                reported[d.location.file].push(d);
+            }
+            self.reported = reported;
+            Settled::All
+        } else {
+            let files: Vec<FileId> = if full {
+                (0..n).collect()
+            } else {
+                touched.into_iter().collect()
+            };
+            let settled: Vec<(FileId, Vec<Diagnostic>)> = files
+                .par_iter()
+                .map(|&file| (file, apply_settings(raw(file), &cx, settings, Some(file))))
+                .collect();
+            self.reported.resize_with(n, Vec::new);
+            for (file, reported) in settled {
+                self.reported[file] = reported;
+            }
+            if full { Settled::All } else { Settled::Files(files) }
+        };
+        let stage = self.stage.as_mut().unwrap_or_else(|| unreachable!());
+        let relates_of = |reported: &[Diagnostic], file: FileId| -> Vec<FileId> {
+            let mut relates: Vec<FileId> = reported
+                .iter()
+                .flat_map(|d| d.related.iter().map(|r| r.location.file))
+                .filter(|&r| r != file)
+                .collect();
+            relates.sort_unstable();
+            relates.dedup();
+            relates
+        };
+        match &settled {
+            Settled::All => {
+                for (file, reported) in self.reported.iter().enumerate() {
+                    stage.relates[file] = relates_of(reported, file);
+                }
+            }
+            Settled::Files(files) => {
+                for &file in files {
+                    stage.relates[file] = relates_of(&self.reported[file], file);
+                }
+            }
+        }
+        Checked {
+            settled,
+            internal_errors,
+        }
+    }
+
+    /// The whole workspace stage, for custom rules: their Rego reads any document, so no
+    /// finding of theirs can be kept.
+    fn whole(&mut self, files: &[WorkspaceFile], settings: &Settings) -> Checked {
+        let found = super::check_cached(files, &self.local, settings);
+        let mut reported = vec![Vec::new(); files.len()];
+        for d in found.diagnostics {
+            if let Some(into) = reported.get_mut(d.location.file) {
+                into.push(d);
+            }
+        }
+        self.reported = reported;
+        self.stage = None;
+        Checked {
+            settled: Settled::All,
+            internal_errors: found.internal_errors,
+        }
+    }
+}
+
+impl Stage {
+    /// The files whose passes must run again after the files of `dirty` changed: those files,
+    /// and every file that looked up a key one of them answered before or after.
+    fn affected(
+        &mut self,
+        workspace: &Workspace<'_>,
+        dirty: &BTreeSet<FileId>,
+        full: bool,
+    ) -> BTreeSet<FileId> {
+        let provided: Vec<(FileId, (Vec<Key>, Vec<(Kind, usize)>))> = dirty
+            .par_iter()
+            .map(|&file| (file, workspace.provided(file)))
+            .collect();
+        let mut rerun = dirty.clone();
+        for (file, now) in provided {
+            if !full {
+                let (keys, counts) = &self.provided[file];
+                for key in keys.iter().chain(&now.0) {
+                    rerun.extend(self.dependents.get(key).into_iter().flatten());
+                }
+                let count = |counts: &[(Kind, usize)], kind: Kind| {
+                    counts.iter().find(|(k, _)| *k == kind).map_or(0, |(_, n)| *n)
+                };
+                for kind in counts.iter().chain(&now.1).map(|(k, _)| *k) {
+                    if count(counts, kind) != count(&now.1, kind) {
+                        let key = Key::Count(kind);
+                        rerun.extend(self.dependents.get(&key).into_iter().flatten());
+                    }
+                }
+            }
+            self.provided[file] = now;
+        }
+        rerun
+    }
+
+    /// Keeps a file's new passes, noting in `touched` every file their findings (old or new)
+    /// are in.
+    fn replace_passes(&mut self, file: FileId, passes: Passes, touched: &mut BTreeSet<FileId>) {
+        let old = std::mem::replace(&mut self.passes[file], passes);
+        for key in &old.queried {
+            if let Some(files) = self.dependents.get_mut(key) {
+                files.remove(&file);
+                if files.is_empty() {
+                    self.dependents.remove(key);
+                }
+            }
+        }
+        let new = &self.passes[file];
+        for key in &new.queried {
+            self.dependents.entry(key.clone()).or_default().insert(file);
+        }
+        for target in old.targets() {
+            if let Some(sources) = self.sources.get_mut(target) {
+                sources.remove(&file);
+            }
+            touched.insert(target);
+        }
+        for target in new.targets() {
+            if let Some(sources) = self.sources.get_mut(target) {
+                sources.insert(file);
+            }
+            touched.insert(target);
+        }
+    }
+}
+
+/// The workspace-scope rules' passes over one file and its entities, recording what they
+/// look up. Each pass is guarded as in a whole run.
+fn file_passes(rules: &[&dyn Rule], cx: &Context<'_, '_>, file: FileId) -> Passes {
+    let workspace = cx.workspace;
+    let path = workspace
+        .files
+        .get(file)
+        .map(|f| f.loaded.source.path.as_str());
+    let start = workspace.entities.partition_point(|e| e.file < file);
+    let end = workspace.entities.partition_point(|e| e.file <= file);
+    let ((file_results, entity_results), queried) = recording(|| {
+        let file_results: Vec<_> = rules
+            .iter()
+            .map(|rule| guarded(*rule, path, |out| rule.check_file(cx, file, out)))
+            .collect();
+        let entity_results: Vec<_> = workspace.entities[start..end]
+            .iter()
+            .flat_map(|entity| {
+                rules.iter().map(move |rule| {
+                    guarded(*rule, Some(entity.path), |out| {
+                        rule.check_entity(cx, entity, out);
+                    })
+                })
+            })
+            .collect();
+        (file_results, entity_results)
+    });
+    let file_found = collect(file_results);
+    let entity_found = collect(entity_results);
+    let mut errors = file_found.internal_errors;
+    errors.extend(entity_found.internal_errors);
+    Passes {
+        file: file_found.diagnostics,
+        entity: entity_found.diagnostics,
+        errors,
+        queried,
+    }
+}
