@@ -20,6 +20,7 @@ mod fix;
 mod formats;
 mod hostile;
 mod html;
+mod incremental;
 mod init;
 mod linear;
 mod lsp;

@@ -1,0 +1,338 @@
+//! The language server's workspace stage kept between edits (`lint::incremental::Session`)
+//! against a fresh `lint::check` of the same contents: after every edit of a random sequence
+//! (renamed, deleted and duplicated documents, changed domains and references, suppressions,
+//! files added and removed), each file's findings are the same, diagnostic for diagnostic.
+
+use mamlint::lint::incremental::{Session, Settled};
+use mamlint::lint::{self, Input, Loaded, Settings};
+use mamlint::model::WorkspaceFile;
+use proptest::prelude::*;
+
+const NAMES: &[&str] = &["acme", "acme-entra", "labs", "p1", "p2"];
+const DOMAINS: &[&str] = &["acme.com", "ACME.com", "labs.io", "other.org"];
+const APPS: &[&str] = &[
+    "com.atlassian.jira.app",
+    "com.atlassian.confluence.app",
+    "com.atlassian.android.jira.core",
+];
+
+/// One document, from a small space of names and values, so that random documents collide,
+/// dangle and cover each other.
+#[derive(Clone, Debug)]
+enum Doc {
+    Tenant {
+        name: usize,
+        domains: Vec<usize>,
+    },
+    Organization {
+        name: usize,
+        domain: usize,
+        guard: bool,
+    },
+    Intune {
+        name: usize,
+        organization: usize,
+        apps: Vec<usize>,
+    },
+    Protection {
+        name: usize,
+        tenant: Option<usize>,
+        android: bool,
+        display: usize,
+        apps: Vec<usize>,
+        yes: bool,
+        suppressed: bool,
+    },
+}
+
+impl Doc {
+    fn render(&self) -> String {
+        match self {
+            Doc::Tenant { name, domains } => {
+                let domains: Vec<&str> = domains.iter().map(|&d| DOMAINS[d]).collect();
+                format!(
+                    "apiVersion: mamlint/v1\nkind: EntraTenant\nmetadata:\n  name: {}\nspec:\n  tenantId: 7f0c3a3e-1b2c-4d5e-8f90-a1b2c3d4e5f6\n  domains: [{}]\n  adminConsent:\n    - app: jira-cloud\n",
+                    NAMES[*name],
+                    domains.join(", ")
+                )
+            }
+            Doc::Organization {
+                name,
+                domain,
+                guard,
+            } => format!(
+                "apiVersion: mamlint/v1\nkind: Organization\nmetadata:\n  name: {}\nspec:\n  orgId: 3f2b8c1d-6e4a-4b7f-9c2d-1a0e5f6b7c8d\n  guard: {}\n  domains:\n    - name: {}\n      status: verified\n",
+                NAMES[*name],
+                if *guard { "standard" } else { "none" },
+                DOMAINS[*domain]
+            ),
+            Doc::Intune {
+                name,
+                organization,
+                apps,
+            } => {
+                let keys = ["jira-cloud", "confluence-cloud", "jira-cloud"];
+                let apps: Vec<&str> = apps.iter().map(|&a| keys[a]).collect();
+                format!(
+                    "apiVersion: mamlint/v1\nkind: MobileAppPolicy\nmetadata:\n  name: {}\nspec:\n  organization: {}\n  type: intune\n  displayName: Via Intune\n  apps: [{}]\n  users: all\n",
+                    NAMES[*name],
+                    NAMES[*organization],
+                    apps.join(", ")
+                )
+            }
+            Doc::Protection {
+                name,
+                tenant,
+                android,
+                display,
+                apps,
+                yes,
+                suppressed,
+            } => {
+                let mut text = format!(
+                    "apiVersion: mamlint/v1\nkind: AppProtectionPolicy\nmetadata:\n  name: {}\nspec:\n",
+                    NAMES[*name]
+                );
+                if let Some(tenant) = tenant {
+                    if *suppressed {
+                        text.push_str("  # mamlint: ignore[MAM008] not set up yet\n");
+                    }
+                    text.push_str(&format!("  tenant: {}\n", NAMES[*tenant]));
+                }
+                text.push_str(&format!(
+                    "  platform: {}\n  displayName: Policy {display}\n  apps:\n",
+                    if *android { "android" } else { "ios" }
+                ));
+                for &app in apps {
+                    text.push_str(&format!("    - {}\n", APPS[app]));
+                }
+                text.push_str(&format!(
+                    "  assignments:\n    include: [0b6e2c1a-5f0d-4c5e-9a7b-3d2f1e0c9b8a]\n  settings:\n    pinRequired: {}\n    minimumPinLength: 6\n",
+                    if *yes { "yes" } else { "true" }
+                ));
+                text
+            }
+        }
+    }
+}
+
+fn doc() -> impl Strategy<Value = Doc> {
+    let name = 0..NAMES.len();
+    prop_oneof![
+        (name.clone(), prop::collection::vec(0..DOMAINS.len(), 0..3))
+            .prop_map(|(name, domains)| Doc::Tenant { name, domains }),
+        (name.clone(), 0..DOMAINS.len(), any::<bool>()).prop_map(|(name, domain, guard)| {
+            Doc::Organization {
+                name,
+                domain,
+                guard,
+            }
+        }),
+        (
+            name.clone(),
+            name.clone(),
+            prop::collection::vec(0..3usize, 0..3)
+        )
+            .prop_map(|(name, organization, apps)| Doc::Intune {
+                name,
+                organization,
+                apps
+            }),
+        (
+            name.clone(),
+            prop::option::of(name),
+            any::<bool>(),
+            0..2usize,
+            prop::collection::vec(0..APPS.len(), 0..3),
+            any::<bool>(),
+            any::<bool>()
+        )
+            .prop_map(
+                |(name, tenant, android, display, apps, yes, suppressed)| Doc::Protection {
+                    name,
+                    tenant,
+                    android,
+                    display,
+                    apps,
+                    yes,
+                    suppressed,
+                }
+            ),
+    ]
+}
+
+/// A file's text: its documents, or none (the file is then not a policy file and leaves the
+/// workspace).
+fn text() -> impl Strategy<Value = String> {
+    prop::collection::vec(doc(), 0..4).prop_map(|docs| {
+        docs.iter()
+            .map(Doc::render)
+            .collect::<Vec<_>>()
+            .join("---\n")
+    })
+}
+
+const PATHS: usize = 6;
+
+fn path(index: usize) -> String {
+    format!("ws/file-{index}.yaml")
+}
+
+fn load(index: usize, text: &str) -> Option<WorkspaceFile> {
+    match lint::load(Input::memory(path(index), text.as_bytes().to_vec())) {
+        Loaded::Checked(file) => Some(file),
+        Loaded::Skipped(..) | Loaded::Unreadable(_) => None,
+    }
+}
+
+/// Each file's findings as text (everything a diagnostic carries), by path.
+fn by_file(
+    files: &[WorkspaceFile],
+    reported: impl Fn(usize) -> Vec<mamlint::diagnostic::Diagnostic>,
+) -> Vec<(String, Vec<String>)> {
+    files
+        .iter()
+        .enumerate()
+        .map(|(i, f)| {
+            let found = reported(i).iter().map(|d| format!("{d:?}")).collect();
+            (f.loaded.source.path.clone(), found)
+        })
+        .collect()
+}
+
+/// Applies a file's new text as the language server does: replaced, inserted or removed.
+fn apply(
+    files: &mut Vec<WorkspaceFile>,
+    session: &mut Session,
+    settings: &Settings,
+    index: usize,
+    text: &str,
+) {
+    let path = path(index);
+    let at = files.binary_search_by(|f| f.loaded.source.path.as_str().cmp(&path));
+    match (at, load(index, text)) {
+        (Ok(i), Some(file)) => {
+            files[i] = file;
+            session.replaced(files, settings, i);
+        }
+        (Ok(i), None) => {
+            files.remove(i);
+            session.removed(i);
+        }
+        (Err(i), Some(file)) => {
+            files.insert(i, file);
+            session.inserted(files, settings, i);
+        }
+        (Err(_), None) => {}
+    }
+}
+
+fn compare(files: &[WorkspaceFile], session: &Session, settings: &Settings) {
+    let fresh = lint::check(files, settings);
+    let expected = by_file(files, |i| {
+        fresh
+            .diagnostics
+            .iter()
+            .filter(|d| d.location.file == i)
+            .cloned()
+            .collect()
+    });
+    let kept = by_file(files, |i| session.reported(i).to_vec());
+    assert_eq!(kept, expected);
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 48, ..ProptestConfig::default() })]
+
+    #[test]
+    fn a_kept_session_finds_what_a_fresh_check_finds(
+        start in prop::collection::vec(text(), PATHS),
+        edits in prop::collection::vec((0..PATHS, text()), 1..12),
+    ) {
+        let settings = Settings::default();
+        let mut files: Vec<WorkspaceFile> = start
+            .iter()
+            .enumerate()
+            .filter_map(|(i, text)| load(i, text))
+            .collect();
+        lint::sort_files(&mut files);
+        let mut session = Session::new(&files, &settings);
+        session.check(&files, &settings);
+        compare(&files, &session, &settings);
+        for (index, text) in &edits {
+            apply(&mut files, &mut session, &settings, *index, text);
+            session.check(&files, &settings);
+            compare(&files, &session, &settings);
+        }
+    }
+}
+
+fn protection(name: &str, tenant: &str) -> String {
+    Doc::Protection {
+        name: NAMES.iter().position(|n| *n == name).unwrap(),
+        tenant: NAMES.iter().position(|n| *n == tenant),
+        android: false,
+        display: 0,
+        apps: vec![0],
+        yes: false,
+        suppressed: false,
+    }
+    .render()
+}
+
+/// Renaming a tenant re-runs the passes of the policies that name it, in files the edit does
+/// not touch, and settles only the files whose findings can change: not an unrelated one.
+#[test]
+fn a_renamed_tenant_settles_only_the_files_that_name_it() {
+    let settings = Settings::default();
+    let tenant = |name: usize| {
+        Doc::Tenant {
+            name,
+            domains: vec![0],
+        }
+        .render()
+    };
+    let texts = [
+        tenant(1),
+        protection("p1", "acme-entra"),
+        protection("p2", "labs"),
+        protection("acme", "acme-entra"),
+    ];
+    let mut files: Vec<WorkspaceFile> = texts
+        .iter()
+        .enumerate()
+        .filter_map(|(i, t)| load(i, t))
+        .collect();
+    let mut session = Session::new(&files, &settings);
+    assert_eq!(session.check(&files, &settings).settled, Settled::All);
+    let codes = |session: &Session, file: usize| -> Vec<&str> {
+        session.reported(file).iter().map(|d| d.code()).collect()
+    };
+    assert_eq!(codes(&session, 2), ["MAM008"], "`labs` is not loaded");
+
+    apply(&mut files, &mut session, &settings, 0, &tenant(2));
+    let checked = session.check(&files, &settings);
+    compare(&files, &session, &settings);
+    assert_eq!(checked.settled, Settled::Files(vec![0, 1, 2, 3]));
+    assert_eq!(codes(&session, 1), ["MAM008"]);
+    assert_eq!(codes(&session, 2), Vec::<&str>::new());
+    assert_eq!(
+        session.reported(1)[0].message,
+        "`tenant: acme-entra` names no loaded EntraTenant"
+    );
+
+    // A change that answers no key the others asked: only the edited file is settled.
+    let mut edited = protection("p2", "labs");
+    edited = edited.replace("pinRequired: true", "pinRequired: yes");
+    apply(&mut files, &mut session, &settings, 2, &edited);
+    let checked = session.check(&files, &settings);
+    compare(&files, &session, &settings);
+    assert_eq!(checked.settled, Settled::Files(vec![2]));
+    assert_eq!(codes(&session, 2), ["MAM003"]);
+
+    apply(&mut files, &mut session, &settings, 0, &tenant(1));
+    session.check(&files, &settings);
+    compare(&files, &session, &settings);
+    assert_eq!(codes(&session, 1), Vec::<&str>::new());
+    assert_eq!(codes(&session, 2), ["MAM008", "MAM003"]);
+}
