@@ -332,7 +332,13 @@ impl Stage {
             if !full {
                 let (keys, counts) = &self.provided[file];
                 for key in keys.iter().chain(&now.0) {
-                    rerun.extend(self.dependents.get(key).into_iter().flatten());
+                    // A presence is asked again only where the file gained or lost it.
+                    let kept = key.is_presence()
+                        && keys.binary_search(key).is_ok()
+                        && now.0.binary_search(key).is_ok();
+                    if !kept {
+                        rerun.extend(self.dependents.get(key).into_iter().flatten());
+                    }
                 }
                 let count = |counts: &[(Kind, usize)], kind: Kind| {
                     counts.iter().find(|(k, _)| *k == kind).map_or(0, |(_, n)| *n)

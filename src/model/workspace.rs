@@ -73,6 +73,8 @@ pub struct Workspace<'a> {
     by_kind: HashMap<Kind, Vec<usize>>,
     /// The first entity of each kind and name.
     by_name: HashMap<(Kind, &'a str), usize>,
+    /// The first manifest of each kind and name.
+    manifest_by_name: HashMap<(Kind, &'a str), usize>,
     /// The EntraTenants listing each domain (ASCII-lowercased), in entity order, with the
     /// tenant's first entry for it.
     by_domain: HashMap<String, Vec<(usize, At<'a>)>>,
@@ -85,6 +87,14 @@ pub struct Workspace<'a> {
     by_tenant: OnceLock<HashMap<usize, Vec<usize>>>,
     /// [`Workspace::intune_app_keys`], owned (see `listed`), built on first use.
     handed: OnceLock<BTreeSet<String>>,
+    /// The first app protection policy of each tenant (by name), platform and display name,
+    /// built on first use.
+    by_display: OnceLock<HashMap<(Option<String>, Platform, String), usize>>,
+    /// The (platform, app id)s app protection policies list, and the platforms where one
+    /// lists apps mamlint cannot know; built on first use.
+    targeted: OnceLock<(std::collections::HashSet<(Platform, String)>, BTreeSet<Platform>)>,
+    /// The first Intune mobile app policy listing each catalog app key; built on first use.
+    first_listing: OnceLock<HashMap<String, usize>>,
     /// Entities and candidates examined by queries; see [`Workspace::work`].
     work: AtomicU64,
 }
@@ -103,6 +113,22 @@ pub enum Key {
     Domain(String),
     /// The text of a file.
     File(FileId),
+    /// The app protection policies of a platform with a `displayName`.
+    Display(Platform, String),
+    /// Whether any app protection policy of a platform lists an app id: a presence, so only
+    /// a file that starts or stops listing it changes the answer.
+    Target(Platform, String),
+    /// Whether any app protection policy of a platform has apps mamlint cannot know (a
+    /// presence, as `Target`).
+    UnknownApps(Platform),
+}
+
+impl Key {
+    /// Whether a query of this key reads only that some document answers it, not which or
+    /// what it holds: a file answering it before and after an edit changes nothing.
+    pub fn is_presence(&self) -> bool {
+        matches!(self, Key::Target(..) | Key::UnknownApps(_))
+    }
 }
 
 thread_local! {
@@ -207,6 +233,7 @@ impl<'a> Workspace<'a> {
         }
         let mut by_kind: HashMap<Kind, Vec<usize>> = HashMap::new();
         let mut by_name = HashMap::new();
+        let mut manifest_by_name = HashMap::new();
         let mut by_domain: HashMap<String, Vec<(usize, At<'a>)>> = HashMap::new();
         for (index, entity) in entities.iter_mut().enumerate() {
             entity.index = index;
@@ -215,6 +242,9 @@ impl<'a> Workspace<'a> {
             by_kind.entry(entity.kind).or_default().push(index);
             if let Some(name) = entity.name() {
                 by_name.entry((entity.kind, name)).or_insert(index);
+                if entity.origin == Origin::Manifest {
+                    manifest_by_name.entry((entity.kind, name)).or_insert(index);
+                }
             }
             if entity.kind == Kind::EntraTenant
                 && let Some(domains) = entity.spec_get("domains")
@@ -234,10 +264,14 @@ impl<'a> Workspace<'a> {
             entities,
             by_kind,
             by_name,
+            manifest_by_name,
             by_domain,
             listed: OnceLock::new(),
             by_tenant: OnceLock::new(),
             handed: OnceLock::new(),
+            by_display: OnceLock::new(),
+            targeted: OnceLock::new(),
+            first_listing: OnceLock::new(),
             work: AtomicU64::new(0),
         }
     }
@@ -280,6 +314,107 @@ impl<'a> Workspace<'a> {
         self.count(1);
         note(|| Key::Name(kind, name.to_owned()));
         self.by_name.get(&(kind, name)).map(|&i| &self.entities[i])
+    }
+
+    /// The first loaded manifest of a kind with this `metadata.name`.
+    pub fn manifest_named(&self, kind: Kind, name: &str) -> Option<&Entity<'a>> {
+        self.count(1);
+        note(|| Key::Name(kind, name.to_owned()));
+        self.manifest_by_name
+            .get(&(kind, name))
+            .map(|&i| &self.entities[i])
+    }
+
+    /// The first app protection policy (in load order) with the tenant (by name), platform
+    /// and `displayName` of `policy`: the policy itself unless an earlier one shares them.
+    /// `None` for a policy without a platform or display name.
+    pub fn first_displayed(&self, policy: &Entity<'a>) -> Option<&Entity<'a>> {
+        let platform = policy.platform()?;
+        let display = policy.spec_str("displayName")?;
+        note(|| Key::Display(platform, display.to_owned()));
+        // The others' tenants: any tenant can change which policies share a key.
+        note(|| Key::Kind(Kind::EntraTenant));
+        let tenant = self.tenant_of(policy).and_then(Entity::name);
+        let first = self.by_display.get_or_init(|| {
+            unrecorded(|| {
+                let mut first = HashMap::new();
+                for p in self.of_kind(Kind::AppProtectionPolicy) {
+                    let (Some(platform), Some(display)) = (p.platform(), p.spec_str("displayName"))
+                    else {
+                        continue;
+                    };
+                    let tenant = self.tenant_of(p).and_then(Entity::name).map(str::to_owned);
+                    first
+                        .entry((tenant, platform, display.to_owned()))
+                        .or_insert(p.index);
+                }
+                first
+            })
+        });
+        self.count(1);
+        first
+            .get(&(tenant.map(str::to_owned), platform, display.to_owned()))
+            .map(|&i| &self.entities[i])
+    }
+
+    fn targeted(&self) -> &(std::collections::HashSet<(Platform, String)>, BTreeSet<Platform>) {
+        self.targeted.get_or_init(|| {
+            unrecorded(|| {
+                let mut targeted = std::collections::HashSet::new();
+                let mut unknown = BTreeSet::new();
+                for p in self.of_kind(Kind::AppProtectionPolicy) {
+                    let Some(platform) = p.platform() else {
+                        continue;
+                    };
+                    targeted.extend(p.apps().into_iter().map(|a| (platform, a.id.to_owned())));
+                    if p.is_unknown("apps") {
+                        unknown.insert(platform);
+                    }
+                }
+                (targeted, unknown)
+            })
+        })
+    }
+
+    /// Whether an app protection policy of the platform lists the app id.
+    pub fn is_targeted(&self, platform: Platform, id: &str) -> bool {
+        self.count(1);
+        note(|| Key::Target(platform, id.to_owned()));
+        self.targeted().0.contains(&(platform, id.to_owned()))
+    }
+
+    /// Whether an app protection policy of the platform lists apps mamlint cannot know.
+    pub fn apps_unknown_on(&self, platform: Platform) -> bool {
+        self.count(1);
+        note(|| Key::UnknownApps(platform));
+        self.targeted().1.contains(&platform)
+    }
+
+    /// The first Intune mobile app policy (in load order) whose `apps` list a catalog app
+    /// that Atlassian hands to Intune, by its key.
+    pub fn first_listing(&self, app: &str) -> Option<&Entity<'a>> {
+        self.count(1);
+        note(|| Key::Kind(Kind::MobileAppPolicy));
+        let first = self.first_listing.get_or_init(|| {
+            unrecorded(|| {
+                let mut first = HashMap::new();
+                for policy in self.intune_policies() {
+                    let Some(apps) = policy.spec_node("apps").and_then(Node::as_array) else {
+                        continue;
+                    };
+                    let listed = apps
+                        .iter()
+                        .filter_map(Node::as_str)
+                        .filter_map(|key| super::catalog::CATALOG.by_key(key))
+                        .filter(|app| app.intune);
+                    for app in listed {
+                        first.entry(app.key.clone()).or_insert(policy.index);
+                    }
+                }
+                first
+            })
+        });
+        first.get(app).map(|&i| &self.entities[i])
     }
 
     /// The `metadata.name`s of the loaded documents of a kind, in load order: the candidates
@@ -456,6 +591,22 @@ impl<'a> Workspace<'a> {
             }
             if let Some(name) = entity.name() {
                 keys.push(Key::Name(entity.kind, name.to_owned()));
+            }
+            if entity.kind == Kind::AppProtectionPolicy
+                && let Some(platform) = entity.platform()
+            {
+                if let Some(display) = entity.spec_str("displayName") {
+                    keys.push(Key::Display(platform, display.to_owned()));
+                }
+                keys.extend(
+                    entity
+                        .apps()
+                        .into_iter()
+                        .map(|a| Key::Target(platform, a.id.to_owned())),
+                );
+                if entity.is_unknown("apps") {
+                    keys.push(Key::UnknownApps(platform));
+                }
             }
             if entity.kind == Kind::EntraTenant
                 && let Some(domains) = entity.spec_get("domains")

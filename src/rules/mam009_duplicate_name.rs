@@ -1,8 +1,6 @@
-use std::collections::HashMap;
-
 use super::{Context, Rule, RuleMeta, declare_rule};
 use crate::diagnostic::Diagnostic;
-use crate::model::{Entity, Kind, Origin, Platform};
+use crate::model::{Entity, Kind, Origin};
 
 declare_rule! {
     /// ## What it checks
@@ -58,66 +56,57 @@ impl Rule for DuplicateName {
         &Self::META
     }
 
-    fn check_workspace(&self, cx: &Context<'_, '_>, out: &mut Vec<Diagnostic>) {
+    // One document at a time against the workspace's first of its name (and, for app
+    // protection policies, of its tenant, platform and display name), so an edit re-checks
+    // only the documents that share a name with what it changed.
+    fn check_entity(&self, cx: &Context<'_, '_>, entity: &Entity<'_>, out: &mut Vec<Diagnostic>) {
         let ws = cx.workspace;
         // Names are compared without their pointers; a location is built only for a finding.
-        let mut by_name: HashMap<(Kind, &str), &Entity<'_>> = HashMap::new();
-        for entity in ws.entities.iter().filter(|e| e.origin == Origin::Manifest) {
-            let Some(name) = entity.name() else { continue };
-            match by_name.get(&(entity.kind, name)) {
-                Some(first) => {
-                    let (Some(at), Some(first_at)) = (entity.name_at(), first.name_at()) else {
-                        continue;
-                    };
-                    out.push(
-                        Diagnostic::new(
-                            &Self::META,
-                            entity.location(&at),
-                            format!("a second {} is named `{name}`", entity.kind),
-                        )
-                        .label("name used again")
-                        .related(first.location(&first_at), "first used here")
-                        .help("give each document its own `metadata.name`"),
-                    );
-                }
-                None => {
-                    by_name.insert((entity.kind, name), entity);
-                }
-            }
+        if entity.origin == Origin::Manifest
+            && let Some(name) = entity.name()
+            && let Some(first) = ws.manifest_named(entity.kind, name)
+            && first.index != entity.index
+            && let (Some(at), Some(first_at)) = (entity.name_at(), first.name_at())
+        {
+            out.push(
+                Diagnostic::new(
+                    &Self::META,
+                    entity.location(&at),
+                    format!("a second {} is named `{name}`", entity.kind),
+                )
+                .label("name used again")
+                .related(first.location(&first_at), "first used here")
+                .help("give each document its own `metadata.name`"),
+            );
         }
-        let mut by_display: HashMap<(Option<&str>, Platform, &str), &Entity<'_>> = HashMap::new();
-        for entity in ws.of_kind(Kind::AppProtectionPolicy) {
-            let Some(platform) = ws.platform(entity) else {
-                continue;
-            };
-            let Some(display) = entity.spec_str("displayName") else {
-                continue;
-            };
-            let tenant = ws.tenant_of(entity).and_then(Entity::name);
-            let key = (tenant, platform, display);
-            match by_display.get(&key) {
-                Some(first) => {
-                    let (Some(at), Some(first_at)) = (
-                        entity.spec_get("displayName"),
-                        first.spec_get("displayName"),
-                    ) else {
-                        continue;
-                    };
-                    out.push(
-                        Diagnostic::new(
-                            &Self::META,
-                            entity.location(&at),
-                            format!("a second {} app protection policy is named \"{display}\"", platform.label()),
-                        )
-                        .label("display name used again")
-                        .related(first.location(&first_at), "first used here")
-                        .help("Intune and `mamlint plan` tell policies apart by platform and display name: rename one"),
-                    );
-                }
-                None => {
-                    by_display.insert(key, entity);
-                }
-            }
+        if entity.kind != Kind::AppProtectionPolicy {
+            return;
         }
+        let Some(first) = ws.first_displayed(entity) else {
+            return;
+        };
+        if first.index == entity.index {
+            return;
+        }
+        let (Some(platform), Some(display)) = (ws.platform(entity), entity.spec_str("displayName"))
+        else {
+            return;
+        };
+        let (Some(at), Some(first_at)) = (
+            entity.spec_get("displayName"),
+            first.spec_get("displayName"),
+        ) else {
+            return;
+        };
+        out.push(
+            Diagnostic::new(
+                &Self::META,
+                entity.location(&at),
+                format!("a second {} app protection policy is named \"{display}\"", platform.label()),
+            )
+            .label("display name used again")
+            .related(first.location(&first_at), "first used here")
+            .help("Intune and `mamlint plan` tell policies apart by platform and display name: rename one"),
+        );
     }
 }

@@ -3,7 +3,7 @@ use std::collections::HashSet;
 use super::{Context, Rule, RuleMeta, declare_rule};
 use crate::diagnostic::Diagnostic;
 use crate::model::catalog::CATALOG;
-use crate::model::{Kind, Platform};
+use crate::model::{Entity, Kind, Platform};
 
 declare_rule! {
     /// ## What it checks
@@ -75,68 +75,62 @@ impl Rule for CoverageGap {
         &Self::META
     }
 
-    fn check_workspace(&self, cx: &Context<'_, '_>, out: &mut Vec<Diagnostic>) {
+    // One Intune policy at a time, asking the workspace whether each app is targeted on each
+    // platform: an edit of an app protection policy re-checks the Intune policies only when
+    // it starts or stops targeting an app.
+    fn check_entity(&self, cx: &Context<'_, '_>, policy: &Entity<'_>, out: &mut Vec<Diagnostic>) {
         let ws = cx.workspace;
-        let protections: Vec<_> = ws.of_kind(Kind::AppProtectionPolicy).collect();
-        if protections.is_empty() {
+        if policy.kind != Kind::MobileAppPolicy
+            || !policy.is_intune_policy()
+            || ws.count_of_kind(Kind::AppProtectionPolicy) == 0
+        {
             return;
         }
-        let targeted: HashSet<(Platform, &str)> = protections
-            .iter()
-            .filter_map(|p| Some((ws.platform(p)?, p)))
-            .flat_map(|(platform, p)| {
-                p.apps()
-                    .into_iter()
-                    .map(move |a| (platform, a.id))
-            })
-            .collect();
-        // A policy whose apps are unknown (an expression, a backup that stores none) may
-        // cover anything on its platform: no gap can be claimed there.
-        let unknown: HashSet<Platform> = protections
-            .iter()
-            .filter(|p| p.is_unknown("apps"))
-            .filter_map(|p| ws.platform(p))
-            .collect();
+        let Some(apps) = policy.spec_get("apps") else {
+            return;
+        };
+        // Each gap is reported once, at the first Intune policy (in load order) listing the app.
         let mut reported = HashSet::new();
-        for policy in ws.intune_policies() {
-            let Some(apps) = policy.spec_get("apps") else {
+        for item in apps.items() {
+            let Some(app) = item
+                .str()
+                .and_then(|k| CATALOG.by_key(k))
+                .filter(|a| a.intune)
+            else {
                 continue;
             };
-            for item in apps.items() {
-                let Some(app) = item
-                    .str()
-                    .and_then(|k| CATALOG.by_key(k))
-                    .filter(|a| a.intune)
-                else {
+            if ws
+                .first_listing(&app.key)
+                .is_some_and(|first| first.index != policy.index)
+            {
+                continue;
+            }
+            for platform in Platform::ALL {
+                let Some(id) = app.id_for(platform) else {
                     continue;
                 };
-                for platform in Platform::ALL {
-                    let Some(id) = app.id_for(platform) else {
-                        continue;
-                    };
-                    if targeted.contains(&(platform, id))
-                        || unknown.contains(&platform)
-                        || !reported.insert((app.key.as_str(), platform))
-                    {
-                        continue;
-                    }
-                    out.push(
-                        Diagnostic::new(
-                            &Self::META,
-                            policy.location(&item),
-                            format!(
-                                "{} is targeted by no {} app protection policy",
-                                app.name,
-                                platform.label()
-                            ),
-                        )
-                        .label(format!("unprotected on {}", platform.label()))
-                        .help(format!(
-                            "add `{id}` to the `apps` of an {} app protection policy",
-                            platform.label()
-                        )),
-                    );
+                if ws.is_targeted(platform, id)
+                    || ws.apps_unknown_on(platform)
+                    || !reported.insert((app.key.as_str(), platform))
+                {
+                    continue;
                 }
+                out.push(
+                    Diagnostic::new(
+                        &Self::META,
+                        policy.location(&item),
+                        format!(
+                            "{} is targeted by no {} app protection policy",
+                            app.name,
+                            platform.label()
+                        ),
+                    )
+                    .label(format!("unprotected on {}", platform.label()))
+                    .help(format!(
+                        "add `{id}` to the `apps` of an {} app protection policy",
+                        platform.label()
+                    )),
+                );
             }
         }
     }

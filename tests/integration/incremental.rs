@@ -267,12 +267,12 @@ proptest! {
     }
 }
 
-fn protection(name: &str, tenant: &str) -> String {
+fn protection(name: &str, tenant: &str, display: usize) -> String {
     Doc::Protection {
         name: NAMES.iter().position(|n| *n == name).unwrap(),
         tenant: NAMES.iter().position(|n| *n == tenant),
         android: false,
-        display: 0,
+        display,
         apps: vec![0],
         yes: false,
         suppressed: false,
@@ -294,9 +294,9 @@ fn a_renamed_tenant_settles_only_the_files_that_name_it() {
     };
     let texts = [
         tenant(1),
-        protection("p1", "acme-entra"),
-        protection("p2", "labs"),
-        protection("acme", "acme-entra"),
+        protection("p1", "acme-entra", 0),
+        protection("p2", "labs", 1),
+        protection("acme", "acme-entra", 0),
     ];
     let mut files: Vec<WorkspaceFile> = texts
         .iter()
@@ -321,8 +321,9 @@ fn a_renamed_tenant_settles_only_the_files_that_name_it() {
         "`tenant: acme-entra` names no loaded EntraTenant"
     );
 
-    // A change that answers no key the others asked: only the edited file is settled.
-    let mut edited = protection("p2", "labs");
+    // A change that answers no key the others asked (its name and display name are its
+    // own): only the edited file is settled.
+    let mut edited = protection("p2", "labs", 1);
     edited = edited.replace("pinRequired: true", "pinRequired: yes");
     apply(&mut files, &mut session, &settings, 2, &edited);
     let checked = session.check(&files, &settings);
