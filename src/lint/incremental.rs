@@ -24,7 +24,7 @@ use super::{
     guarded, moved, run_passes,
 };
 use crate::diagnostic::{Diagnostic, FileId};
-use crate::model::workspace::{Key, recording};
+use crate::model::workspace::{FileIndex, Key, recording};
 use crate::model::{Kind, Workspace, WorkspaceFile};
 use crate::rules::{Context, RULES, Rule, Scope};
 
@@ -88,6 +88,9 @@ pub struct Checked {
 pub struct Session {
     /// [`check_local`] of each file, with its locations in file 0.
     local: Vec<Findings>,
+    /// What each file's documents hold for building the workspace, so that a check walks
+    /// only the changed files' trees to build it.
+    index: Vec<FileIndex>,
     stage: Option<Stage>,
     /// Files replaced since the last check.
     changed: BTreeSet<FileId>,
@@ -104,6 +107,7 @@ impl Session {
                 .par_iter()
                 .map(|file| check_local(file, settings))
                 .collect(),
+            index: files.par_iter().map(FileIndex::of).collect(),
             stage: None,
             changed: BTreeSet::new(),
             reported: Vec::new(),
@@ -112,8 +116,13 @@ impl Session {
 
     /// `files[file]` has new contents.
     pub fn replaced(&mut self, files: &[WorkspaceFile], settings: &Settings, file: FileId) {
-        if let (Some(slot), Some(new)) = (self.local.get_mut(file), files.get(file)) {
+        if let (Some(slot), Some(index), Some(new)) = (
+            self.local.get_mut(file),
+            self.index.get_mut(file),
+            files.get(file),
+        ) {
             *slot = check_local(new, settings);
+            *index = FileIndex::of(new);
             self.changed.insert(file);
         }
     }
@@ -123,6 +132,8 @@ impl Session {
         if let Some(new) = files.get(file) {
             self.local
                 .insert(file.min(self.local.len()), check_local(new, settings));
+            self.index
+                .insert(file.min(self.index.len()), FileIndex::of(new));
         }
         self.stage = None;
     }
@@ -131,6 +142,9 @@ impl Session {
     pub fn removed(&mut self, file: FileId) {
         if file < self.local.len() {
             self.local.remove(file);
+        }
+        if file < self.index.len() {
+            self.index.remove(file);
         }
         self.stage = None;
     }
@@ -151,7 +165,7 @@ impl Session {
         if !settings.custom.is_empty() {
             return self.whole(files, settings);
         }
-        let workspace = Workspace::new(files);
+        let workspace = Workspace::indexed(files, &self.index);
         let config_files = config_file_ids(files, settings);
         let cx = Context {
             workspace: &workspace,
@@ -230,13 +244,12 @@ impl Session {
             for entity_passes in [false, true] {
                 for &source in sources {
                     let passes = &stage.passes[source];
-                    let found = if entity_passes { &passes.entity } else { &passes.file };
-                    raw.extend(
-                        found
-                            .iter()
-                            .filter(|d| d.location.file == file)
-                            .cloned(),
-                    );
+                    let found = if entity_passes {
+                        &passes.entity
+                    } else {
+                        &passes.file
+                    };
+                    raw.extend(found.iter().filter(|d| d.location.file == file).cloned());
                 }
             }
             raw.extend(stage.global[file].iter().cloned());
@@ -264,7 +277,11 @@ impl Session {
             for (file, reported) in settled {
                 self.reported[file] = reported;
             }
-            if full { Settled::All } else { Settled::Files(files) }
+            if full {
+                Settled::All
+            } else {
+                Settled::Files(files)
+            }
         };
         let stage = self.stage.as_mut().unwrap_or_else(|| unreachable!());
         let relates_of = |reported: &[Diagnostic], file: FileId| -> Vec<FileId> {
@@ -341,7 +358,10 @@ impl Stage {
                     }
                 }
                 let count = |counts: &[(Kind, usize)], kind: Kind| {
-                    counts.iter().find(|(k, _)| *k == kind).map_or(0, |(_, n)| *n)
+                    counts
+                        .iter()
+                        .find(|(k, _)| *k == kind)
+                        .map_or(0, |(_, n)| *n)
                 };
                 for kind in counts.iter().chain(&now.1).map(|(k, _)| *k) {
                     if count(counts, kind) != count(&now.1, kind) {

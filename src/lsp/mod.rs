@@ -375,7 +375,8 @@ impl Server {
         let everything = settled.len() == self.files.len();
         let mut current: HashMap<String, Vec<gen_lsp_types::Diagnostic>> = HashMap::new();
         for &index in &settled {
-            let (Some(file), Some(diagnostics)) = (self.files.get(index), self.diagnostics.get(index))
+            let (Some(file), Some(diagnostics)) =
+                (self.files.get(index), self.diagnostics.get(index))
             else {
                 continue;
             };

@@ -21,6 +21,10 @@ use super::{Classified, Kind, Platform, classify};
 use crate::diagnostic::FileId;
 use crate::syntax::{LoadedFile, Node};
 
+/// From how many documents on [`Workspace::new`] reads their names in parallel: below, the
+/// threads cost more than they save (every file's own workspace is one of a few documents).
+const PARALLEL_NAMES: usize = 4096;
+
 /// What a document was found to be.
 pub type DocumentClass = Classified;
 
@@ -87,12 +91,18 @@ pub struct Workspace<'a> {
     by_tenant: OnceLock<HashMap<usize, Vec<usize>>>,
     /// [`Workspace::intune_app_keys`], owned (see `listed`), built on first use.
     handed: OnceLock<BTreeSet<String>>,
-    /// The first app protection policy of each tenant (by name), platform and display name,
-    /// built on first use.
-    by_display: OnceLock<HashMap<(Option<String>, Platform, String), usize>>,
+    /// The app protection policies of each platform and display name (a group's index into
+    /// `displayed`).
+    by_display: HashMap<(Platform, &'a str), usize>,
+    /// Each such group's policies in load order, and the first of each tenant (by name)
+    /// among them, worked out when a rule first asks about the group.
+    displayed: Vec<(Vec<usize>, OnceLock<HashMap<Option<String>, usize>>)>,
     /// The (platform, app id)s app protection policies list, and the platforms where one
     /// lists apps mamlint cannot know; built on first use.
-    targeted: OnceLock<(std::collections::HashSet<(Platform, String)>, BTreeSet<Platform>)>,
+    targeted: OnceLock<(
+        std::collections::HashSet<(Platform, String)>,
+        BTreeSet<Platform>,
+    )>,
     /// The first Intune mobile app policy listing each catalog app key; built on first use.
     first_listing: OnceLock<HashMap<String, usize>>,
     /// Entities and candidates examined by queries; see [`Workspace::work`].
@@ -189,58 +199,160 @@ pub fn classify_file(loaded: &LoadedFile) -> Vec<DocumentClass> {
         .collect()
 }
 
-impl<'a> Workspace<'a> {
-    pub fn new(files: &'a [WorkspaceFile]) -> Self {
+/// What building a workspace reads from inside each document of a file: its name and, for an
+/// app protection policy, its platform and display name. A caller that builds the workspace
+/// again after an edit keeps it per file ([`Workspace::indexed`]), so that the trees of the
+/// files that did not change are not walked again.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct FileIndex {
+    documents: Vec<Looked<String>>,
+}
+
+/// A document's name, and an app protection policy's platform and display name.
+type Looked<S> = (Option<S>, Option<(Platform, S)>);
+
+fn look<'a>(entity: &Entity<'a>) -> Looked<&'a str> {
+    let display = (entity.kind == Kind::AppProtectionPolicy)
+        .then(|| Some((entity.platform()?, entity.spec_str("displayName")?)))
+        .flatten();
+    (entity.name(), display)
+}
+
+impl FileIndex {
+    pub fn of(file: &WorkspaceFile) -> Self {
         let mut entities = Vec::new();
-        for (file, wf) in files.iter().enumerate() {
-            let loaded = &wf.loaded;
-            for (doc, class) in loaded.parsed.documents.iter().zip(&wf.classes) {
-                let path = loaded.source.path.as_str();
-                let entity = |root, base: String, kind, origin| Entity {
-                    file,
-                    path,
-                    document: doc.index,
-                    root,
-                    base,
-                    kind,
-                    origin,
-                    resource: doc.resource.as_ref(),
-                    index: 0,
+        push_entities(&mut entities, 0, file);
+        FileIndex {
+            documents: entities
+                .iter()
+                .map(|e| {
+                    let (name, display) = look(e);
+                    (
+                        name.map(str::to_owned),
+                        display.map(|(p, d)| (p, d.to_owned())),
+                    )
+                })
+                .collect(),
+        }
+    }
+}
+
+/// The entities of one file, at its index `file` in the run.
+fn push_entities<'a>(entities: &mut Vec<Entity<'a>>, file: FileId, wf: &'a WorkspaceFile) {
+    let loaded = &wf.loaded;
+    for (doc, class) in loaded.parsed.documents.iter().zip(&wf.classes) {
+        let path = loaded.source.path.as_str();
+        let entity = |root, base: String, kind, origin| Entity {
+            file,
+            path,
+            document: doc.index,
+            root,
+            base,
+            kind,
+            origin,
+            resource: doc.resource.as_ref(),
+            index: 0,
+        };
+        match class {
+            Classified::Manifest(kind) => {
+                entities.push(entity(&doc.root, String::new(), *kind, Origin::Manifest));
+            }
+            Classified::Graph(object) => {
+                let origin = Origin::GraphExport {
+                    platform: object.platform(),
                 };
-                match class {
-                    Classified::Manifest(kind) => {
-                        entities.push(entity(&doc.root, String::new(), *kind, Origin::Manifest));
-                    }
-                    Classified::Graph(object) => {
+                entities.push(entity(&doc.root, String::new(), object.kind(), origin));
+            }
+            Classified::GraphList(items) => {
+                for (pointer, object) in items {
+                    if let Some(node) = doc.root.pointer(pointer) {
                         let origin = Origin::GraphExport {
                             platform: object.platform(),
                         };
-                        entities.push(entity(&doc.root, String::new(), object.kind(), origin));
+                        entities.push(entity(node, pointer.clone(), object.kind(), origin));
                     }
-                    Classified::GraphList(items) => {
-                        for (pointer, object) in items {
-                            if let Some(node) = doc.root.pointer(pointer) {
-                                let origin = Origin::GraphExport {
-                                    platform: object.platform(),
-                                };
-                                entities.push(entity(node, pointer.clone(), object.kind(), origin));
-                            }
-                        }
-                    }
-                    Classified::UnknownManifest | Classified::Unrecognized => {}
                 }
             }
+            Classified::UnknownManifest | Classified::Unrecognized => {}
+        }
+    }
+}
+
+impl<'a> Workspace<'a> {
+    pub fn new(files: &'a [WorkspaceFile]) -> Self {
+        Workspace::build(files, None)
+    }
+
+    /// [`Workspace::new`] with what each file's documents were found to hold
+    /// ([`FileIndex::of`] of each file, at the same index); a file whose index does not match
+    /// its documents is read again.
+    pub fn indexed(files: &'a [WorkspaceFile], index: &'a [FileIndex]) -> Self {
+        Workspace::build(files, Some(index))
+    }
+
+    fn build(files: &'a [WorkspaceFile], index: Option<&'a [FileIndex]>) -> Self {
+        let mut entities = Vec::new();
+        let mut ranges = Vec::with_capacity(files.len());
+        for (file, wf) in files.iter().enumerate() {
+            let start = entities.len();
+            push_entities(&mut entities, file, wf);
+            ranges.push(start..entities.len());
         }
         let mut by_kind: HashMap<Kind, Vec<usize>> = HashMap::new();
-        let mut by_name = HashMap::new();
-        let mut manifest_by_name = HashMap::new();
+        let mut by_name = HashMap::with_capacity(entities.len());
+        let mut manifest_by_name = HashMap::with_capacity(entities.len());
         let mut by_domain: HashMap<String, Vec<(usize, At<'a>)>> = HashMap::new();
         for (index, entity) in entities.iter_mut().enumerate() {
             entity.index = index;
         }
-        for (index, entity) in entities.iter().enumerate() {
+        // Reading each document's name is most of building a large workspace (a walk into
+        // every tree, which the cache rarely holds): taken from the index where it is kept,
+        // else read in parallel when there are many.
+        let looked: Vec<Looked<&'a str>> = {
+            use rayon::prelude::*;
+            let read = |range: std::ops::Range<usize>| -> Vec<Looked<&'a str>> {
+                let entities = &entities[range];
+                if entities.len() > PARALLEL_NAMES {
+                    entities.par_iter().map(look).collect()
+                } else {
+                    entities.iter().map(look).collect()
+                }
+            };
+            match index.filter(|index| index.len() == files.len()) {
+                None => read(0..entities.len()),
+                Some(index) => ranges
+                    .into_iter()
+                    .zip(index)
+                    .flat_map(|(range, kept)| {
+                        if kept.documents.len() == range.len() {
+                            kept.documents
+                                .iter()
+                                .map(|(name, display)| {
+                                    (
+                                        name.as_deref(),
+                                        display.as_ref().map(|(p, d)| (*p, d.as_str())),
+                                    )
+                                })
+                                .collect()
+                        } else {
+                            read(range)
+                        }
+                    })
+                    .collect(),
+            }
+        };
+        let mut by_display: HashMap<(Platform, &'a str), usize> = HashMap::new();
+        let mut displayed: Vec<(Vec<usize>, OnceLock<HashMap<Option<String>, usize>>)> = Vec::new();
+        for ((index, entity), (name, display)) in entities.iter().enumerate().zip(looked) {
+            if let Some(key) = display {
+                let group = *by_display.entry(key).or_insert_with(|| {
+                    displayed.push((Vec::new(), OnceLock::new()));
+                    displayed.len() - 1
+                });
+                displayed[group].0.push(index);
+            }
             by_kind.entry(entity.kind).or_default().push(index);
-            if let Some(name) = entity.name() {
+            if let Some(name) = name {
                 by_name.entry((entity.kind, name)).or_insert(index);
                 if entity.origin == Origin::Manifest {
                     manifest_by_name.entry((entity.kind, name)).or_insert(index);
@@ -265,11 +377,12 @@ impl<'a> Workspace<'a> {
             by_kind,
             by_name,
             manifest_by_name,
+            by_display,
+            displayed,
             by_domain,
             listed: OnceLock::new(),
             by_tenant: OnceLock::new(),
             handed: OnceLock::new(),
-            by_display: OnceLock::new(),
             targeted: OnceLock::new(),
             first_listing: OnceLock::new(),
             work: AtomicU64::new(0),
@@ -335,29 +448,35 @@ impl<'a> Workspace<'a> {
         // The others' tenants: any tenant can change which policies share a key.
         note(|| Key::Kind(Kind::EntraTenant));
         let tenant = self.tenant_of(policy).and_then(Entity::name);
-        let first = self.by_display.get_or_init(|| {
+        let (members, first) = self
+            .displayed
+            .get(*self.by_display.get(&(platform, display))?)?;
+        let first = first.get_or_init(|| {
             unrecorded(|| {
                 let mut first = HashMap::new();
-                for p in self.of_kind(Kind::AppProtectionPolicy) {
-                    let (Some(platform), Some(display)) = (p.platform(), p.spec_str("displayName"))
-                    else {
-                        continue;
-                    };
-                    let tenant = self.tenant_of(p).and_then(Entity::name).map(str::to_owned);
-                    first
-                        .entry((tenant, platform, display.to_owned()))
-                        .or_insert(p.index);
+                for &i in members {
+                    self.count(1);
+                    let tenant = self
+                        .tenant_of(&self.entities[i])
+                        .and_then(Entity::name)
+                        .map(str::to_owned);
+                    first.entry(tenant).or_insert(i);
                 }
                 first
             })
         });
         self.count(1);
         first
-            .get(&(tenant.map(str::to_owned), platform, display.to_owned()))
+            .get(&tenant.map(str::to_owned))
             .map(|&i| &self.entities[i])
     }
 
-    fn targeted(&self) -> &(std::collections::HashSet<(Platform, String)>, BTreeSet<Platform>) {
+    fn targeted(
+        &self,
+    ) -> &(
+        std::collections::HashSet<(Platform, String)>,
+        BTreeSet<Platform>,
+    ) {
         self.targeted.get_or_init(|| {
             unrecorded(|| {
                 let mut targeted = std::collections::HashSet::new();
@@ -429,17 +548,17 @@ impl<'a> Workspace<'a> {
         note(|| Key::Kind(kind));
         let all = self.listed.get_or_init(|| {
             unrecorded(|| {
-            Kind::ALL
-                .into_iter()
-                .map(|kind| {
-                    let listed = self
-                        .names(kind)
-                        .map(|n| format!("`{n}`"))
-                        .collect::<Vec<_>>()
-                        .join(", ");
-                    (kind, listed)
-                })
-                .collect()
+                Kind::ALL
+                    .into_iter()
+                    .map(|kind| {
+                        let listed = self
+                            .names(kind)
+                            .map(|n| format!("`{n}`"))
+                            .collect::<Vec<_>>()
+                            .join(", ");
+                        (kind, listed)
+                    })
+                    .collect()
             })
         });
         all.get(&kind).map_or("", String::as_str)
@@ -525,13 +644,13 @@ impl<'a> Workspace<'a> {
         note(|| Key::Kind(Kind::EntraTenant));
         let by_tenant = self.by_tenant.get_or_init(|| {
             unrecorded(|| {
-            let mut by_tenant: HashMap<usize, Vec<usize>> = HashMap::new();
-            for policy in self.of_kind(Kind::AppProtectionPolicy) {
-                if let Some(t) = self.tenant_of(policy) {
-                    by_tenant.entry(t.index).or_default().push(policy.index);
+                let mut by_tenant: HashMap<usize, Vec<usize>> = HashMap::new();
+                for policy in self.of_kind(Kind::AppProtectionPolicy) {
+                    if let Some(t) = self.tenant_of(policy) {
+                        by_tenant.entry(t.index).or_default().push(policy.index);
+                    }
                 }
-            }
-            by_tenant
+                by_tenant
             })
         });
         self.count(1);

@@ -147,8 +147,8 @@ fn doc() -> impl Strategy<Value = Doc> {
             any::<bool>(),
             any::<bool>()
         )
-            .prop_map(
-                |(name, tenant, android, display, apps, yes, suppressed)| Doc::Protection {
+            .prop_map(|(name, tenant, android, display, apps, yes, suppressed)| {
+                Doc::Protection {
                     name,
                     tenant,
                     android,
@@ -157,7 +157,7 @@ fn doc() -> impl Strategy<Value = Doc> {
                     yes,
                     suppressed,
                 }
-            ),
+            }),
     ]
 }
 
