@@ -725,3 +725,55 @@ fn a_changed_rego_file_rechecks_the_workspace_and_hovers_show_custom_rules() {
     );
     client.shutdown();
 }
+
+/// A duplicate name is reported at the later document (MAM009): renaming the Android policy
+/// (the earlier file) to the iOS policy's name makes the finding appear in the iOS file, which
+/// the edit does not touch, and renaming it back clears it there.
+#[test]
+fn renaming_a_document_breaks_and_fixes_a_duplicate_in_another_file() {
+    let dir = workspace();
+    let android = dir.path().join("acme-android.yaml");
+    let mut text = std::fs::read_to_string(&android).unwrap();
+    let (mut client, _) = Client::start(dir.path(), json!({}));
+    assert_eq!(client.published(), BTreeMap::new());
+    open(&client, &android, &text);
+    edit_line(
+        &client,
+        &android,
+        &mut text,
+        2,
+        "  name: acme-atlassian-android",
+        "  name: acme-atlassian-ios",
+    );
+    let published: BTreeMap<String, _> = client
+        .published_diagnostics()
+        .into_iter()
+        .map(|(name, d)| (name, summary(&d)))
+        .collect();
+    assert_eq!(
+        published,
+        [(
+            "acme-ios.yaml".to_owned(),
+            vec![(
+                "MAM009".to_owned(),
+                3,
+                8,
+                "a second AppProtectionPolicy is named `acme-atlassian-ios`\nhelp: give each document its own `metadata.name`".to_owned()
+            )]
+        )]
+        .into()
+    );
+    edit_line(
+        &client,
+        &android,
+        &mut text,
+        3,
+        "  name: acme-atlassian-ios",
+        "  name: acme-atlassian-android",
+    );
+    assert_eq!(
+        client.published(),
+        [("acme-ios.yaml".to_owned(), vec![])].into()
+    );
+    client.shutdown();
+}
