@@ -241,20 +241,47 @@ fn compare(files: &[WorkspaceFile], session: &Session, settings: &Settings) {
     assert_eq!(kept, expected);
 }
 
+/// The configurations the sessions run with: none; selection, severities and per-path
+/// ignores (settled per file); a configured suppression (settled together).
+const CONFIGS: &[Option<&str>] = &[
+    None,
+    Some(
+        "[rules]\nignore = [\"MAM402\"]\nseverity = { MAM008 = \"info\" }\n[per-path-ignores]\n\"**/file-1.yaml\" = [\"MAM009\"]\n",
+    ),
+    Some(
+        "[[suppress]]\npath = \"**/file-2.yaml\"\ncode = \"MAM008\"\nreason = \"not set up yet\"\n",
+    ),
+];
+
+fn settings(config: Option<&str>) -> Settings {
+    Settings {
+        config: config.map(|text| {
+            mamlint::config::Config::parse(
+                std::path::Path::new("ws/mamlint.toml"),
+                text.to_owned(),
+                mamlint::rules::metas(),
+            )
+        }),
+        ..Settings::default()
+    }
+}
+
 proptest! {
     #![proptest_config(ProptestConfig { cases: 48, ..ProptestConfig::default() })]
 
     #[test]
     fn a_kept_session_finds_what_a_fresh_check_finds(
+        config in 0..CONFIGS.len(),
         start in prop::collection::vec(text(), PATHS),
         edits in prop::collection::vec((0..PATHS, text()), 1..12),
     ) {
-        let settings = Settings::default();
+        let settings = settings(CONFIGS[config]);
         let mut files: Vec<WorkspaceFile> = start
             .iter()
             .enumerate()
             .filter_map(|(i, text)| load(i, text))
             .collect();
+        files.extend(lint::config_files(settings.config.as_ref()));
         lint::sort_files(&mut files);
         let mut session = Session::new(&files, &settings);
         session.check(&files, &settings);
