@@ -283,7 +283,6 @@ impl Session {
                 Settled::Files(files)
             }
         };
-        let stage = self.stage.as_mut().unwrap_or_else(|| unreachable!());
         let relates_of = |reported: &[Diagnostic], file: FileId| -> Vec<FileId> {
             let mut relates: Vec<FileId> = reported
                 .iter()

@@ -330,7 +330,9 @@ impl Server {
             Settled::Files(files) => {
                 let fresh: Vec<_> = files.iter().map(|&f| (f, converted(f))).collect();
                 for (file, diagnostics) in fresh {
-                    self.diagnostics[file] = diagnostics;
+                    if let Some(slot) = self.diagnostics.get_mut(file) {
+                        *slot = diagnostics;
+                    }
                 }
             }
         }
