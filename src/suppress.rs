@@ -91,11 +91,13 @@ fn inline_suppressions(
     out: &mut Vec<Diagnostic>,
 ) -> Vec<Inline> {
     let mut found = Vec::new();
-    for (file, wf) in files
-        .iter()
-        .enumerate()
-        .filter(|(i, f)| f.role == Role::Checked && only.is_none_or(|o| o == *i))
-    {
+    // One file's alone is looked up, not found by a scan: the language server settles files
+    // one at a time, and a scan each would make it quadratic.
+    let candidates: Vec<(FileId, &WorkspaceFile)> = match only {
+        Some(file) => files.get(file).map(|f| (file, f)).into_iter().collect(),
+        None => files.iter().enumerate().collect(),
+    };
+    for (file, wf) in candidates.into_iter().filter(|(_, f)| f.role == Role::Checked) {
         let source = &wf.loaded.source;
         for comment in &wf.loaded.parsed.comments {
             let Some(directive) = parse_directive(&comment.text) else {
@@ -404,7 +406,11 @@ pub fn apply(
             &mut extra,
         );
     }
-    let relevant = config_relevant(&configured, &globs, files);
+    let relevant = if configured.is_empty() {
+        Vec::new()
+    } else {
+        config_relevant(&configured, &globs, files)
+    };
     for (i, entry) in configured.iter().enumerate() {
         let Some(&file) = cx.config_files.get(entry.source) else {
             continue;
