@@ -97,7 +97,10 @@ fn inline_suppressions(
         Some(file) => files.get(file).map(|f| (file, f)).into_iter().collect(),
         None => files.iter().enumerate().collect(),
     };
-    for (file, wf) in candidates.into_iter().filter(|(_, f)| f.role == Role::Checked) {
+    for (file, wf) in candidates
+        .into_iter()
+        .filter(|(_, f)| f.role == Role::Checked)
+    {
         let source = &wf.loaded.source;
         for comment in &wf.loaded.parsed.comments {
             let Some(directive) = parse_directive(&comment.text) else {

@@ -49,12 +49,15 @@ impl Passes {
     }
 }
 
+/// The keys a file answers to (sorted) and its number of documents of each kind.
+type Provided = (Vec<Key>, Vec<(Kind, usize)>);
+
 /// The cached workspace stage, valid while no file is added or removed.
 struct Stage {
     passes: Vec<Passes>,
     /// The keys each file answers to and its number of documents of each kind, as of the last
     /// check.
-    provided: Vec<(Vec<Key>, Vec<(Kind, usize)>)>,
+    provided: Vec<Provided>,
     /// The files whose passes looked up each key.
     dependents: HashMap<Key, HashSet<FileId>>,
     /// The `check_workspace` findings in each file.
@@ -339,7 +342,7 @@ impl Stage {
         dirty: &BTreeSet<FileId>,
         full: bool,
     ) -> BTreeSet<FileId> {
-        let provided: Vec<(FileId, (Vec<Key>, Vec<(Kind, usize)>))> = dirty
+        let provided: Vec<(FileId, Provided)> = dirty
             .par_iter()
             .map(|&file| (file, workspace.provided(file)))
             .collect();

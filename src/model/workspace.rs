@@ -25,6 +25,17 @@ use crate::syntax::{LoadedFile, Node};
 /// threads cost more than they save (every file's own workspace is one of a few documents).
 const PARALLEL_NAMES: usize = 4096;
 
+/// A group of app protection policies sharing a platform and display name: their indices in
+/// load order, and the first of each tenant (by name), worked out on first use.
+type Displayed = (Vec<usize>, OnceLock<HashMap<Option<String>, usize>>);
+
+/// The (platform, app id)s app protection policies list, and the platforms where one lists
+/// apps mamlint cannot know.
+type Targeted = (
+    std::collections::HashSet<(Platform, String)>,
+    BTreeSet<Platform>,
+);
+
 /// What a document was found to be.
 pub type DocumentClass = Classified;
 
@@ -96,13 +107,10 @@ pub struct Workspace<'a> {
     by_display: HashMap<(Platform, &'a str), usize>,
     /// Each such group's policies in load order, and the first of each tenant (by name)
     /// among them, worked out when a rule first asks about the group.
-    displayed: Vec<(Vec<usize>, OnceLock<HashMap<Option<String>, usize>>)>,
+    displayed: Vec<Displayed>,
     /// The (platform, app id)s app protection policies list, and the platforms where one
     /// lists apps mamlint cannot know; built on first use.
-    targeted: OnceLock<(
-        std::collections::HashSet<(Platform, String)>,
-        BTreeSet<Platform>,
-    )>,
+    targeted: OnceLock<Targeted>,
     /// The first Intune mobile app policy listing each catalog app key; built on first use.
     first_listing: OnceLock<HashMap<String, usize>>,
     /// Entities and candidates examined by queries; see [`Workspace::work`].
@@ -342,7 +350,7 @@ impl<'a> Workspace<'a> {
             }
         };
         let mut by_display: HashMap<(Platform, &'a str), usize> = HashMap::new();
-        let mut displayed: Vec<(Vec<usize>, OnceLock<HashMap<Option<String>, usize>>)> = Vec::new();
+        let mut displayed: Vec<Displayed> = Vec::new();
         for ((index, entity), (name, display)) in entities.iter().enumerate().zip(looked) {
             if let Some(key) = display {
                 let group = *by_display.entry(key).or_insert_with(|| {
@@ -471,12 +479,7 @@ impl<'a> Workspace<'a> {
             .map(|&i| &self.entities[i])
     }
 
-    fn targeted(
-        &self,
-    ) -> &(
-        std::collections::HashSet<(Platform, String)>,
-        BTreeSet<Platform>,
-    ) {
+    fn targeted(&self) -> &Targeted {
         self.targeted.get_or_init(|| {
             unrecorded(|| {
                 let mut targeted = std::collections::HashSet::new();
