@@ -250,6 +250,32 @@ impl Node {
     }
 }
 
+impl Node {
+    /// Gives back the spare capacity the parsers' growing vectors and strings left, below and
+    /// including this node: a run keeps every tree until its last stage, and vectors grown by
+    /// push hold up to twice what they use. Iterative, like [`Node::walk`].
+    pub fn shrink_to_fit(&mut self) {
+        let mut stack: Vec<&mut Node> = vec![self];
+        while let Some(node) = stack.pop() {
+            match &mut node.value {
+                Value::String(s) => s.shrink_to_fit(),
+                Value::Array(items) => {
+                    items.shrink_to_fit();
+                    stack.extend(items.iter_mut());
+                }
+                Value::Object(members) => {
+                    members.shrink_to_fit();
+                    for member in members.iter_mut() {
+                        member.key.shrink_to_fit();
+                        stack.push(&mut member.value);
+                    }
+                }
+                Value::Null | Value::Bool(_) | Value::Int(_) | Value::Float(_) => {}
+            }
+        }
+    }
+}
+
 /// What is at a position of a document: a mapping key or a value, with its JSON Pointer.
 #[derive(Debug)]
 pub enum Hit<'a> {
