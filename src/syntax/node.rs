@@ -391,6 +391,33 @@ mod tests {
     }
 
     #[test]
+    fn shrink_to_fit_keeps_the_tree_and_drops_spare_capacity() {
+        let mut items = Vec::with_capacity(16);
+        items.push(s("x"));
+        let mut key = String::with_capacity(32);
+        key.push('k');
+        let mut members = Vec::with_capacity(8);
+        members.push(Member {
+            key,
+            key_span: Span::default(),
+            value: Node::new(Value::Array(items), Span::default(), Style::Json),
+        });
+        let mut root = Node::new(Value::Object(members), Span::default(), Style::Json);
+        let before = root.clone();
+        root.shrink_to_fit();
+        assert_eq!(root, before);
+        let members = root.as_object().unwrap();
+        let Value::Object(vec) = &root.value else {
+            unreachable!()
+        };
+        assert_eq!((vec.capacity(), members[0].key.capacity()), (1, 1));
+        let Value::Array(items) = &members[0].value.value else {
+            unreachable!()
+        };
+        assert_eq!(items.capacity(), 1);
+    }
+
+    #[test]
     fn deep_tree_drops_without_overflow() {
         let mut node = s("leaf");
         for _ in 0..200_000 {

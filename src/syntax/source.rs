@@ -547,6 +547,40 @@ mod tests {
     }
 
     #[test]
+    fn a_released_file_keeps_its_positions_and_reads_its_text_back_until_it_changes() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("p.yaml");
+        let text = "a: 1\r\nbb: two\nlast";
+        std::fs::write(&path, text).unwrap();
+        let path = path.to_string_lossy().into_owned();
+        let mut file = SourceFile::new(path.clone(), text.to_owned(), Encoding::Utf8);
+        let positions: Vec<LineCol> = (0..=text.len() + 2).map(|o| file.line_col(o)).collect();
+        assert!(file.release());
+        assert!(file.text.is_empty() && file.is_released());
+        assert_eq!((file.len(), file.line_count()), (text.len(), 3));
+        let released: Vec<LineCol> = (0..=text.len() + 2).map(|o| file.line_col(o)).collect();
+        assert_eq!(released, positions);
+        assert_eq!(file.disk_offset(4), 4);
+        // Read back on first use, and kept: a later change on disk is not seen.
+        assert_eq!(file.line_text(2), "bb: two");
+        std::fs::write(&path, "changed").unwrap();
+        assert_eq!(file.contents(), text);
+        assert_eq!(file.line_break(), "\r\n");
+
+        // A file that changed before its text was read back gives the empty text.
+        let mut changed = SourceFile::new(path.clone(), text.to_owned(), Encoding::Utf8);
+        assert!(changed.release());
+        std::fs::write(&path, text.replace("two", "TWO")).unwrap();
+        assert_eq!((changed.contents(), changed.line_text(2)), ("", ""));
+        assert_eq!(changed.slice(Span::new(0, 4)), "");
+
+        // Columns of other text need the text: it is kept.
+        let mut accented = SourceFile::new(path, "é: 1\n".to_owned(), Encoding::Utf8);
+        assert!(!accented.release());
+        assert_eq!(accented.contents(), "é: 1\n");
+    }
+
+    #[test]
     fn columns_count_unicode_scalar_values() {
         let file = SourceFile::new("x", "é: 1\r\nkey: ü\n".to_owned(), Encoding::Utf8);
         assert_eq!(file.line_col(0), LineCol { line: 1, column: 1 });
