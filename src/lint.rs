@@ -320,14 +320,14 @@ fn sort_by_file<T>(items: &mut Vec<T>, file: impl Fn(&T) -> &WorkspaceFile) {
 /// [`load`], then the file-scope stage, then what the workspace stage and the reporters do not
 /// read is let go: run inside the parallel walk, so a large repository never holds every
 /// file's text, spare capacity and file-scope working memory at once.
-fn load_and_check_local(input: Input, settings: &Settings) -> (Loaded, Findings) {
-    let from_disk = matches!(input.bytes, Bytes::Disk);
+fn load_and_check_local(input: Input, settings: &Settings, keep_text: bool) -> (Loaded, Findings) {
+    let release_text = matches!(input.bytes, Bytes::Disk) && !keep_text;
     let mut loaded = load(input);
     let Loaded::Checked(file) = &mut loaded else {
         return (loaded, Findings::default());
     };
     let local = check_local(file, settings);
-    keep_for_workspace_stage(file, from_disk, settings);
+    keep_for_workspace_stage(file, release_text, settings);
     (loaded, local)
 }
 
@@ -335,9 +335,10 @@ fn load_and_check_local(input: Input, settings: &Settings) -> (Loaded, Findings)
 /// rules, custom rules and the notes read documents), without spare capacity. The text goes
 /// when only reporters, fingerprints and MAM501's fix read it, which read it back from disk
 /// through [`SourceFile::contents`]: kept for standard input and in-memory inputs (`--fix`
-/// lints from memory), for files with a `# mamlint:` comment (suppressions read the text
-/// before it in the workspace stage), and when custom Rego rules run.
-fn keep_for_workspace_stage(file: &mut WorkspaceFile, from_disk: bool, settings: &Settings) {
+/// lints from memory), for [`run_keeping_text`], for files with a `# mamlint:` comment
+/// (suppressions read the text before it in the workspace stage), and when custom Rego rules
+/// run.
+fn keep_for_workspace_stage(file: &mut WorkspaceFile, release_text: bool, settings: &Settings) {
     file.loaded.parsed.shrink_to_fit();
     file.classes.shrink_to_fit();
     let directive = file
@@ -346,19 +347,31 @@ fn keep_for_workspace_stage(file: &mut WorkspaceFile, from_disk: bool, settings:
         .comments
         .iter()
         .any(|c| suppress::parse_directive(&c.text).is_some());
-    if from_disk && !directive && settings.custom.is_empty() {
+    if release_text && !directive && settings.custom.is_empty() {
         file.loaded.source.release();
     }
 }
 
 /// Checks the inputs (resolved by `project`, which has already left out excluded files).
 /// Files are read, parsed and checked in parallel; the result is the same
-/// whatever the thread count.
+/// whatever the thread count. The text of files read from disk is let go after their
+/// file-scope stage and read back for the findings reported.
 pub fn run(inputs: Vec<Input>, settings: &Settings) -> Outcome {
+    run_with_text(inputs, settings, false)
+}
+
+/// [`run`] keeping every file's text: for rollout, which builds Graph values from what a file
+/// says (an unquoted `16.10` is sent as written) and must not build them from a file changed
+/// since it was checked.
+pub fn run_keeping_text(inputs: Vec<Input>, settings: &Settings) -> Outcome {
+    run_with_text(inputs, settings, true)
+}
+
+fn run_with_text(inputs: Vec<Input>, settings: &Settings, keep_text: bool) -> Outcome {
     let config = settings.config.as_ref();
     let loaded: Vec<(Loaded, Findings)> = inputs
         .into_par_iter()
-        .map(|input| load_and_check_local(input, settings))
+        .map(|input| load_and_check_local(input, settings, keep_text))
         .collect();
     let mut checked: Vec<(WorkspaceFile, Findings)> = config_files(config)
         .into_iter()

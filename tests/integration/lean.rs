@@ -118,3 +118,17 @@ fn a_file_changed_after_its_check_is_reported_without_a_code_frame() {
     assert!(!report.contains(" |"), "no line of the file: {report}");
     assert!(report.contains(&format!("warning[MAM003]: `pinRequired: yes` is the string \"yes\" in YAML 1.2, not a boolean\n--> {}\n", path.display())), "{report}");
 }
+
+#[test]
+fn rollout_keeps_the_text_of_every_file() {
+    let inputs: Vec<Input> = discover().into_iter().map(Input::disk).collect();
+    let outcome = lint::run_keeping_text(inputs, &Settings::default());
+    assert!(outcome.files.len() > 100, "{} files", outcome.files.len());
+    let released: Vec<&str> = outcome
+        .files
+        .iter()
+        .filter(|f| f.loaded.source.is_released())
+        .map(|f| f.loaded.source.path.as_str())
+        .collect();
+    assert_eq!(released, Vec::<&str>::new());
+}
