@@ -299,34 +299,99 @@ fn config_file(path: &str, text: &str) -> WorkspaceFile {
 /// Sorts files by path, the order diagnostics are reported in, keeping one file per path: a
 /// file both checked and given as context is checked.
 pub fn sort_files(files: &mut Vec<WorkspaceFile>) {
-    files.sort_by(|a, b| {
+    sort_by_file(files, |f| f);
+}
+
+/// [`sort_files`] over anything that carries a file.
+fn sort_by_file<T>(items: &mut Vec<T>, file: impl Fn(&T) -> &WorkspaceFile) {
+    items.sort_by(|a, b| {
+        let (a, b) = (file(a), file(b));
         a.loaded
             .source
             .path
             .cmp(&b.loaded.source.path)
             .then(a.role.cmp(&b.role))
     });
-    files.dedup_by(|later, earlier| later.loaded.source.path == earlier.loaded.source.path);
+    items.dedup_by(|later, earlier| {
+        file(later).loaded.source.path == file(earlier).loaded.source.path
+    });
+}
+
+/// [`load`], then the file-scope stage, then what the workspace stage and the reporters do not
+/// read is let go: run inside the parallel walk, so a large repository never holds every
+/// file's text, spare capacity and file-scope working memory at once.
+fn load_and_check_local(input: Input, settings: &Settings, keep_text: bool) -> (Loaded, Findings) {
+    let release_text = matches!(input.bytes, Bytes::Disk) && !keep_text;
+    let mut loaded = load(input);
+    let Loaded::Checked(file) = &mut loaded else {
+        return (loaded, Findings::default());
+    };
+    let local = check_local(file, settings);
+    keep_for_workspace_stage(file, release_text, settings);
+    (loaded, local)
+}
+
+/// What a file keeps after its file-scope stage. Every tree stays whole (the workspace-scope
+/// rules, custom rules and the notes read documents), without spare capacity. The text goes
+/// when only reporters, fingerprints and MAM501's fix read it, which read it back from disk
+/// through [`SourceFile::contents`]: kept for standard input and in-memory inputs (`--fix`
+/// lints from memory), for [`run_keeping_text`], for files with a `# mamlint:` comment
+/// (suppressions read the text before it in the workspace stage), and when custom Rego rules
+/// run.
+fn keep_for_workspace_stage(file: &mut WorkspaceFile, release_text: bool, settings: &Settings) {
+    file.loaded.parsed.shrink_to_fit();
+    file.classes.shrink_to_fit();
+    let directive = file
+        .loaded
+        .parsed
+        .comments
+        .iter()
+        .any(|c| suppress::parse_directive(&c.text).is_some());
+    if release_text && !directive && settings.custom.is_empty() {
+        file.loaded.source.release();
+    }
 }
 
 /// Checks the inputs (resolved by `project`, which has already left out excluded files).
 /// Files are read, parsed and checked in parallel; the result is the same
-/// whatever the thread count.
+/// whatever the thread count. The text of files read from disk is let go after their
+/// file-scope stage and read back for the findings reported.
 pub fn run(inputs: Vec<Input>, settings: &Settings) -> Outcome {
+    run_with_text(inputs, settings, false)
+}
+
+/// [`run`] keeping every file's text: for rollout, which builds Graph values from what a file
+/// says (an unquoted `16.10` is sent as written) and must not build them from a file changed
+/// since it was checked.
+pub fn run_keeping_text(inputs: Vec<Input>, settings: &Settings) -> Outcome {
+    run_with_text(inputs, settings, true)
+}
+
+fn run_with_text(inputs: Vec<Input>, settings: &Settings, keep_text: bool) -> Outcome {
     let config = settings.config.as_ref();
-    let loaded: Vec<Loaded> = inputs.into_par_iter().map(load).collect();
-    let mut files = config_files(config);
-    files.extend(rego_files(settings));
+    let loaded: Vec<(Loaded, Findings)> = inputs
+        .into_par_iter()
+        .map(|input| load_and_check_local(input, settings, keep_text))
+        .collect();
+    let mut checked: Vec<(WorkspaceFile, Findings)> = config_files(config)
+        .into_iter()
+        .chain(rego_files(settings))
+        .map(|file| {
+            let local = check_local(&file, settings);
+            (file, local)
+        })
+        .collect();
     let mut skipped = Vec::new();
     let mut read_errors = Vec::new();
-    for item in loaded {
+    for (item, local) in loaded {
         match item {
-            Loaded::Checked(file) => files.push(file),
+            Loaded::Checked(file) => checked.push((file, local)),
             Loaded::Skipped(path, reason) => skipped.push((path, reason)),
             Loaded::Unreadable(message) => read_errors.push(message),
         }
     }
-    sort_files(&mut files);
+    sort_by_file(&mut checked, |(file, _)| file);
+    let (files, local): (Vec<WorkspaceFile>, Vec<Findings>) = checked.into_iter().unzip();
     let notes = files
         .iter()
         .flat_map(|f| {
@@ -366,7 +431,7 @@ pub fn run(inputs: Vec<Input>, settings: &Settings) -> Outcome {
         diagnostics,
         internal_errors,
         ..
-    } = check(&files, settings);
+    } = check_cached(&files, &local, settings);
     Outcome {
         files,
         diagnostics,

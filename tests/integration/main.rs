@@ -21,6 +21,7 @@ mod formats;
 mod hostile;
 mod html;
 mod init;
+mod lean;
 mod linear;
 mod lsp;
 mod mixed;
