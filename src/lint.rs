@@ -317,14 +317,13 @@ pub fn run(inputs: Vec<Input>, settings: &Settings) -> Outcome {
     // than checking it, so the run stays on this thread, as the only worker of a pool of its
     // own. rayon keeps the thread that pool's worker afterwards, so later parallel work
     // started on it also runs here; a command makes one run, the language server none.
-    if inputs.len() == 1 {
-        if let Ok(pool) = rayon::ThreadPoolBuilder::new()
+    if inputs.len() == 1
+        && let Ok(pool) = rayon::ThreadPoolBuilder::new()
             .num_threads(1)
             .use_current_thread()
             .build()
-        {
-            return pool.install(|| run_here(inputs, settings));
-        }
+    {
+        return pool.install(|| run_here(inputs, settings));
     }
     run_here(inputs, settings)
 }
