@@ -368,6 +368,22 @@ pub fn run_keeping_text(inputs: Vec<Input>, settings: &Settings) -> Outcome {
 }
 
 fn run_with_text(inputs: Vec<Input>, settings: &Settings, keep_text: bool) -> Outcome {
+    // One input (a pre-commit hook, an editor's save): starting rayon's threads costs more
+    // than checking it, so the run stays on this thread, as the only worker of a pool of its
+    // own. rayon keeps the thread that pool's worker afterwards, so later parallel work
+    // started on it also runs here; a command makes one run, the language server none.
+    if inputs.len() == 1
+        && let Ok(pool) = rayon::ThreadPoolBuilder::new()
+            .num_threads(1)
+            .use_current_thread()
+            .build()
+    {
+        return pool.install(|| run_here(inputs, settings, keep_text));
+    }
+    run_here(inputs, settings, keep_text)
+}
+
+fn run_here(inputs: Vec<Input>, settings: &Settings, keep_text: bool) -> Outcome {
     let config = settings.config.as_ref();
     let loaded: Vec<(Loaded, Findings)> = inputs
         .into_par_iter()
@@ -724,6 +740,37 @@ fn apply_settings(
 mod tests {
     use super::*;
     use crate::rules::declare_rule;
+
+    /// The single-input path leaves this thread the worker of a one-thread pool: a run of
+    /// several files started on it afterwards must still finish, with every file checked.
+    #[test]
+    fn a_run_of_several_files_after_a_single_file_run_on_the_same_thread() {
+        let manifest = |name: &str| {
+            format!(
+                "apiVersion: mamlint/v1\nkind: Organization\nmetadata:\n  name: {name}\nspec: {{}}\n"
+            )
+        };
+        let settings = Settings::default();
+        let one = run(vec![Input::memory("a.yaml", manifest("a"))], &settings);
+        assert_eq!(one.documents(), 1);
+        let inputs = (0..8)
+            .map(|i| Input::memory(format!("{i}.yaml"), manifest(&format!("org-{i}"))))
+            .collect();
+        let several = run(inputs, &settings);
+        assert_eq!(several.documents(), 8);
+        let reported: std::collections::BTreeSet<&str> = several
+            .diagnostics
+            .iter()
+            .filter(|d| d.rule.code == "MAM007")
+            .filter_map(|d| several.files.get(d.location.file))
+            .map(|f| f.loaded.source.path.as_str())
+            .collect();
+        assert_eq!(
+            reported.len(),
+            8,
+            "each file checked (each lacks its required spec fields): {reported:?}"
+        );
+    }
 
     declare_rule! {
         /// A rule that panics on every entity, to show that a bug in one rule costs only its
