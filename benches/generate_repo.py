@@ -459,7 +459,9 @@ class Gen:
             tenant = tenants[(i // 2) % len(tenants)]
             name = f"{bu}-{region}-{platform}-{seq:05d}"
             groups = self.tenant_groups[tenant]
-            include = self.rng.sample(groups[:8], self.rng.randint(1, 3))
+            # Each policy has groups of its own, as a tenant's business units do: policies
+            # that share a group conflict (MAM502) unless their settings agree.
+            include = [self.guid() for _ in range(self.rng.randint(1, 3))]
             exclude = self.rng.sample(groups[8:], 1) if self.rng.random() < 0.4 else []
             lines = [
                 "apiVersion: mamlint/v1",
@@ -537,9 +539,7 @@ class Gen:
                 for app in apps
             ]
             doc["assignments@odata.context"] = f"{base}('{policy_id}')/assignments"
-            groups = self.rng.sample(
-                self.tenant_groups[tenant][:8], self.rng.randint(1, 2)
-            )
+            groups = [self.guid() for _ in range(self.rng.randint(1, 2))]
             doc["assignments"] = [
                 {
                     "id": f"{g}_incl",

@@ -2,7 +2,8 @@
 # How mamlint scales, against the cost of reading the same bytes (issue #11's figures):
 #   (1) `mamlint check DIR` on generated repositories of 1,000 / 10,000 / 100,000 files:
 #       wall, CPU and max RSS, the same for `cat` of those files, and the ratios;
-#   (2) `mamlint check FILE` on one small manifest (hyperfine);
+#   (2) `mamlint check FILE` on one small manifest and one Graph export, and `--version`
+#       (hyperfine; instructions with valgrind when installed);
 #   (3) the language server's latency after an edit (benches/lsp_latency.py);
 #   (4) `mamlint plan` over many tenants against a fake Graph with latency (benches/rollout.sh).
 #
@@ -105,10 +106,25 @@ mkdir -p "$single"
 python3 "$root/benches/generate_repo.py" "$work/small-repo" --files 20 >/dev/null
 first_policy="$(find "$work/small-repo/intune/app-protection" -name '*-ios-*.yaml' | LC_ALL=C sort | sed -n 1p)"
 grep -v '^  tenant:' "$first_policy" >"$single/policy.yaml"
+first_export="$(find "$work/small-repo/intune/exports" -name 'ios-*.json' | LC_ALL=C sort | sed -n 1p)"
+cp "$first_export" "$single/export.json"
 "$bin" check --no-config --no-color "$single/policy.yaml" >&2 || true
+# `--version` is the floor: starting the process, nothing checked.
 hyperfine --style basic --warmup 5 --runs 50 -N \
-    "$bin check --no-config --no-color $single/policy.yaml" 2>/dev/null |
-    grep -E "Time|Range" || true
+    "$bin check --no-config --no-color $single/policy.yaml" \
+    "$bin check --no-config --no-color $single/export.json" \
+    "$bin --version" 2>/dev/null |
+    grep -E "Benchmark|Time|Range" || true
+# Instructions do not depend on what else the machine runs, so they compare across runs.
+if command -v valgrind >/dev/null; then
+    for args in "check --no-config --no-color $single/policy.yaml" \
+        "check --no-config --no-color $single/export.json" "--version"; do
+        # shellcheck disable=SC2086 # the arguments are words
+        refs="$(valgrind --tool=callgrind --callgrind-out-file=/dev/null "$bin" $args 2>&1 >/dev/null |
+            sed -n 's/.*refs: *//p')"
+        echo "instructions, mamlint ${args/$single\//}: $refs"
+    done
+fi
 
 if [[ -n "$lsp_sizes" ]]; then
     echo

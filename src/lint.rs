@@ -301,34 +301,115 @@ fn config_file(path: &str, text: &str) -> WorkspaceFile {
 /// Sorts files by path, the order diagnostics are reported in, keeping one file per path: a
 /// file both checked and given as context is checked.
 pub fn sort_files(files: &mut Vec<WorkspaceFile>) {
-    files.sort_by(|a, b| {
+    sort_by_file(files, |f| f);
+}
+
+/// [`sort_files`] over anything that carries a file.
+fn sort_by_file<T>(items: &mut Vec<T>, file: impl Fn(&T) -> &WorkspaceFile) {
+    items.sort_by(|a, b| {
+        let (a, b) = (file(a), file(b));
         a.loaded
             .source
             .path
             .cmp(&b.loaded.source.path)
             .then(a.role.cmp(&b.role))
     });
-    files.dedup_by(|later, earlier| later.loaded.source.path == earlier.loaded.source.path);
+    items.dedup_by(|later, earlier| {
+        file(later).loaded.source.path == file(earlier).loaded.source.path
+    });
+}
+
+/// [`load`], then the file-scope stage, then what the workspace stage and the reporters do not
+/// read is let go: run inside the parallel walk, so a large repository never holds every
+/// file's text, spare capacity and file-scope working memory at once.
+fn load_and_check_local(input: Input, settings: &Settings, keep_text: bool) -> (Loaded, Findings) {
+    let release_text = matches!(input.bytes, Bytes::Disk) && !keep_text;
+    let mut loaded = load(input);
+    let Loaded::Checked(file) = &mut loaded else {
+        return (loaded, Findings::default());
+    };
+    let local = check_local(file, settings);
+    keep_for_workspace_stage(file, release_text, settings);
+    (loaded, local)
+}
+
+/// What a file keeps after its file-scope stage. Every tree stays whole (the workspace-scope
+/// rules, custom rules and the notes read documents), without spare capacity. The text goes
+/// when only reporters, fingerprints and MAM501's fix read it, which read it back from disk
+/// through [`SourceFile::contents`]: kept for standard input and in-memory inputs (`--fix`
+/// lints from memory), for [`run_keeping_text`], for files with a `# mamlint:` comment
+/// (suppressions read the text before it in the workspace stage), and when custom Rego rules
+/// run.
+fn keep_for_workspace_stage(file: &mut WorkspaceFile, release_text: bool, settings: &Settings) {
+    file.loaded.parsed.shrink_to_fit();
+    file.classes.shrink_to_fit();
+    let directive = file
+        .loaded
+        .parsed
+        .comments
+        .iter()
+        .any(|c| suppress::parse_directive(&c.text).is_some());
+    if release_text && !directive && settings.custom.is_empty() {
+        file.loaded.source.release();
+    }
 }
 
 /// Checks the inputs (resolved by `project`, which has already left out excluded files).
 /// Files are read, parsed and checked in parallel; the result is the same
-/// whatever the thread count.
+/// whatever the thread count. The text of files read from disk is let go after their
+/// file-scope stage and read back for the findings reported.
 pub fn run(inputs: Vec<Input>, settings: &Settings) -> Outcome {
+    run_with_text(inputs, settings, false)
+}
+
+/// [`run`] keeping every file's text: for rollout, which builds Graph values from what a file
+/// says (an unquoted `16.10` is sent as written) and must not build them from a file changed
+/// since it was checked.
+pub fn run_keeping_text(inputs: Vec<Input>, settings: &Settings) -> Outcome {
+    run_with_text(inputs, settings, true)
+}
+
+fn run_with_text(inputs: Vec<Input>, settings: &Settings, keep_text: bool) -> Outcome {
+    // One input (a pre-commit hook, an editor's save): starting rayon's threads costs more
+    // than checking it, so the run stays on this thread, as the only worker of a pool of its
+    // own. rayon keeps the thread that pool's worker afterwards, so later parallel work
+    // started on it also runs here; a command makes one run, the language server none.
+    if inputs.len() == 1
+        && let Ok(pool) = rayon::ThreadPoolBuilder::new()
+            .num_threads(1)
+            .use_current_thread()
+            .build()
+    {
+        return pool.install(|| run_here(inputs, settings, keep_text));
+    }
+    run_here(inputs, settings, keep_text)
+}
+
+fn run_here(inputs: Vec<Input>, settings: &Settings, keep_text: bool) -> Outcome {
     let config = settings.config.as_ref();
-    let loaded: Vec<Loaded> = inputs.into_par_iter().map(load).collect();
-    let mut files = config_files(config);
-    files.extend(rego_files(settings));
+    let loaded: Vec<(Loaded, Findings)> = inputs
+        .into_par_iter()
+        .map(|input| load_and_check_local(input, settings, keep_text))
+        .collect();
+    let mut checked: Vec<(WorkspaceFile, Findings)> = config_files(config)
+        .into_iter()
+        .chain(rego_files(settings))
+        .map(|file| {
+            let local = check_local(&file, settings);
+            (file, local)
+        })
+        .collect();
     let mut skipped = Vec::new();
     let mut read_errors = Vec::new();
-    for item in loaded {
+    for (item, local) in loaded {
         match item {
-            Loaded::Checked(file) => files.push(file),
+            Loaded::Checked(file) => checked.push((file, local)),
             Loaded::Skipped(path, reason) => skipped.push((path, reason)),
             Loaded::Unreadable(message) => read_errors.push(message),
         }
     }
-    sort_files(&mut files);
+    sort_by_file(&mut checked, |(file, _)| file);
+    let (files, local): (Vec<WorkspaceFile>, Vec<Findings>) = checked.into_iter().unzip();
     let notes = files
         .iter()
         .flat_map(|f| {
@@ -368,7 +449,7 @@ pub fn run(inputs: Vec<Input>, settings: &Settings) -> Outcome {
         diagnostics,
         internal_errors,
         ..
-    } = check(&files, settings);
+    } = check_cached(&files, &local, settings);
     Outcome {
         files,
         diagnostics,
@@ -672,6 +753,37 @@ fn apply_settings(
 mod tests {
     use super::*;
     use crate::rules::declare_rule;
+
+    /// The single-input path leaves this thread the worker of a one-thread pool: a run of
+    /// several files started on it afterwards must still finish, with every file checked.
+    #[test]
+    fn a_run_of_several_files_after_a_single_file_run_on_the_same_thread() {
+        let manifest = |name: &str| {
+            format!(
+                "apiVersion: mamlint/v1\nkind: Organization\nmetadata:\n  name: {name}\nspec: {{}}\n"
+            )
+        };
+        let settings = Settings::default();
+        let one = run(vec![Input::memory("a.yaml", manifest("a"))], &settings);
+        assert_eq!(one.documents(), 1);
+        let inputs = (0..8)
+            .map(|i| Input::memory(format!("{i}.yaml"), manifest(&format!("org-{i}"))))
+            .collect();
+        let several = run(inputs, &settings);
+        assert_eq!(several.documents(), 8);
+        let reported: std::collections::BTreeSet<&str> = several
+            .diagnostics
+            .iter()
+            .filter(|d| d.rule.code == "MAM007")
+            .filter_map(|d| several.files.get(d.location.file))
+            .map(|f| f.loaded.source.path.as_str())
+            .collect();
+        assert_eq!(
+            reported.len(),
+            8,
+            "each file checked (each lacks its required spec fields): {reported:?}"
+        );
+    }
 
     declare_rule! {
         /// A rule that panics on every entity, to show that a bug in one rule costs only its

@@ -120,7 +120,7 @@ fn inline_suppressions(
                 ),
                 Directive::Ignore { whole_file, codes, reason } => {
                     let line = source.line_col(comment.span.start as usize).line;
-                    let before = &source.text[source.line_start(line)..comment.span.start as usize];
+                    let before = source.contents().get(source.line_start(line)..comment.span.start as usize).unwrap_or("");
                     let lines = if before.trim().is_empty() { vec![line, line + 1] } else { vec![line] };
                     found.push(Inline { file, span: comment.span, lines, whole_file, codes, reason, used: false });
                 }

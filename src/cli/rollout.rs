@@ -112,7 +112,7 @@ pub(super) fn check(
         return Err(exit::ERROR);
     }
     let settings = project.settings(Selection::default());
-    let outcome = lint::run(project.inputs, &settings);
+    let outcome = lint::run_keeping_text(project.inputs, &settings);
     if !outcome.read_errors.is_empty() {
         args::print_read_errors(&outcome.read_errors);
         return Err(exit::ERROR);

@@ -120,33 +120,50 @@ pub struct PlatformProperties {
     pub properties: BTreeMap<String, Property>,
 }
 
-#[derive(Debug, Deserialize)]
-struct RawCatalog {
+const TEXT: &str = include_str!("../../rules/graph-properties.json");
+
+// One platform's half of the catalog each: serde skips the other half without building it,
+// and a run over one platform's policies (a pre-commit hook on one file) builds only its own.
+#[derive(Deserialize)]
+struct RawAndroid {
     #[serde(rename = "androidManagedAppProtection")]
-    android: BTreeMap<String, Property>,
+    properties: BTreeMap<String, Property>,
+}
+
+#[derive(Deserialize)]
+struct RawIos {
     #[serde(rename = "iosManagedAppProtection")]
-    ios: BTreeMap<String, Property>,
+    properties: BTreeMap<String, Property>,
 }
 
-pub struct PropertyCatalog {
-    android: PlatformProperties,
-    ios: PlatformProperties,
+fn parse<T: serde::de::DeserializeOwned>() -> T {
+    serde_json::from_str(TEXT).unwrap_or_else(|e| {
+        panic!("rules/graph-properties.json is embedded at build time and must parse: {e}")
+    })
 }
 
-pub static PROPERTIES: LazyLock<PropertyCatalog> = LazyLock::new(|| {
-    let raw: RawCatalog = serde_json::from_str(include_str!("../../rules/graph-properties.json"))
-        .unwrap_or_else(|e| {
-            panic!("rules/graph-properties.json is embedded at build time and must parse: {e}")
-        });
-    PropertyCatalog {
-        android: PlatformProperties {
-            properties: raw.android,
-        },
-        ios: PlatformProperties {
-            properties: raw.ios,
-        },
+fn android() -> PlatformProperties {
+    PlatformProperties {
+        properties: parse::<RawAndroid>().properties,
     }
-});
+}
+
+fn ios() -> PlatformProperties {
+    PlatformProperties {
+        properties: parse::<RawIos>().properties,
+    }
+}
+
+/// Both platforms' properties, each parsed on first use.
+pub struct PropertyCatalog {
+    android: LazyLock<PlatformProperties, fn() -> PlatformProperties>,
+    ios: LazyLock<PlatformProperties, fn() -> PlatformProperties>,
+}
+
+pub static PROPERTIES: PropertyCatalog = PropertyCatalog {
+    android: LazyLock::new(android),
+    ios: LazyLock::new(ios),
+};
 
 impl PropertyCatalog {
     pub fn platform(&self, platform: Platform) -> &PlatformProperties {

@@ -150,7 +150,7 @@ fn typed_settings(
         }
         let at = source.line_col(member.value.span.start as usize);
         let place = format!("{}:{}:{}", source.path, at.line, at.column);
-        match graph_value::to_graph(property, &member.value, &source.text) {
+        match graph_value::to_graph(property, &member.value, source.contents()) {
             Ok(value) => {
                 if let Some(note) = value.coerced {
                     coerced.push(format!("{place}: `{}`: {note}", member.key));

@@ -97,7 +97,11 @@ fn excerpt<'f>(file: &'f WorkspaceFile, locations: &[&Location]) -> (&'f str, us
         .unwrap_or(first);
     let start = source.line_start(first);
     let end = source.line_start(last + 1).max(start);
-    (&source.text[start..end], first, start)
+    (
+        source.contents().get(start..end).unwrap_or(""),
+        first,
+        start,
+    )
 }
 
 /// Renders one diagnostic as text (plain or styled).
@@ -138,7 +142,9 @@ fn elements<'a>(
         for related in d.related.iter().filter(|r| r.location.file == file_id) {
             annotated.push((&related.location, Some(related.message.as_str()), false));
         }
-        if file.loaded.source.text.is_empty() {
+        // A released file is read back here; one that changed since it was checked shows no
+        // frame rather than lines its spans no longer describe.
+        if file.loaded.source.contents().is_empty() {
             elements.push(Origin::path(path).into());
             continue;
         }

@@ -102,7 +102,8 @@ impl Rule for BelowProtectionLevel {
                 let text = cx
                     .workspace
                     .loaded(entity.file)
-                    .map_or("", |l| l.source.text.as_str());
+                    // The workspace stage may have let the text go: read back, for the fix.
+                    .map_or("", |l| l.source.contents());
                 out.push(finding(entity, &applied, &check, text));
             }
         }

@@ -13,7 +13,9 @@ declare_rule! {
     /// different values. A policy's value is what it sets, else its documented default; a
     /// group it both includes and excludes is excluded, as Intune resolves it. One finding per
     /// setting and set of policies, at a value Intune does not apply, with the other values
-    /// as related locations; the message says what Intune applies: the most restrictive value
+    /// as related locations (the first ten; the message names four policies and counts the
+    /// rest, so a group many policies reach does not give messages that grow with the square
+    /// of their number); the message says what Intune applies: the most restrictive value
     /// by the framework's order, or, for numeric entry fields (PIN length, PIN retries), the
     /// value of the admin center's recommended settings, which may be what no policy says.
     /// Values mamlint cannot evaluate (Terraform expressions, DSC variables) are never
@@ -143,11 +145,16 @@ fn finding(overlap: &Overlap<'_, '_>, merged: &Merged<'_, '_>) -> Option<Diagnos
         [first, rest @ ..] => format!("{} (and {} more)", first.describe(), rest.len()),
         [] => "a common group".to_owned(),
     };
-    let elsewhere = others
+    let mut elsewhere = others
         .iter()
+        .take(NAMED)
         .map(|s| format!("{} in {}", value_of(&s.effective), name(s.policy)))
         .collect::<Vec<_>>()
         .join(", ");
+    let unnamed = others.len().saturating_sub(NAMED);
+    if unnamed > 0 {
+        elsewhere.push_str(&format!(" (and {unnamed} more {})", policies(unnamed)));
+    }
     let outcome = match (conflict.resolution, &conflict.resolved) {
         (Resolution::MostRestrictive, Some(v)) => {
             format!("Intune applies the most restrictive value, {v}")
@@ -164,9 +171,14 @@ fn finding(overlap: &Overlap<'_, '_>, merged: &Merged<'_, '_>) -> Option<Diagnos
     };
     let mut names: Vec<String> = std::iter::once(primary)
         .chain(others.iter().copied())
+        .take(NAMED + 1)
         .map(|s| name(s.policy))
         .collect();
-    let last = names.pop().unwrap_or_default();
+    let last = if unnamed > 0 {
+        format!("{unnamed} more {}", policies(unnamed))
+    } else {
+        names.pop().unwrap_or_default()
+    };
     let message = format!(
         "{} and {last} reach {audience} with {app}, and `{setting}` is {} here but {elsewhere}; {outcome}",
         names.join(", "),
@@ -186,7 +198,13 @@ fn finding(overlap: &Overlap<'_, '_>, merged: &Merged<'_, '_>) -> Option<Diagnos
         "give `{setting}` one value in every policy that reaches {audience}, or assign the policies to groups that do not overlap (an exclusion wins over an inclusion)"
     ))
     .note("Intune resolves conflicting app protection settings to the most restrictive value; numeric entry fields take the values of the recommended settings");
-    for stance in others {
+    if unnamed > 0 {
+        diagnostic = diagnostic.note(format!(
+            "{} policies reach this audience; `mamlint effective` lists every one with its value",
+            others.len() + 1
+        ));
+    }
+    for stance in others.into_iter().take(RELATED) {
         let what = match stance.effective.source {
             Source::Set => format!("{} sets {}", name(stance.policy), stance.effective.value),
             _ => format!(
@@ -198,6 +216,17 @@ fn finding(overlap: &Overlap<'_, '_>, merged: &Merged<'_, '_>) -> Option<Diagnos
         diagnostic = diagnostic.related(location(stance.policy, &stance.effective), what);
     }
     Some(diagnostic)
+}
+
+/// How many other policies a message names. One finding per setting of an overlap names its
+/// policies, so without a bound a group that N policies reach gives N² names.
+const NAMED: usize = 3;
+
+/// How many other policies become related locations, for the same reason.
+const RELATED: usize = 10;
+
+fn policies(count: usize) -> &'static str {
+    if count == 1 { "policy" } else { "policies" }
 }
 
 /// A policy as messages name it, as `mamlint effective` does: its `metadata.name`, the

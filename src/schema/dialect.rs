@@ -2,16 +2,21 @@
 //! compiling them as published and accepts exactly the same documents.
 //!
 //! Compiling a schema is most of the cost of checking one small file (a pre-commit hook), so
-//! the copy [`prepare`] hands to the compiler differs from the published text in three ways
-//! that change no verdict:
+//! the copy handed to the compiler differs from the published text in four ways that change
+//! no verdict:
 //! - it is read as draft 7, whose meta-schema is a fraction of 2020-12's to compile and
 //!   check against: the schemas use only keywords both drafts define alike (`$ref` never has
 //!   constraining siblings; a test in `generate` keeps it so), and `format`, an annotation in
 //!   2020-12, is dropped;
-//! - each `pattern` of [`patterns`] becomes a `format` that [`formats`] checks in Rust,
-//!   because building their regular expressions cost more than the rest of the compilation;
 //! - for one platform, the `if`/`then` branches of the other platform and the `$defs` no
-//!   longer referenced go, so an iOS policy does not compile the Android settings.
+//!   longer referenced go, so an iOS policy does not compile the Android settings;
+//! - annotations (descriptions, titles, defaults) go: they were most of the text to parse;
+//! - each `pattern` of [`patterns`] becomes a `format` that [`formats`] checks in Rust,
+//!   because building their regular expressions cost more than the rest of the compilation.
+//!
+//! The first three are [`reduce`], done before the build: its output is committed beside this
+//! file (`reduced/`, kept current by a test) and embedded, so a run parses only that. The
+//! last is [`prepare`], at run time, because the formats are closures.
 //!
 //! `tests` below checks each format against its regular expression on generated strings.
 
@@ -62,8 +67,12 @@ pub(super) struct Prepared {
     pub formats: Vec<(String, PatternFormat, String)>,
 }
 
-/// The schema to compile for documents of `platform` (all platforms when `None`).
-pub(super) fn prepare(published: Json, platform: Option<Platform>) -> Prepared {
+/// The published schema cut down to what validation of documents of `platform` (all
+/// platforms when `None`) reads: no `$schema`, no other platform's branches and the `$defs`
+/// only they referenced, and no annotations. This part does not depend on the run, so it is
+/// done before the build and committed ([`super::REDUCED`]): a run then parses a fraction of
+/// the published text (the descriptions were most of it) and has nothing left to drop.
+pub(super) fn reduce(published: Json, platform: Option<Platform>) -> Json {
     let mut schema = published;
     if let Some(map) = schema.as_object_mut() {
         map.remove("$schema");
@@ -72,9 +81,43 @@ pub(super) fn prepare(published: Json, platform: Option<Platform>) -> Prepared {
         drop_other_platforms(&mut schema, platform);
         drop_unreferenced_defs(&mut schema);
     }
+    drop_annotations(&mut schema);
+    schema
+}
+
+/// The [`reduce`]d schema as compiled: its patterns replaced by formats.
+pub(super) fn prepare(reduced: Json) -> Prepared {
+    let mut schema = reduced;
     let mut formats = Vec::new();
     replace_patterns(&mut schema, &mut formats);
     Prepared { schema, formats }
+}
+
+/// Keywords that decide nothing: no error kind mamlint reads mentions them.
+const ANNOTATIONS: &[&str] = &["title", "description", "default", "examples", "$comment"];
+
+/// Removes the annotation keywords, looking into subschemas only: under `properties` and
+/// `$defs` the keys are names (`spec.description` is a field), and `const`, `enum` and the
+/// annotations themselves hold values, not schemas.
+fn drop_annotations(schema: &mut Json) {
+    match schema {
+        Json::Object(map) => {
+            map.retain(|key, _| !ANNOTATIONS.contains(&key.as_str()));
+            for (key, child) in map.iter_mut() {
+                match key.as_str() {
+                    "properties" | "$defs" | "patternProperties" => {
+                        if let Json::Object(members) = child {
+                            members.values_mut().for_each(drop_annotations);
+                        }
+                    }
+                    "const" | "enum" => {}
+                    _ => drop_annotations(child),
+                }
+            }
+        }
+        Json::Array(items) => items.iter_mut().for_each(drop_annotations),
+        _ => {}
+    }
 }
 
 /// Removes each `if` branch that tests `platform` for another platform's value.
@@ -466,17 +509,42 @@ mod tests {
         let published: Json =
             serde_json::from_str(super::super::text("AppProtectionPolicy").unwrap_or("{}"))
                 .unwrap_or_default();
-        let prepared = prepare(published.clone(), Some(Platform::Ios));
+        let prepared = prepare(reduce(published.clone(), Some(Platform::Ios)));
         let defs = prepared.schema.get("$defs").and_then(Json::as_object);
         assert!(defs.is_some_and(|d| d.contains_key("iosSettings")));
         assert!(defs.is_some_and(|d| !d.contains_key("androidSettings")));
         assert!(prepared.schema.get("$schema").is_none());
-        let all = prepare(published, None);
+        let all = prepare(reduce(published, None));
         let defs = all.schema.get("$defs").and_then(Json::as_object);
         assert!(defs.is_some_and(|d| d.contains_key("androidSettings")));
         assert!(
             !all.formats.is_empty(),
             "the durations and flag lists became formats"
+        );
+    }
+
+    #[test]
+    fn annotations_go_but_fields_named_like_them_stay() {
+        let published = serde_json::json!({
+            "title": "t",
+            "description": "d",
+            "properties": {
+                "description": {"type": "string", "description": "the field's own"},
+                "guard": {"enum": ["none"], "default": "none"},
+                "fixed": {"const": {"description": "a value, not an annotation"}}
+            },
+            "$defs": {"title": {"type": "string", "title": "a definition named title"}}
+        });
+        assert_eq!(
+            reduce(published, None),
+            serde_json::json!({
+                "properties": {
+                    "description": {"type": "string"},
+                    "guard": {"enum": ["none"]},
+                    "fixed": {"const": {"description": "a value, not an annotation"}}
+                },
+                "$defs": {"title": {"type": "string"}}
+            })
         );
     }
 }

@@ -72,6 +72,24 @@ pub struct ParsedFile {
     pub error: Option<ParseError>,
 }
 
+impl ParsedFile {
+    /// Gives back the spare capacity of every tree, comment and list (see
+    /// [`Node::shrink_to_fit`]).
+    pub fn shrink_to_fit(&mut self) {
+        self.documents.shrink_to_fit();
+        for document in &mut self.documents {
+            document.root.shrink_to_fit();
+            if let Some(resource) = &mut document.resource {
+                resource.unknown.shrink_to_fit();
+            }
+        }
+        self.comments.shrink_to_fit();
+        for comment in &mut self.comments {
+            comment.text.shrink_to_fit();
+        }
+    }
+}
+
 /// Which front end reads a file.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Format {

@@ -250,6 +250,32 @@ impl Node {
     }
 }
 
+impl Node {
+    /// Gives back the spare capacity the parsers' growing vectors and strings left, below and
+    /// including this node: a run keeps every tree until its last stage, and vectors grown by
+    /// push hold up to twice what they use. Iterative, like [`Node::walk`].
+    pub fn shrink_to_fit(&mut self) {
+        let mut stack: Vec<&mut Node> = vec![self];
+        while let Some(node) = stack.pop() {
+            match &mut node.value {
+                Value::String(s) => s.shrink_to_fit(),
+                Value::Array(items) => {
+                    items.shrink_to_fit();
+                    stack.extend(items.iter_mut());
+                }
+                Value::Object(members) => {
+                    members.shrink_to_fit();
+                    for member in members.iter_mut() {
+                        member.key.shrink_to_fit();
+                        stack.push(&mut member.value);
+                    }
+                }
+                Value::Null | Value::Bool(_) | Value::Int(_) | Value::Float(_) => {}
+            }
+        }
+    }
+}
+
 /// What is at a position of a document: a mapping key or a value, with its JSON Pointer.
 #[derive(Debug)]
 pub enum Hit<'a> {
@@ -362,6 +388,33 @@ mod tests {
         let mut seen = Vec::new();
         root.walk("", |p, _| seen.push(p.to_owned()));
         assert_eq!(seen, ["", "/b~1c~0d", "/b~1c~0d/0"]);
+    }
+
+    #[test]
+    fn shrink_to_fit_keeps_the_tree_and_drops_spare_capacity() {
+        let mut items = Vec::with_capacity(16);
+        items.push(s("x"));
+        let mut key = String::with_capacity(32);
+        key.push('k');
+        let mut members = Vec::with_capacity(8);
+        members.push(Member {
+            key,
+            key_span: Span::default(),
+            value: Node::new(Value::Array(items), Span::default(), Style::Json),
+        });
+        let mut root = Node::new(Value::Object(members), Span::default(), Style::Json);
+        let before = root.clone();
+        root.shrink_to_fit();
+        assert_eq!(root, before);
+        let members = root.as_object().unwrap();
+        let Value::Object(vec) = &root.value else {
+            unreachable!()
+        };
+        assert_eq!((vec.capacity(), members[0].key.capacity()), (1, 1));
+        let Value::Array(items) = &members[0].value.value else {
+            unreachable!()
+        };
+        assert_eq!(items.capacity(), 1);
     }
 
     #[test]

@@ -200,10 +200,14 @@ fn reject_nul(text: &str, skipped: usize) -> Result<(), DecodeError> {
 pub struct SourceFile {
     /// The path as the user gave it (relative paths stay relative); `-` for standard input.
     pub path: String,
-    /// The decoded text, without byte order mark.
+    /// The decoded text, without byte order mark; empty once [`SourceFile::release`]d, so code
+    /// that may run after the file-scope stage reads it through [`SourceFile::contents`].
     pub text: String,
     pub encoding: Encoding,
     line_starts: Vec<u32>,
+    /// Set by [`SourceFile::release`]: what identifies the text that was let go, and the text
+    /// read back from disk on first use (`None` when the file changed since).
+    released: Option<Box<Released>>,
     /// Whether the text is ASCII, so that a column is a byte distance.
     ascii: bool,
     /// For other text, built on first use: the number of characters before every
@@ -214,6 +218,20 @@ pub struct SourceFile {
 }
 
 const CHAR_MARK_STRIDE: usize = 256;
+
+#[derive(Debug)]
+struct Released {
+    len: usize,
+    hash: u64,
+    reread: std::sync::OnceLock<Option<String>>,
+}
+
+fn text_hash(text: &str) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut hasher = std::collections::hash_map::DefaultHasher::new();
+    text.hash(&mut hasher);
+    hasher.finish()
+}
 
 /// A 1-based line and a 1-based column counted in Unicode scalar values.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
@@ -237,8 +255,60 @@ impl SourceFile {
             text,
             encoding,
             line_starts,
+            released: None,
             char_marks: std::sync::OnceLock::new(),
         }
+    }
+
+    /// Lets go of the text of a file read from disk, keeping its line index, so a run over a
+    /// large repository holds spans rather than every file's bytes; [`SourceFile::contents`]
+    /// reads it back when a finding needs it. Only ASCII text is let go: every offset is then
+    /// a character boundary and a column a byte distance, so positions need no text. Returns
+    /// whether the text was let go.
+    pub fn release(&mut self) -> bool {
+        if !self.ascii || self.released.is_some() {
+            return false;
+        }
+        let text = std::mem::take(&mut self.text);
+        self.released = Some(Box::new(Released {
+            len: text.len(),
+            hash: text_hash(&text),
+            reread: std::sync::OnceLock::new(),
+        }));
+        self.line_starts.shrink_to_fit();
+        true
+    }
+
+    /// Whether [`SourceFile::release`] let the text go.
+    pub fn is_released(&self) -> bool {
+        self.released.is_some()
+    }
+
+    /// The decoded text: kept in memory, or for a released file read back from disk once
+    /// (through [`super::read_bounded`]) and kept from then on. A file whose text changed
+    /// since it was checked gives the empty text, never one its spans do not describe.
+    pub fn contents(&self) -> &str {
+        let Some(released) = &self.released else {
+            return &self.text;
+        };
+        released
+            .reread
+            .get_or_init(|| {
+                let bytes = super::read_bounded(std::path::Path::new(&self.path)).ok()?;
+                let (text, _) = decode(&bytes).ok()?;
+                (text.len() == released.len && text_hash(&text) == released.hash).then_some(text)
+            })
+            .as_deref()
+            .unwrap_or("")
+    }
+
+    /// The length of the text in bytes, released or not.
+    pub fn len(&self) -> usize {
+        self.released.as_ref().map_or(self.text.len(), |r| r.len)
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
     }
 
     /// The number of characters in `text[..offset]` (`offset` on a character boundary).
@@ -270,7 +340,11 @@ impl SourceFile {
 
     /// Clamps an offset into the text and onto a character boundary.
     pub fn clamp(&self, offset: usize) -> usize {
-        let mut offset = offset.min(self.text.len());
+        let mut offset = offset.min(self.len());
+        // ASCII text (every released text is) has a boundary at every offset.
+        if self.ascii {
+            return offset;
+        }
         while !self.text.is_char_boundary(offset) {
             offset -= 1;
         }
@@ -299,15 +373,18 @@ impl SourceFile {
         let end = self
             .line_starts
             .get(line)
-            .map_or(self.text.len(), |&e| e as usize);
-        self.text[start as usize..end].trim_end_matches(['\n', '\r'])
+            .map_or(self.len(), |&e| e as usize);
+        self.contents()
+            .get(start as usize..end)
+            .unwrap_or("")
+            .trim_end_matches(['\n', '\r'])
     }
 
     /// Byte offset of the start of a 1-based line.
     pub fn line_start(&self, line: usize) -> usize {
         self.line_starts
             .get(line.wrapping_sub(1))
-            .map_or(self.text.len(), |&s| s as usize)
+            .map_or(self.len(), |&s| s as usize)
     }
 
     pub fn line_count(&self) -> usize {
@@ -315,7 +392,7 @@ impl SourceFile {
     }
 
     pub fn slice(&self, span: Span) -> &str {
-        self.text.get(span.range()).unwrap_or("")
+        self.contents().get(span.range()).unwrap_or("")
     }
 
     /// Translates an offset in the decoded text to a byte offset in the file on disk.
@@ -324,6 +401,8 @@ impl SourceFile {
         match self.encoding {
             Encoding::Utf8 => offset,
             Encoding::Utf8Bom => offset + 3,
+            // One UTF-16 unit per ASCII character: no text needed.
+            Encoding::Utf16Le | Encoding::Utf16Be if self.ascii => 2 + 2 * offset,
             Encoding::Utf16Le | Encoding::Utf16Be => {
                 2 + 2 * self.text[..offset]
                     .chars()
@@ -335,7 +414,7 @@ impl SourceFile {
 
     /// The line break the file uses, for edits that insert lines.
     pub fn line_break(&self) -> &'static str {
-        if self.text.contains("\r\n") {
+        if self.contents().contains("\r\n") {
             "\r\n"
         } else {
             "\n"
@@ -465,6 +544,40 @@ mod tests {
             bytes.push(b'x');
             assert_eq!(decode(&bytes).map_err(|e| e.offset()), Err(6));
         }
+    }
+
+    #[test]
+    fn a_released_file_keeps_its_positions_and_reads_its_text_back_until_it_changes() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("p.yaml");
+        let text = "a: 1\r\nbb: two\nlast";
+        std::fs::write(&path, text).unwrap();
+        let path = path.to_string_lossy().into_owned();
+        let mut file = SourceFile::new(path.clone(), text.to_owned(), Encoding::Utf8);
+        let positions: Vec<LineCol> = (0..=text.len() + 2).map(|o| file.line_col(o)).collect();
+        assert!(file.release());
+        assert!(file.text.is_empty() && file.is_released());
+        assert_eq!((file.len(), file.line_count()), (text.len(), 3));
+        let released: Vec<LineCol> = (0..=text.len() + 2).map(|o| file.line_col(o)).collect();
+        assert_eq!(released, positions);
+        assert_eq!(file.disk_offset(4), 4);
+        // Read back on first use, and kept: a later change on disk is not seen.
+        assert_eq!(file.line_text(2), "bb: two");
+        std::fs::write(&path, "changed").unwrap();
+        assert_eq!(file.contents(), text);
+        assert_eq!(file.line_break(), "\r\n");
+
+        // A file that changed before its text was read back gives the empty text.
+        let mut changed = SourceFile::new(path.clone(), text.to_owned(), Encoding::Utf8);
+        assert!(changed.release());
+        std::fs::write(&path, text.replace("two", "TWO")).unwrap();
+        assert_eq!((changed.contents(), changed.line_text(2)), ("", ""));
+        assert_eq!(changed.slice(Span::new(0, 4)), "");
+
+        // Columns of other text need the text: it is kept.
+        let mut accented = SourceFile::new(path, "é: 1\n".to_owned(), Encoding::Utf8);
+        assert!(!accented.release());
+        assert_eq!(accented.contents(), "é: 1\n");
     }
 
     #[test]

@@ -155,9 +155,11 @@ fi
 echo "== pre-commit try-repo"
 export PRE_COMMIT_HOME="$tools/pre-commit-home"
 # The `language: rust` hook runs `cargo install --path` on this repository. Build it like a
-# debug build and keep its target directory, so CI spends a minute here, not ten.
-rust_hook_env=(CARGO_TARGET_DIR="$tools/hook-target" CARGO_PROFILE_RELEASE_OPT_LEVEL=1
-  CARGO_PROFILE_RELEASE_LTO=false CARGO_PROFILE_RELEASE_CODEGEN_UNITS=16)
+# debug build (no optimization, many codegen units, no debug info) and keep its target
+# directory, so CI spends minutes here, not ten.
+rust_hook_env=(CARGO_TARGET_DIR="$tools/hook-target" CARGO_PROFILE_RELEASE_OPT_LEVEL=0
+  CARGO_PROFILE_RELEASE_LTO=false CARGO_PROFILE_RELEASE_CODEGEN_UNITS=256
+  CARGO_PROFILE_RELEASE_DEBUG=false)
 # The `language: python` hook pip-installs this repository, which maturin builds: with the dev
 # profile, in the target directory `cargo test` used (only the mamlint crate itself rebuilds, as
 # pre-commit's copy of the repository has another path).

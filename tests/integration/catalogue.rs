@@ -1,5 +1,5 @@
 //! Generated files must not go stale: `rules/README.md` is generated from the rules'
-//! documentation, `schemas/` from the catalogs. `MAMLINT_UPDATE_GENERATED=1 cargo test`
+//! documentation, `schemas/` from the catalogs, `src/schema/reduced/` from `schemas/`. `MAMLINT_UPDATE_GENERATED=1 cargo test`
 //! rewrites them (never in CI).
 
 use crate::support::{root, update_generated};
@@ -40,6 +40,26 @@ fn schemas_are_current() {
             embedded,
             Some(rendered.as_str()),
             "schemas/{stem}.schema.json is stale: run `MAMLINT_UPDATE_GENERATED=1 cargo test` and commit"
+        );
+    }
+}
+
+/// The schemas as a run compiles them (`schema::dialect::reduce`), generated from the same
+/// schemas as `schemas/`, so one `MAMLINT_UPDATE_GENERATED=1 cargo test` refreshes both.
+#[test]
+fn reduced_schemas_are_current() {
+    let update = update_generated();
+    let schemas = mamlint::schema::generate::all(mamlint::rules::metas());
+    let reduced = mamlint::schema::reduced(&schemas);
+    assert!(reduced.len() >= 9, "one per kind, platform and export");
+    for (file, expected, committed) in reduced {
+        if update {
+            std::fs::write(root().join("src/schema/reduced").join(&file), &expected).unwrap();
+            continue;
+        }
+        assert!(
+            committed == expected,
+            "src/schema/reduced/{file} is stale: run `MAMLINT_UPDATE_GENERATED=1 cargo test` and commit"
         );
     }
 }

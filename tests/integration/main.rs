@@ -22,6 +22,7 @@ mod hostile;
 mod html;
 mod incremental;
 mod init;
+mod lean;
 mod linear;
 mod lsp;
 mod mixed;
