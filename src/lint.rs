@@ -463,8 +463,8 @@ fn run_here(inputs: Vec<Input>, settings: &Settings, keep_text: bool) -> Outcome
 
 /// Runs every rule over loaded files (sorted by path) and applies the settings: the
 /// file-scope stage of each file ([`check_local`]), then the workspace stage
-/// ([`check_cached`]). The language server calls the two stages itself, keeping each file's
-/// file-scope findings until that file changes.
+/// ([`check_cached`]). The language server keeps both stages between edits in an
+/// [`incremental::Session`], which gives per file what this gives.
 pub fn check(files: &[WorkspaceFile], settings: &Settings) -> Findings {
     check_with(RULES, files, settings)
 }
