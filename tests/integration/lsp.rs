@@ -384,6 +384,15 @@ fn utf8_positions_when_the_client_offers_them() {
 
 /// A file's diagnostics as (code, start line, start character, message), the parts a test
 /// states.
+/// What the client was last sent for each file, as [`summary`]s.
+fn published_summaries(client: &mut Client) -> BTreeMap<String, Vec<(String, u64, u64, String)>> {
+    client
+        .published_diagnostics()
+        .into_iter()
+        .map(|(name, d)| (name, summary(&d)))
+        .collect()
+}
+
 fn summary(diagnostics: &[Value]) -> Vec<(String, u64, u64, String)> {
     diagnostics
         .iter()
@@ -447,11 +456,7 @@ fn an_edit_in_one_file_breaks_and_fixes_a_cross_document_finding_in_others() {
         "`tenant: acme-entra` names no loaded EntraTenant\nhelp: did you mean `acme-entra-2`?"
             .to_owned(),
     )];
-    let published: BTreeMap<String, _> = client
-        .published_diagnostics()
-        .into_iter()
-        .map(|(name, d)| (name, summary(&d)))
-        .collect();
+    let published = published_summaries(&mut client);
     assert_eq!(
         published,
         [
@@ -745,11 +750,7 @@ fn renaming_a_document_breaks_and_fixes_a_duplicate_in_another_file() {
         "  name: acme-atlassian-android",
         "  name: acme-atlassian-ios",
     );
-    let published: BTreeMap<String, _> = client
-        .published_diagnostics()
-        .into_iter()
-        .map(|(name, d)| (name, summary(&d)))
-        .collect();
+    let published = published_summaries(&mut client);
     assert_eq!(
         published,
         [(
