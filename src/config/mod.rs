@@ -511,16 +511,9 @@ impl Config {
             }
         }
         for path in raw.context.unwrap_or_default() {
-            let absolute = dir.join(path.get_ref());
-            if absolute.exists() {
+            if let Some(absolute) = self.existing(source, dir, &path, "context path", Path::exists)
+            {
                 self.context.push(absolute);
-            } else {
-                self.error(
-                    source,
-                    span_of(&path),
-                    format!("context path `{}` does not exist", path.get_ref()),
-                    None,
-                );
             }
         }
         if let Some(rules) = raw.rules {
@@ -560,20 +553,37 @@ impl Config {
         }
     }
 
+    /// `path`, relative to the file's directory `dir`, when `found` holds for it; otherwise a
+    /// mistake at the path: "{what} `…` does not exist".
+    fn existing(
+        &mut self,
+        source: usize,
+        dir: &Path,
+        path: &Spanned<String>,
+        what: &str,
+        found: fn(&Path) -> bool,
+    ) -> Option<PathBuf> {
+        let absolute = dir.join(path.get_ref());
+        if found(&absolute) {
+            return Some(absolute);
+        }
+        self.error(
+            source,
+            span_of(path),
+            format!("{what} `{}` does not exist", path.get_ref()),
+            None,
+        );
+        None
+    }
+
     fn add_custom_rules(&mut self, raw: RawCustomRules, source: usize, dir: &Path) {
         if let Some(paths) = raw.paths {
             self.custom_rules.paths.clear();
             for path in paths {
-                let absolute = dir.join(path.get_ref());
-                if absolute.is_dir() {
+                if let Some(absolute) =
+                    self.existing(source, dir, &path, "custom rules directory", Path::is_dir)
+                {
                     self.custom_rules.paths.push(absolute);
-                } else {
-                    self.error(
-                        source,
-                        span_of(&path),
-                        format!("custom rules directory `{}` does not exist", path.get_ref()),
-                        None,
-                    );
                 }
             }
         }
