@@ -378,7 +378,8 @@ impl Stage {
     }
 
     /// Keeps a file's new passes, noting in `touched` every file their findings (old or new)
-    /// are in.
+    /// are in when they changed: a pass re-run because of a key it looked up mostly finds
+    /// what it found before.
     fn replace_passes(&mut self, file: FileId, passes: Passes, touched: &mut BTreeSet<FileId>) {
         let old = std::mem::replace(&mut self.passes[file], passes);
         for key in &old.queried {
@@ -392,6 +393,9 @@ impl Stage {
         let new = &self.passes[file];
         for key in &new.queried {
             self.dependents.entry(key.clone()).or_default().insert(file);
+        }
+        if old.file == new.file && old.entity == new.entity {
+            return;
         }
         for target in old.targets() {
             if let Some(sources) = self.sources.get_mut(target) {

@@ -12,6 +12,7 @@ pub mod duration;
 pub mod entity;
 pub mod graph_value;
 pub mod properties;
+pub mod reach;
 pub mod settings;
 pub mod views;
 pub mod workspace;

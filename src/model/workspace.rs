@@ -12,11 +12,14 @@
 //! changes.
 
 use std::cell::RefCell;
-use std::collections::{BTreeSet, HashMap};
+use std::collections::BTreeSet;
+
+use foldhash::{HashMap, HashMapExt};
 use std::sync::OnceLock;
 use std::sync::atomic::{AtomicU64, Ordering};
 
 use super::entity::{At, Entity, Origin};
+use super::reach::{Audience, Reached, ReachedOwned, reached};
 use super::{Classified, Kind, Platform, classify};
 use crate::diagnostic::FileId;
 use crate::syntax::{LoadedFile, Node};
@@ -35,6 +38,9 @@ type Targeted = (
     std::collections::HashSet<(Platform, String)>,
     BTreeSet<Platform>,
 );
+
+/// An Atlassian app of a tenant (by entity index) and platform, and one audience.
+type ReachKey<'a> = (Option<usize>, Platform, &'a str, Audience<'a>);
 
 /// What a document was found to be.
 pub type DocumentClass = Classified;
@@ -113,6 +119,11 @@ pub struct Workspace<'a> {
     targeted: OnceLock<Targeted>,
     /// The first Intune mobile app policy listing each catalog app key; built on first use.
     first_listing: OnceLock<HashMap<String, usize>>,
+    /// Whom each entity reaches, if it is an app protection policy ([`reached`]).
+    reached: Vec<Option<Reached<'a>>>,
+    /// The app protection policies reaching each audience of an app, tenant and platform, in
+    /// load order: what MAM502 and `mamlint effective` merge.
+    reaching: HashMap<ReachKey<'a>, Vec<usize>>,
     /// Entities and candidates examined by queries; see [`Workspace::work`].
     work: AtomicU64,
 }
@@ -133,6 +144,9 @@ pub enum Key {
     File(FileId),
     /// The app protection policies of a platform with a `displayName`.
     Display(Platform, String),
+    /// The app protection policies of a platform that target an Atlassian app (catalog key)
+    /// and reach an audience ([`Audience::id`]), in any tenant.
+    Reach(Platform, String, String),
     /// Whether any app protection policy of a platform lists an app id: a presence, so only
     /// a file that starts or stops listing it changes the answer.
     Target(Platform, String),
@@ -208,12 +222,14 @@ pub fn classify_file(loaded: &LoadedFile) -> Vec<DocumentClass> {
 }
 
 /// What building a workspace reads from inside each document of a file: its name and, for an
-/// app protection policy, its platform and display name. A caller that builds the workspace
+/// app protection policy, its platform, display name and whom it reaches. A caller that builds the workspace
 /// again after an edit keeps it per file ([`Workspace::indexed`]), so that the trees of the
 /// files that did not change are not walked again.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct FileIndex {
     documents: Vec<Looked<String>>,
+    /// Whom each document reaches, if it is an app protection policy.
+    reached: Vec<Option<ReachedOwned>>,
 }
 
 /// A document's name, and an app protection policy's platform and display name.
@@ -240,6 +256,10 @@ impl FileIndex {
                         display.map(|(p, d)| (p, d.to_owned())),
                     )
                 })
+                .collect(),
+            reached: entities
+                .iter()
+                .map(|e| reached(e).as_ref().map(ReachedOwned::of))
                 .collect(),
         }
     }
@@ -316,29 +336,36 @@ impl<'a> Workspace<'a> {
         // Reading each document's name is most of building a large workspace (a walk into
         // every tree, which the cache rarely holds): taken from the index where it is kept,
         // else read in parallel when there are many.
-        let looked: Vec<Looked<&'a str>> = {
+        let (looked, reached): (Vec<Looked<&'a str>>, Vec<Option<Reached<'a>>>) = {
             use rayon::prelude::*;
-            let read = |range: std::ops::Range<usize>| -> Vec<Looked<&'a str>> {
-                let entities = &entities[range];
-                if entities.len() > PARALLEL_NAMES {
-                    entities.par_iter().map(look).collect()
-                } else {
-                    entities.iter().map(look).collect()
-                }
-            };
+            let read =
+                |range: std::ops::Range<usize>| -> Vec<(Looked<&'a str>, Option<Reached<'a>>)> {
+                    let entities = &entities[range];
+                    let both = |e: &Entity<'a>| (look(e), reached(e));
+                    if entities.len() > PARALLEL_NAMES {
+                        entities.par_iter().map(both).collect()
+                    } else {
+                        entities.iter().map(both).collect()
+                    }
+                };
             match index.filter(|index| index.len() == files.len()) {
-                None => read(0..entities.len()),
+                None => read(0..entities.len()).into_iter().unzip(),
                 Some(index) => ranges
                     .into_iter()
                     .zip(index)
                     .flat_map(|(range, kept)| {
-                        if kept.documents.len() == range.len() {
+                        if kept.documents.len() == range.len() && kept.reached.len() == range.len()
+                        {
                             kept.documents
                                 .iter()
-                                .map(|(name, display)| {
+                                .zip(&kept.reached)
+                                .map(|((name, display), reached)| {
                                     (
-                                        name.as_deref(),
-                                        display.as_ref().map(|(p, d)| (*p, d.as_str())),
+                                        (
+                                            name.as_deref(),
+                                            display.as_ref().map(|(p, d)| (*p, d.as_str())),
+                                        ),
+                                        reached.as_ref().map(ReachedOwned::borrow),
                                     )
                                 })
                                 .collect()
@@ -346,7 +373,7 @@ impl<'a> Workspace<'a> {
                             read(range)
                         }
                     })
-                    .collect(),
+                    .unzip(),
             }
         };
         let mut by_display: HashMap<(Platform, &'a str), usize> = HashMap::new();
@@ -379,7 +406,7 @@ impl<'a> Workspace<'a> {
                 }
             }
         }
-        Workspace {
+        let mut workspace = Workspace {
             files,
             entities,
             by_kind,
@@ -393,8 +420,47 @@ impl<'a> Workspace<'a> {
             handed: OnceLock::new(),
             targeted: OnceLock::new(),
             first_listing: OnceLock::new(),
+            reached,
+            reaching: HashMap::new(),
             work: AtomicU64::new(0),
+        };
+        workspace.reaching = unrecorded(|| workspace.index_reaching());
+        workspace
+    }
+
+    /// The app protection policies of each tenant, platform, app and audience: one tenant
+    /// resolution per policy.
+    fn index_reaching(&self) -> HashMap<ReachKey<'a>, Vec<usize>> {
+        use rayon::prelude::*;
+        let policies: Vec<(usize, &Reached<'a>)> = self
+            .reached
+            .iter()
+            .enumerate()
+            .filter_map(|(i, r)| r.as_ref().map(|r| (i, r)))
+            .collect();
+        let tenant =
+            |&(i, _): &(usize, &Reached<'a>)| self.tenant_of(&self.entities[i]).map(|t| t.index);
+        let tenants: Vec<Option<usize>> = if policies.len() > PARALLEL_NAMES {
+            policies.par_iter().map(tenant).collect()
+        } else {
+            policies.iter().map(tenant).collect()
+        };
+        let entries = policies
+            .iter()
+            .map(|(_, r)| r.apps.len() * r.audiences.len())
+            .sum();
+        let mut reaching: HashMap<ReachKey<'a>, Vec<usize>> = HashMap::with_capacity(entries);
+        for ((index, reached), tenant) in policies.into_iter().zip(tenants) {
+            for &app in &reached.apps {
+                for &audience in &reached.audiences {
+                    reaching
+                        .entry((tenant, reached.platform, app, audience))
+                        .or_default()
+                        .push(index);
+                }
+            }
         }
+        reaching
     }
 
     /// How many entities and candidates the queries of this workspace have examined so far:
@@ -698,6 +764,43 @@ impl<'a> Workspace<'a> {
         })
     }
 
+    /// Whom a policy of this workspace reaches ([`reached`]), as the workspace was built with.
+    pub fn reached(&self, policy: &Entity<'a>) -> Option<&Reached<'a>> {
+        self.own(policy)
+            .then(|| self.reached.get(policy.index))
+            .flatten()
+            .and_then(Option::as_ref)
+    }
+
+    /// The app protection policies of `tenant` and `platform` that target the Atlassian app
+    /// `app` (a catalog key) and reach `audience`, in load order.
+    pub fn reaching(
+        &self,
+        tenant: Option<&Entity<'a>>,
+        platform: Platform,
+        app: &'a str,
+        audience: Audience<'a>,
+    ) -> impl Iterator<Item = &Entity<'a>> {
+        note(|| Key::Reach(platform, app.to_owned(), audience.id().to_owned()));
+        // Which tenant each policy belongs to depends on every tenant.
+        note(|| Key::Kind(Kind::EntraTenant));
+        self.count(1);
+        let tenant = tenant.filter(|t| self.own(t)).map(|t| t.index);
+        self.reaching
+            .get(&(tenant, platform, app, audience))
+            .into_iter()
+            .flatten()
+            .map(|&i| &self.entities[i])
+            .inspect(|_| self.count(1))
+    }
+
+    /// Whether `entity` is one of this workspace's (an entity of another may carry any index).
+    fn own(&self, entity: &Entity<'a>) -> bool {
+        self.entities
+            .get(entity.index)
+            .is_some_and(|e| std::ptr::eq(e, entity))
+    }
+
     /// The keys each document of a file answers to (see [`Key`]), and how many documents of
     /// each kind it holds.
     pub fn provided(&self, file: FileId) -> (Vec<Key>, Vec<(Kind, usize)>) {
@@ -728,6 +831,13 @@ impl<'a> Workspace<'a> {
                 );
                 if entity.is_unknown("apps") {
                     keys.push(Key::UnknownApps(platform));
+                }
+                if let Some(reached) = reached(entity) {
+                    for app in &reached.apps {
+                        keys.extend(reached.audiences.iter().map(|audience| {
+                            Key::Reach(platform, (*app).to_owned(), audience.id().to_owned())
+                        }));
+                    }
                 }
             }
             if entity.kind == Kind::EntraTenant

@@ -10,8 +10,10 @@
 //! retries) take the value of the admin center's recommended settings, its documented
 //! default; a group that a policy both includes and excludes is excluded.
 //!
-//! Policies are bucketed by (tenant, platform, Atlassian app) and, within a bucket, by group:
-//! the work is one pass over the policies and their assignments, never all pairs.
+//! Whom each policy reaches is `model::reach`, indexed by the workspace by tenant, platform,
+//! Atlassian app and audience (`Workspace::reaching`): MAM502 asks it once per policy
+//! ([`overlaps_led_by`]), `mamlint effective` buckets the policies ([`buckets`]); neither
+//! compares all pairs.
 
 use std::cmp::Ordering;
 use std::collections::{BTreeMap, BTreeSet};
@@ -20,128 +22,10 @@ use serde_json::Value;
 
 use super::effective::{self, Effective, Source};
 use super::{FRAMEWORK, Order, compare};
-use crate::model::catalog::{CATALOG, is_atlassian_id};
 use crate::model::properties::PROPERTIES;
+pub use crate::model::reach::{Assignments, Audience, app_keys, assignments};
 use crate::model::settings::{FACTS, is_annotation};
 use crate::model::{Entity, Kind, Platform, Workspace};
-
-/// Who an assignment reaches.
-#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub enum Audience<'a> {
-    /// An Entra group, by object ID (or by name, as IntuneCD backups write it).
-    Group(&'a str),
-    /// Graph's `allLicensedUsersAssignmentTarget`: every user of the tenant.
-    AllUsers,
-}
-
-impl Audience<'_> {
-    /// How messages and the effective view name it.
-    pub fn describe(&self) -> String {
-        match self {
-            Audience::Group(id) => format!("group {id}"),
-            Audience::AllUsers => "all users".to_owned(),
-        }
-    }
-
-    /// The audience as JSON writes it: the group ID, or `all users`.
-    pub fn id(&self) -> &str {
-        match self {
-            Audience::Group(id) => id,
-            Audience::AllUsers => "all users",
-        }
-    }
-}
-
-/// A policy's assignments: the groups it includes and excludes.
-#[derive(Clone, Debug, Default)]
-pub struct Assignments<'a> {
-    pub all_users: bool,
-    pub include: BTreeSet<&'a str>,
-    pub exclude: BTreeSet<&'a str>,
-}
-
-impl Assignments<'_> {
-    /// Whether members of `audience` get the policy: an exclusion beats an inclusion. A
-    /// policy for all users is compared only with others for all users (spec 9): the service
-    /// refuses that target for app protection (MAM007), so it has no group semantics to model.
-    pub fn reaches(&self, audience: &Audience<'_>) -> bool {
-        match audience {
-            Audience::AllUsers => self.all_users,
-            Audience::Group(id) => !self.exclude.contains(id) && self.include.contains(id),
-        }
-    }
-}
-
-/// The assignments of a policy; `None` when a reader could not evaluate them (a Terraform
-/// `dynamic` block, a DSC variable), so that nothing is concluded from them.
-pub fn assignments<'a>(entity: &Entity<'a>) -> Option<Assignments<'a>> {
-    if entity.is_unknown("assignments") {
-        return None;
-    }
-    let mut out = Assignments::default();
-    let Some(at) = entity.spec_get("assignments") else {
-        return Some(out);
-    };
-    if at.node.as_object().is_some() {
-        // A manifest: `{include: [ids], exclude: [ids]}`.
-        let ids = |key| {
-            at.get(key)
-                .into_iter()
-                .flat_map(|list| list.items().filter_map(|i| i.str()).collect::<Vec<_>>())
-        };
-        out.include.extend(ids("include"));
-        out.exclude.extend(ids("exclude"));
-        return Some(out);
-    }
-    // Graph (exports, Terraform, DSC): a list of `{target: {@odata.type, groupId}}`.
-    for item in at.items() {
-        let Some(target) = item.get("target") else {
-            continue;
-        };
-        let odata = target
-            .get("@odata.type")
-            .and_then(|t| t.str())
-            .unwrap_or_default()
-            .to_ascii_lowercase();
-        if odata.contains("alllicensedusers") {
-            out.all_users = true;
-            continue;
-        }
-        let Some(group) = target
-            .get("groupId")
-            .or_else(|| target.get("groupName"))
-            .and_then(|g| g.str())
-        else {
-            continue;
-        };
-        if odata.contains("exclusion") {
-            out.exclude.insert(group);
-        } else {
-            out.include.insert(group);
-        }
-    }
-    Some(out)
-}
-
-/// The Atlassian apps a policy targets, by catalog key (the ID itself for an Atlassian ID the
-/// catalog does not know); `None` when the apps are unknown.
-pub fn app_keys<'a>(entity: &Entity<'a>) -> Option<BTreeSet<&'a str>> {
-    if entity.is_unknown("apps") {
-        return None;
-    }
-    Some(
-        entity
-            .apps()
-            .into_iter()
-            .filter(|a| is_atlassian_id(a.id))
-            .map(|a| {
-                CATALOG
-                    .by_platform_id(a.id)
-                    .map_or(a.id, |(app, _)| app.key.as_str())
-            })
-            .collect(),
-    )
-}
 
 /// Policies of one tenant and platform that target one Atlassian app.
 #[derive(Debug)]
@@ -431,49 +315,66 @@ fn merge_one<'w, 'a>(
 /// and audiences they share (the settings of a policy are the same for each of its apps).
 #[derive(Debug)]
 pub struct Overlap<'w, 'a> {
-    /// The bucket of the first app, for the tenant and platform.
-    pub bucket: usize,
+    pub platform: Platform,
+    /// The apps, by catalog key, in catalog order.
     pub apps: Vec<&'a str>,
+    /// The audiences, in the order of their first app: groups by ID, then all users.
     pub audiences: Vec<Audience<'a>>,
+    /// The policies, in load order.
     pub policies: Vec<&'w Entity<'a>>,
     /// The settings in conflict.
     pub settings: Vec<Merged<'w, 'a>>,
 }
 
-/// Every set of two or more policies that reach a common audience, with their conflicts.
-pub fn overlaps<'w, 'a>(buckets: &[Bucket<'w, 'a>]) -> Vec<Overlap<'w, 'a>> {
-    type Key = (Option<usize>, Platform, Vec<usize>);
-    let mut found: BTreeMap<Key, Overlap<'w, 'a>> = BTreeMap::new();
-    for (b, bucket) in buckets.iter().enumerate() {
-        for reach in bucket.reaches() {
-            if reach.policies.len() < 2 {
+/// Every set of two or more policies, `policy` the first of them in load order, that reach a
+/// common audience of one app, with their conflicts. Each set belongs to its first policy, so
+/// asking this of every policy finds each set once; the language server asks it again only
+/// of the policies whose audiences an edit touched (`Workspace::reaching` records them).
+pub fn overlaps_led_by<'w, 'a>(
+    ws: &'w Workspace<'a>,
+    policy: &'w Entity<'a>,
+) -> Vec<Overlap<'w, 'a>> {
+    let Some(reached) = ws.reached(policy) else {
+        return Vec::new();
+    };
+    let tenant = ws.tenant_of(policy);
+    let mut found: BTreeMap<Vec<usize>, Overlap<'w, 'a>> = BTreeMap::new();
+    for &app in &reached.apps {
+        for &audience in &reached.audiences {
+            let mut policies = ws
+                .reaching(tenant, reached.platform, app, audience)
+                .peekable();
+            // A set belongs to its first policy: the others stop at the first look.
+            if policies
+                .peek()
+                .is_none_or(|first| first.index != policy.index)
+            {
                 continue;
             }
-            let key = (
-                bucket.tenant.map(|t| t.index),
-                bucket.platform,
-                reach.policies.iter().map(|p| p.index).collect(),
-            );
+            let policies: Vec<&'w Entity<'a>> = policies.collect();
+            if policies.len() < 2 {
+                continue;
+            }
+            let key = policies.iter().map(|p| p.index).collect();
             let overlap = found.entry(key).or_insert_with(|| Overlap {
-                bucket: b,
+                platform: reached.platform,
                 apps: Vec::new(),
                 audiences: Vec::new(),
-                policies: reach.policies.clone(),
+                policies,
                 settings: Vec::new(),
             });
-            if !overlap.apps.contains(&bucket.app) {
-                overlap.apps.push(bucket.app);
+            if !overlap.apps.contains(&app) {
+                overlap.apps.push(app);
             }
-            if !overlap.audiences.contains(&reach.audience) {
-                overlap.audiences.push(reach.audience);
+            if !overlap.audiences.contains(&audience) {
+                overlap.audiences.push(audience);
             }
         }
     }
     found
         .into_values()
         .map(|mut overlap| {
-            let platform = buckets[overlap.bucket].platform;
-            overlap.settings = merge(&overlap.policies, platform)
+            overlap.settings = merge(&overlap.policies, overlap.platform)
                 .into_iter()
                 .filter(|m| m.conflict.is_some())
                 .collect();

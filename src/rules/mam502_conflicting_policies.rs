@@ -3,7 +3,7 @@ use crate::diagnostic::{Diagnostic, Location};
 use crate::model::Entity;
 use crate::model::catalog::CATALOG;
 use crate::protection::effective::{Effective, Source};
-use crate::protection::merge::{Merged, Overlap, Resolution, Stance, buckets, overlaps};
+use crate::protection::merge::{Merged, Overlap, Resolution, Stance, overlaps_led_by};
 use crate::protection::view::policy_name;
 
 declare_rule! {
@@ -103,9 +103,10 @@ impl Rule for ConflictingPolicies {
         &Self::META
     }
 
-    fn check_workspace(&self, cx: &Context<'_, '_>, out: &mut Vec<Diagnostic>) {
-        let buckets = buckets(cx.workspace);
-        for overlap in overlaps(&buckets) {
+    /// Each set of policies is judged by its first policy in load order, so an edit re-runs
+    /// only the sets whose audiences it touched.
+    fn check_entity(&self, cx: &Context<'_, '_>, entity: &Entity<'_>, out: &mut Vec<Diagnostic>) {
+        for overlap in overlaps_led_by(cx.workspace, entity) {
             for merged in &overlap.settings {
                 if let Some(d) = finding(&overlap, merged) {
                     out.push(d);

@@ -295,6 +295,6 @@ fn conflicts_cross_formats_at_each_files_own_place() {
     let message = report["diagnostics"][1]["message"].as_str().unwrap();
     assert_eq!(
         message,
-        "`microsoft365wp_ios_managed_app_protection.atlassian` and `IntuneAppProtectionPolicyiOS \"IntuneAppProtectionPolicyiOS-Jira and Confluence (iOS)\"` reach group 0b6e2c1a-5f0d-4c5e-9a7b-3d2f1e0c9b8a with Confluence Cloud, Jira Cloud, and `periodBeforePinReset` is \"P365D\" here but \"PT0S\" (default) in `IntuneAppProtectionPolicyiOS \"IntuneAppProtectionPolicyiOS-Jira and Confluence (iOS)\"`; Intune applies the most restrictive value, \"P365D\""
+        "`microsoft365wp_ios_managed_app_protection.atlassian` and `IntuneAppProtectionPolicyiOS \"IntuneAppProtectionPolicyiOS-Jira and Confluence (iOS)\"` reach group 0b6e2c1a-5f0d-4c5e-9a7b-3d2f1e0c9b8a with Jira Cloud, Confluence Cloud, and `periodBeforePinReset` is \"P365D\" here but \"PT0S\" (default) in `IntuneAppProtectionPolicyiOS \"IntuneAppProtectionPolicyiOS-Jira and Confluence (iOS)\"`; Intune applies the most restrictive value, \"P365D\""
     );
 }

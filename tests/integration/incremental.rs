@@ -10,6 +10,10 @@ use proptest::prelude::*;
 
 const NAMES: &[&str] = &["acme", "acme-entra", "labs", "p1", "p2"];
 const DOMAINS: &[&str] = &["acme.com", "ACME.com", "labs.io", "other.org"];
+const GROUPS: &[&str] = &[
+    "0b6e2c1a-5f0d-4c5e-9a7b-3d2f1e0c9b8a",
+    "5d4c3b2a-1f0e-4d9c-8b7a-6f5e4d3c2b1a",
+];
 const APPS: &[&str] = &[
     "com.atlassian.jira.app",
     "com.atlassian.confluence.app",
@@ -42,6 +46,9 @@ enum Doc {
         apps: Vec<usize>,
         yes: bool,
         suppressed: bool,
+        /// Whom it reaches: included and excluded groups, and its PIN length (8 or 6), so
+        /// that policies meet in a group and conflict (MAM502).
+        reach: (Vec<usize>, Option<usize>, bool),
     },
 }
 
@@ -88,6 +95,7 @@ impl Doc {
                 apps,
                 yes,
                 suppressed,
+                reach: (include, exclude, long_pin),
             } => {
                 let mut text = format!(
                     "apiVersion: mamlint/v1\nkind: AppProtectionPolicy\nmetadata:\n  name: {}\nspec:\n",
@@ -106,9 +114,18 @@ impl Doc {
                 for &app in apps {
                     text.push_str(&format!("    - {}\n", APPS[app]));
                 }
+                let include: Vec<&str> = include.iter().map(|&g| GROUPS[g]).collect();
                 text.push_str(&format!(
-                    "  assignments:\n    include: [0b6e2c1a-5f0d-4c5e-9a7b-3d2f1e0c9b8a]\n  settings:\n    pinRequired: {}\n    minimumPinLength: 6\n",
-                    if *yes { "yes" } else { "true" }
+                    "  assignments:\n    include: [{}]\n",
+                    include.join(", ")
+                ));
+                if let Some(g) = exclude {
+                    text.push_str(&format!("    exclude: [{}]\n", GROUPS[*g]));
+                }
+                text.push_str(&format!(
+                    "  settings:\n    pinRequired: {}\n    minimumPinLength: {}\n",
+                    if *yes { "yes" } else { "true" },
+                    if *long_pin { 8 } else { 6 }
                 ));
                 text
             }
@@ -119,16 +136,16 @@ impl Doc {
 fn doc() -> impl Strategy<Value = Doc> {
     let name = 0..NAMES.len();
     prop_oneof![
-        (name.clone(), prop::collection::vec(0..DOMAINS.len(), 0..3))
+        1 => (name.clone(), prop::collection::vec(0..DOMAINS.len(), 0..3))
             .prop_map(|(name, domains)| Doc::Tenant { name, domains }),
-        (name.clone(), 0..DOMAINS.len(), any::<bool>()).prop_map(|(name, domain, guard)| {
+        1 => (name.clone(), 0..DOMAINS.len(), any::<bool>()).prop_map(|(name, domain, guard)| {
             Doc::Organization {
                 name,
                 domain,
                 guard,
             }
         }),
-        (
+        1 => (
             name.clone(),
             name.clone(),
             prop::collection::vec(0..3usize, 0..3)
@@ -138,26 +155,35 @@ fn doc() -> impl Strategy<Value = Doc> {
                 organization,
                 apps
             }),
-        (
+        // Policies most, so that they meet in groups and conflict (MAM502) across files.
+        3 => (
             name.clone(),
             prop::option::of(name),
             any::<bool>(),
-            0..2usize,
+            0..6usize,
             prop::collection::vec(0..APPS.len(), 0..3),
             any::<bool>(),
-            any::<bool>()
+            any::<bool>(),
+            (
+                prop::collection::vec(0..GROUPS.len(), 0..3),
+                prop::option::of(0..GROUPS.len()),
+                any::<bool>()
+            )
         )
-            .prop_map(|(name, tenant, android, display, apps, yes, suppressed)| {
-                Doc::Protection {
-                    name,
-                    tenant,
-                    android,
-                    display,
-                    apps,
-                    yes,
-                    suppressed,
+            .prop_map(
+                |(name, tenant, android, display, apps, yes, suppressed, reach)| {
+                    Doc::Protection {
+                        name,
+                        tenant,
+                        android,
+                        display,
+                        apps,
+                        yes,
+                        suppressed,
+                        reach,
+                    }
                 }
-            }),
+            ),
     ]
 }
 
@@ -303,6 +329,7 @@ fn protection(name: &str, tenant: &str, display: usize) -> String {
         apps: vec![0],
         yes: false,
         suppressed: false,
+        reach: (vec![0], None, false),
     }
     .render()
 }
@@ -348,8 +375,9 @@ fn a_renamed_tenant_settles_only_the_files_that_name_it() {
         "`tenant: acme-entra` names no loaded EntraTenant"
     );
 
-    // A change that answers no key the others asked (its name and display name are its
-    // own): only the edited file is settled.
+    // A change that answers no key the others asked but the group its policy shares with
+    // theirs (its name and display name are its own), and leaves their findings as they
+    // were: only the edited file is settled.
     let mut edited = protection("p2", "labs", 1);
     edited = edited.replace("pinRequired: true", "pinRequired: yes");
     apply(&mut files, &mut session, &settings, 2, &edited);
@@ -363,4 +391,79 @@ fn a_renamed_tenant_settles_only_the_files_that_name_it() {
     compare(&files, &session, &settings);
     assert_eq!(codes(&session, 1), Vec::<&str>::new());
     assert_eq!(codes(&session, 2), ["MAM008", "MAM003"]);
+}
+
+/// Two policies of one tenant meet in a group: an edit of the second one's PIN length makes
+/// them conflict, and the finding (MAM502) goes to the first one's file, which the edit does
+/// not touch; taking the edit back clears it there. A policy in another group is not settled.
+#[test]
+fn an_edit_that_makes_two_policies_conflict_settles_the_other_file() {
+    let settings = Settings::default();
+    let tenant = Doc::Tenant {
+        name: 1,
+        domains: vec![0],
+    }
+    .render();
+    let policy = |name: &str, group: usize, long_pin: bool| {
+        Doc::Protection {
+            name: NAMES.iter().position(|n| *n == name).unwrap(),
+            tenant: Some(1),
+            android: false,
+            display: NAMES.iter().position(|n| *n == name).unwrap(),
+            apps: vec![0],
+            yes: false,
+            suppressed: false,
+            reach: (vec![group], None, long_pin),
+        }
+        .render()
+    };
+    let texts = [
+        tenant,
+        policy("p1", 0, false),
+        policy("p2", 0, false),
+        policy("labs", 1, false),
+    ];
+    let mut files: Vec<WorkspaceFile> = texts
+        .iter()
+        .enumerate()
+        .filter_map(|(i, t)| load(i, t))
+        .collect();
+    let mut session = Session::new(&files, &settings);
+    session.check(&files, &settings);
+    let codes = |session: &Session, file: usize| -> Vec<&str> {
+        session.reported(file).iter().map(|d| d.code()).collect()
+    };
+    assert!(codes(&session, 1).is_empty(), "{:?}", session.reported(1));
+
+    apply(
+        &mut files,
+        &mut session,
+        &settings,
+        2,
+        &policy("p2", 0, true),
+    );
+    let checked = session.check(&files, &settings);
+    compare(&files, &session, &settings);
+    assert_eq!(checked.settled, Settled::Files(vec![1, 2]));
+    assert_eq!(codes(&session, 1), ["MAM502"]);
+    assert!(
+        session.reported(1)[0]
+            .message
+            .starts_with("`p1` and `p2` reach group 0b6e2c1a-5f0d-4c5e-9a7b-3d2f1e0c9b8a with Jira Cloud, and `minimumPinLength` is 6 here but 8 in `p2`"),
+        "{}",
+        session.reported(1)[0].message
+    );
+    assert!(codes(&session, 2).is_empty());
+
+    apply(
+        &mut files,
+        &mut session,
+        &settings,
+        2,
+        &policy("p2", 0, false),
+    );
+    let checked = session.check(&files, &settings);
+    compare(&files, &session, &settings);
+    assert_eq!(checked.settled, Settled::Files(vec![1, 2]));
+    assert!(codes(&session, 1).is_empty());
 }

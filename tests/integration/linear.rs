@@ -2,8 +2,9 @@
 //!
 //! The test lints generated workspaces of `n` and `4n` of everything (organizations, tenants,
 //! domains, Intune policies, app protection manifests and exports in tenant folders, plus
-//! many Intune policies of one organization) and compares `Findings::work`, the count of
-//! entities and candidates the rules' workspace queries examined. Linear work grows 4×; a
+//! many Intune policies of one organization and many app protection policies of one group)
+//! and compares `Findings::work`, the count of entities and candidates the rules' workspace
+//! queries examined. Linear work grows 4×; a
 //! rule that scans every tenant for every policy grows 16×. No clock is involved.
 
 use std::collections::BTreeMap;
@@ -60,6 +61,17 @@ fn workspace(n: usize) -> Vec<(String, String)> {
                  spec:\n  tenant: tenant-{i}\n  platform: ios\n  displayName: App {i}\n  \
                  apps: [com.atlassian.jira.app, com.atlassian.confluence.app]\n  \
                  assignments: {{include: [0b6e2c1a-5f0d-4c5e-9a7b-3d2f1e0c9b8a]}}\n"
+            ),
+        ));
+        // Many policies of one tenant reach one group with the same settings: the set is
+        // merged once, not once per policy.
+        files.push((
+            format!("protection/crowd-{i}.yaml"),
+            format!(
+                "apiVersion: mamlint/v1\nkind: AppProtectionPolicy\nmetadata: {{name: crowd-{i}}}\n\
+                 spec:\n  tenant: tenant-0\n  platform: android\n  displayName: Crowd {i}\n  \
+                 apps: [com.atlassian.android.jira.core]\n  \
+                 assignments: {{include: [5d4c3b2a-1f0e-4d9c-8b7a-6f5e4d3c2b1a]}}\n"
             ),
         ));
         // An export names no tenant: it belongs to the tenant its folder names. It blocks
