@@ -119,6 +119,8 @@ pub struct Workspace<'a> {
     targeted: OnceLock<Targeted>,
     /// The first Intune mobile app policy listing each catalog app key; built on first use.
     first_listing: OnceLock<HashMap<String, usize>>,
+    /// The tenant each entity names (`spec.tenant`), read once at build.
+    tenant_refs: Vec<Option<&'a str>>,
     /// Whom each entity reaches, if it is an app protection policy ([`reached`]).
     reached: Vec<Option<Reached<'a>>>,
     /// The app protection policies reaching each audience of an app, tenant and platform, in
@@ -232,14 +234,34 @@ pub struct FileIndex {
     reached: Vec<Option<ReachedOwned>>,
 }
 
-/// A document's name, and an app protection policy's platform and display name.
-type Looked<S> = (Option<S>, Option<(Platform, S)>);
+/// What building a workspace reads of a document: its name, an app protection policy's
+/// platform and display name, and the tenant a document names (`spec.tenant`).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+struct Looked<S> {
+    name: Option<S>,
+    display: Option<(Platform, S)>,
+    tenant: Option<S>,
+}
+
+impl Looked<String> {
+    fn borrow(&self) -> Looked<&str> {
+        Looked {
+            name: self.name.as_deref(),
+            display: self.display.as_ref().map(|(p, d)| (*p, d.as_str())),
+            tenant: self.tenant.as_deref(),
+        }
+    }
+}
 
 fn look<'a>(entity: &Entity<'a>) -> Looked<&'a str> {
     let display = (entity.kind == Kind::AppProtectionPolicy)
         .then(|| Some((entity.platform()?, entity.spec_str("displayName")?)))
         .flatten();
-    (entity.name(), display)
+    Looked {
+        name: entity.name(),
+        display,
+        tenant: entity.spec_node("tenant").and_then(Node::as_str),
+    }
 }
 
 impl FileIndex {
@@ -250,11 +272,12 @@ impl FileIndex {
             documents: entities
                 .iter()
                 .map(|e| {
-                    let (name, display) = look(e);
-                    (
-                        name.map(str::to_owned),
-                        display.map(|(p, d)| (p, d.to_owned())),
-                    )
+                    let looked = look(e);
+                    Looked {
+                        name: looked.name.map(str::to_owned),
+                        display: looked.display.map(|(p, d)| (p, d.to_owned())),
+                        tenant: looked.tenant.map(str::to_owned),
+                    }
                 })
                 .collect(),
             reached: entities
@@ -359,14 +382,8 @@ impl<'a> Workspace<'a> {
                             kept.documents
                                 .iter()
                                 .zip(&kept.reached)
-                                .map(|((name, display), reached)| {
-                                    (
-                                        (
-                                            name.as_deref(),
-                                            display.as_ref().map(|(p, d)| (*p, d.as_str())),
-                                        ),
-                                        reached.as_ref().map(ReachedOwned::borrow),
-                                    )
+                                .map(|(looked, reached)| {
+                                    (looked.borrow(), reached.as_ref().map(ReachedOwned::borrow))
                                 })
                                 .collect()
                         } else {
@@ -378,7 +395,14 @@ impl<'a> Workspace<'a> {
         };
         let mut by_display: HashMap<(Platform, &'a str), usize> = HashMap::new();
         let mut displayed: Vec<Displayed> = Vec::new();
-        for ((index, entity), (name, display)) in entities.iter().enumerate().zip(looked) {
+        let mut tenant_refs = Vec::with_capacity(entities.len());
+        for ((index, entity), looked) in entities.iter().enumerate().zip(looked) {
+            let Looked {
+                name,
+                display,
+                tenant,
+            } = looked;
+            tenant_refs.push(tenant);
             if let Some(key) = display {
                 let group = *by_display.entry(key).or_insert_with(|| {
                     displayed.push((Vec::new(), OnceLock::new()));
@@ -420,6 +444,7 @@ impl<'a> Workspace<'a> {
             handed: OnceLock::new(),
             targeted: OnceLock::new(),
             first_listing: OnceLock::new(),
+            tenant_refs,
             reached,
             reaching: HashMap::new(),
             work: AtomicU64::new(0),
@@ -655,7 +680,11 @@ impl<'a> Workspace<'a> {
     pub fn resolve(&self, from: &Entity<'a>, key: &str, kind: Kind) -> Resolution<'_, 'a> {
         // The pointer of the reference is built only when it does not resolve: every rule
         // asks for every document's tenant.
-        match from.spec_node(key).and_then(Node::as_str) {
+        let named = match key {
+            "tenant" if self.own(from) => self.tenant_refs.get(from.index).copied().flatten(),
+            _ => from.spec_node(key).and_then(Node::as_str),
+        };
+        match named {
             Some(name) => match self.named(kind, name) {
                 Some(found) => Resolution::Found(found),
                 None => match from.spec_get(key) {
