@@ -517,7 +517,7 @@ fn check_with(rules: &[&dyn Rule], files: &[WorkspaceFile], settings: &Settings)
 
 fn check_local_with(rules: &[&dyn Rule], file: &WorkspaceFile, settings: &Settings) -> Findings {
     let files = std::slice::from_ref(file);
-    let workspace = Workspace::new(files);
+    let workspace = Workspace::of_file(files);
     let cx = Context {
         workspace: &workspace,
         api_version: settings.api_version(),

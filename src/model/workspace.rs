@@ -331,17 +331,24 @@ fn push_entities<'a>(entities: &mut Vec<Entity<'a>>, file: FileId, wf: &'a Works
 
 impl<'a> Workspace<'a> {
     pub fn new(files: &'a [WorkspaceFile]) -> Self {
-        Workspace::build(files, None)
+        Workspace::build(files, None, true)
+    }
+
+    /// The workspace of one file for its file-scope rules ([`Workspace::new`] of it), without
+    /// the index of whom policies reach: only cross-document rules ask it
+    /// ([`Workspace::reached`], [`Workspace::reaching`] answer nothing here).
+    pub fn of_file(files: &'a [WorkspaceFile]) -> Self {
+        Workspace::build(files, None, false)
     }
 
     /// [`Workspace::new`] with what each file's documents were found to hold
     /// ([`FileIndex::of`] of each file, at the same index); a file whose index does not match
     /// its documents is read again.
     pub fn indexed(files: &'a [WorkspaceFile], index: &'a [FileIndex]) -> Self {
-        Workspace::build(files, Some(index))
+        Workspace::build(files, Some(index), true)
     }
 
-    fn build(files: &'a [WorkspaceFile], index: Option<&'a [FileIndex]>) -> Self {
+    fn build(files: &'a [WorkspaceFile], index: Option<&'a [FileIndex]>, reach: bool) -> Self {
         let mut entities = Vec::new();
         let mut ranges = Vec::with_capacity(files.len());
         for (file, wf) in files.iter().enumerate() {
@@ -364,7 +371,7 @@ impl<'a> Workspace<'a> {
             let read =
                 |range: std::ops::Range<usize>| -> Vec<(Looked<&'a str>, Option<Reached<'a>>)> {
                     let entities = &entities[range];
-                    let both = |e: &Entity<'a>| (look(e), reached(e));
+                    let both = |e: &Entity<'a>| (look(e), reach.then(|| reached(e)).flatten());
                     if entities.len() > PARALLEL_NAMES {
                         entities.par_iter().map(both).collect()
                     } else {
@@ -449,7 +456,9 @@ impl<'a> Workspace<'a> {
             reaching: HashMap::new(),
             work: AtomicU64::new(0),
         };
-        workspace.reaching = unrecorded(|| workspace.index_reaching());
+        if reach {
+            workspace.reaching = unrecorded(|| workspace.index_reaching());
+        }
         workspace
     }
 
