@@ -39,8 +39,27 @@ type Targeted = (
     BTreeSet<Platform>,
 );
 
-/// An Atlassian app of a tenant (by entity index) and platform, and one audience.
-type ReachKey<'a> = (Option<usize>, Platform, &'a str, Audience<'a>);
+/// A tenant (by entity index), a platform, and a hash of an Atlassian app and an audience
+/// ([`reach_hash`]): hashed, so that the index holds no borrowed text and a caller can keep it
+/// between builds.
+type ReachKey = (Option<usize>, Platform, u64);
+
+/// The app protection policies of each tenant, platform, app and audience, in load order:
+/// what MAM502 merges ([`Workspace::reaching`]). It depends only on what the files'
+/// [`FileIndex`]es hold (names, kinds, tenants named, whom policies reach), so the language
+/// server keeps it between edits that leave every index as it was
+/// ([`Workspace::indexed`], [`Workspace::into_reach`]).
+#[derive(Clone, Debug, Default)]
+pub struct ReachIndex {
+    policies: HashMap<ReachKey, Vec<usize>>,
+}
+
+/// The hash of an app and an audience in a [`ReachKey`]; lookups compare the policies' own
+/// apps and audiences, so a collision costs a comparison, never a wrong answer.
+fn reach_hash(app: &str, audience: Audience<'_>) -> u64 {
+    use std::hash::BuildHasher;
+    foldhash::fast::FixedState::with_seed(0).hash_one((app, audience))
+}
 
 /// What a document was found to be.
 pub type DocumentClass = Classified;
@@ -123,9 +142,9 @@ pub struct Workspace<'a> {
     tenant_refs: Vec<Option<&'a str>>,
     /// Whom each entity reaches, if it is an app protection policy ([`reached`]).
     reached: Vec<Option<Reached<'a>>>,
-    /// The app protection policies reaching each audience of an app, tenant and platform, in
-    /// load order: what MAM502 and `mamlint effective` merge.
-    reaching: HashMap<ReachKey<'a>, Vec<usize>>,
+    /// The app protection policies reaching each audience of an app, tenant and platform:
+    /// built here, or kept by the caller from an earlier build of the same indexes.
+    reaching: std::borrow::Cow<'a, ReachIndex>,
     /// Entities and candidates examined by queries; see [`Workspace::work`].
     work: AtomicU64,
 }
@@ -238,6 +257,10 @@ pub struct FileIndex {
 /// platform and display name, and the tenant a document names (`spec.tenant`).
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 struct Looked<S> {
+    /// The kind and whether it is a Graph export: not read from here, but part of what a kept
+    /// [`ReachIndex`] depends on (tenants by kind and name, exports' tenants by folder).
+    kind: Option<Kind>,
+    export: bool,
     name: Option<S>,
     display: Option<(Platform, S)>,
     tenant: Option<S>,
@@ -246,6 +269,8 @@ struct Looked<S> {
 impl Looked<String> {
     fn borrow(&self) -> Looked<&str> {
         Looked {
+            kind: self.kind,
+            export: self.export,
             name: self.name.as_deref(),
             display: self.display.as_ref().map(|(p, d)| (*p, d.as_str())),
             tenant: self.tenant.as_deref(),
@@ -258,6 +283,8 @@ fn look<'a>(entity: &Entity<'a>) -> Looked<&'a str> {
         .then(|| Some((entity.platform()?, entity.spec_str("displayName")?)))
         .flatten();
     Looked {
+        kind: Some(entity.kind),
+        export: entity.is_export(),
         name: entity.name(),
         display,
         tenant: entity.spec_node("tenant").and_then(Node::as_str),
@@ -274,6 +301,8 @@ impl FileIndex {
                 .map(|e| {
                     let looked = look(e);
                     Looked {
+                        kind: looked.kind,
+                        export: looked.export,
                         name: looked.name.map(str::to_owned),
                         display: looked.display.map(|(p, d)| (p, d.to_owned())),
                         tenant: looked.tenant.map(str::to_owned),
@@ -331,24 +360,44 @@ fn push_entities<'a>(entities: &mut Vec<Entity<'a>>, file: FileId, wf: &'a Works
 
 impl<'a> Workspace<'a> {
     pub fn new(files: &'a [WorkspaceFile]) -> Self {
-        Workspace::build(files, None, true)
+        Workspace::build(files, None, true, None)
     }
 
     /// The workspace of one file for its file-scope rules ([`Workspace::new`] of it), without
     /// the index of whom policies reach: only cross-document rules ask it
     /// ([`Workspace::reached`], [`Workspace::reaching`] answer nothing here).
     pub fn of_file(files: &'a [WorkspaceFile]) -> Self {
-        Workspace::build(files, None, false)
+        Workspace::build(files, None, false, None)
     }
 
     /// [`Workspace::new`] with what each file's documents were found to hold
     /// ([`FileIndex::of`] of each file, at the same index); a file whose index does not match
-    /// its documents is read again.
-    pub fn indexed(files: &'a [WorkspaceFile], index: &'a [FileIndex]) -> Self {
-        Workspace::build(files, Some(index), true)
+    /// its documents is read again. `kept` is the [`ReachIndex`] of an earlier build
+    /// ([`Workspace::into_reach`]), which the caller passes only while every file's index is
+    /// equal to what that build read.
+    pub fn indexed(
+        files: &'a [WorkspaceFile],
+        index: &'a [FileIndex],
+        kept: Option<&'a ReachIndex>,
+    ) -> Self {
+        Workspace::build(files, Some(index), true, kept)
     }
 
-    fn build(files: &'a [WorkspaceFile], index: Option<&'a [FileIndex]>, reach: bool) -> Self {
+    /// The index of whom policies reach, if this workspace built it rather than borrowing a
+    /// kept one: for the caller to keep.
+    pub fn into_reach(self) -> Option<ReachIndex> {
+        match self.reaching {
+            std::borrow::Cow::Owned(reach) => Some(reach),
+            std::borrow::Cow::Borrowed(_) => None,
+        }
+    }
+
+    fn build(
+        files: &'a [WorkspaceFile],
+        index: Option<&'a [FileIndex]>,
+        reach: bool,
+        kept: Option<&'a ReachIndex>,
+    ) -> Self {
         let mut entities = Vec::new();
         let mut ranges = Vec::with_capacity(files.len());
         for (file, wf) in files.iter().enumerate() {
@@ -408,6 +457,7 @@ impl<'a> Workspace<'a> {
                 name,
                 display,
                 tenant,
+                ..
             } = looked;
             tenant_refs.push(tenant);
             if let Some(key) = display {
@@ -453,18 +503,21 @@ impl<'a> Workspace<'a> {
             first_listing: OnceLock::new(),
             tenant_refs,
             reached,
-            reaching: HashMap::new(),
+            reaching: std::borrow::Cow::Owned(ReachIndex::default()),
             work: AtomicU64::new(0),
         };
         if reach {
-            workspace.reaching = unrecorded(|| workspace.index_reaching());
+            workspace.reaching = match kept {
+                Some(kept) => std::borrow::Cow::Borrowed(kept),
+                None => std::borrow::Cow::Owned(unrecorded(|| workspace.index_reaching())),
+            };
         }
         workspace
     }
 
     /// The app protection policies of each tenant, platform, app and audience: one tenant
     /// resolution per policy.
-    fn index_reaching(&self) -> HashMap<ReachKey<'a>, Vec<usize>> {
+    fn index_reaching(&self) -> ReachIndex {
         use rayon::prelude::*;
         let policies: Vec<(usize, &Reached<'a>)> = self
             .reached
@@ -483,18 +536,18 @@ impl<'a> Workspace<'a> {
             .iter()
             .map(|(_, r)| r.apps.len() * r.audiences.len())
             .sum();
-        let mut reaching: HashMap<ReachKey<'a>, Vec<usize>> = HashMap::with_capacity(entries);
+        let mut reaching: HashMap<ReachKey, Vec<usize>> = HashMap::with_capacity(entries);
         for ((index, reached), tenant) in policies.into_iter().zip(tenants) {
             for &app in &reached.apps {
                 for &audience in &reached.audiences {
                     reaching
-                        .entry((tenant, reached.platform, app, audience))
+                        .entry((tenant, reached.platform, reach_hash(app, audience)))
                         .or_default()
                         .push(index);
                 }
             }
         }
-        reaching
+        ReachIndex { policies: reaching }
     }
 
     /// How many entities and candidates the queries of this workspace have examined so far:
@@ -825,10 +878,22 @@ impl<'a> Workspace<'a> {
         self.count(1);
         let tenant = tenant.filter(|t| self.own(t)).map(|t| t.index);
         self.reaching
-            .get(&(tenant, platform, app, audience))
+            .policies
+            .get(&(tenant, platform, reach_hash(app, audience)))
             .into_iter()
             .flatten()
-            .map(|&i| &self.entities[i])
+            .filter(move |&&i| {
+                // Another app and audience of the same hash.
+                self.reached
+                    .get(i)
+                    .and_then(Option::as_ref)
+                    .is_some_and(|r| {
+                        r.platform == platform
+                            && r.apps.contains(&app)
+                            && r.audiences.contains(&audience)
+                    })
+            })
+            .filter_map(|&i| self.entities.get(i))
             .inspect(|_| self.count(1))
     }
 
