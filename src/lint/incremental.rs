@@ -12,9 +12,9 @@
 //! severities, per-path ignores and inline suppressions are decided per file; configured
 //! `[[suppress]]` entries span files, so with any of them the settings apply to all findings
 //! together, as they do with custom Rego rules, which fall back to the whole stage
-//! ([`super::check_cached`]). The workspace's index of whom policies reach (MAM502) is kept
-//! from one check to the next while no file's [`FileIndex`] changes, as when an edit changes
-//! settings only. A file added or removed renumbers files: the next check runs
+//! ([`super::check_cached`]). The workspace's indexes (by kind, name, display name, and whom
+//! policies reach) are kept from one check to the next while no file's [`FileIndex`] changes,
+//! as when an edit changes settings only. A file added or removed renumbers files: the next check runs
 //! the whole workspace stage again, keeping the file-scope findings.
 
 use std::collections::{BTreeSet, HashMap, HashSet};
@@ -26,7 +26,7 @@ use super::{
     guarded, moved, run_passes,
 };
 use crate::diagnostic::{Diagnostic, FileId};
-use crate::model::workspace::{FileIndex, Key, ReachIndex, recording};
+use crate::model::workspace::{FileIndex, Indexes, Key, recording};
 use crate::model::{Kind, Workspace, WorkspaceFile};
 use crate::rules::{Context, RULES, Rule, Scope};
 
@@ -96,10 +96,9 @@ pub struct Session {
     /// What each file's documents hold for building the workspace, so that a check walks
     /// only the changed files' trees to build it.
     index: Vec<FileIndex>,
-    /// The workspace's index of whom policies reach, as built from `index` by the last check;
-    /// dropped when a file's index changes, so that an edit of settings alone does not
-    /// rebuild it.
-    reach: Option<ReachIndex>,
+    /// The workspace's indexes, as built from `index` by the last check; dropped when a file's
+    /// index changes, so that an edit of settings alone does not rebuild them.
+    indexes: Option<Indexes>,
     stage: Option<Stage>,
     /// Files replaced since the last check.
     changed: BTreeSet<FileId>,
@@ -117,7 +116,7 @@ impl Session {
                 .map(|file| check_local(file, settings))
                 .collect(),
             index: files.par_iter().map(FileIndex::of).collect(),
-            reach: None,
+            indexes: None,
             stage: None,
             changed: BTreeSet::new(),
             reported: Vec::new(),
@@ -134,7 +133,7 @@ impl Session {
             *slot = check_local(new, settings);
             let new_index = FileIndex::of(new);
             if *index != new_index {
-                self.reach = None;
+                self.indexes = None;
                 *index = new_index;
             }
             self.changed.insert(file);
@@ -149,7 +148,7 @@ impl Session {
             self.index
                 .insert(file.min(self.index.len()), FileIndex::of(new));
         }
-        self.reach = None;
+        self.indexes = None;
         self.stage = None;
     }
 
@@ -161,7 +160,7 @@ impl Session {
         if file < self.index.len() {
             self.index.remove(file);
         }
-        self.reach = None;
+        self.indexes = None;
         self.stage = None;
     }
 
@@ -181,7 +180,7 @@ impl Session {
         if !settings.custom.is_empty() {
             return self.whole(files, settings);
         }
-        let workspace = Workspace::indexed(files, &self.index, self.reach.as_ref());
+        let workspace = Workspace::indexed(files, &self.index, self.indexes.as_ref());
         let config_files = config_file_ids(files, settings);
         let cx = Context {
             workspace: &workspace,
@@ -321,8 +320,8 @@ impl Session {
                 }
             }
         }
-        if let Some(reach) = workspace.into_reach() {
-            self.reach = Some(reach);
+        if let Some(indexes) = workspace.into_indexes() {
+            self.indexes = Some(indexes);
         }
         Checked {
             settled,

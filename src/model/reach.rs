@@ -3,9 +3,10 @@
 //!
 //! It sits in `model` so that the [`super::Workspace`] can index policies by tenant,
 //! platform, app and audience once per build (`Workspace::reaching`), from trees or from the
-//! per-file [`super::workspace::FileIndex`] the language server keeps. `protection::merge`
-//! (MAM502, `mamlint effective`) asks the workspace which policies meet in an audience and
-//! merges their values.
+//! per-file [`super::workspace::FileIndex`] the language server keeps. MAM502 asks the
+//! workspace which policies meet in an audience (`protection::merge::overlaps_led_by`);
+//! `mamlint effective` buckets the policies of one app from the same functions
+//! (`protection::merge::buckets`). Both merge with `protection::merge::merge`.
 
 use std::collections::BTreeSet;
 

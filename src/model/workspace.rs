@@ -28,9 +28,9 @@ use crate::syntax::{LoadedFile, Node};
 /// threads cost more than they save (every file's own workspace is one of a few documents).
 const PARALLEL_NAMES: usize = 4096;
 
-/// A group of app protection policies sharing a platform and display name: their indices in
-/// load order, and the first of each tenant (by name), worked out on first use.
-type Displayed = (Vec<usize>, OnceLock<HashMap<Option<String>, usize>>);
+/// For a group of app protection policies sharing a platform and display name, the first of
+/// each tenant (by name), worked out on first use.
+type FirstOfTenant = OnceLock<HashMap<Option<String>, usize>>;
 
 /// The (platform, app id)s app protection policies list, and the platforms where one lists
 /// apps mamlint cannot know.
@@ -39,19 +39,95 @@ type Targeted = (
     BTreeSet<Platform>,
 );
 
-/// A tenant (by entity index), a platform, and a hash of an Atlassian app and an audience
-/// ([`reach_hash`]): hashed, so that the index holds no borrowed text and a caller can keep it
-/// between builds.
+/// A tenant (by entity index), a platform, and a hash of an Atlassian app and an audience.
 type ReachKey = (Option<usize>, Platform, u64);
 
-/// The app protection policies of each tenant, platform, app and audience, in load order:
-/// what MAM502 merges ([`Workspace::reaching`]). It depends only on what the files'
-/// [`FileIndex`]es hold (names, kinds, tenants named, whom policies reach), so the language
-/// server keeps it between edits that leave every index as it was
-/// ([`Workspace::indexed`], [`Workspace::into_reach`]).
+/// The indexes a build makes of what the files' [`FileIndex`]es hold: entities by kind, by
+/// kind and name, manifests by kind and name, app protection policies by platform and display
+/// name, and by tenant, platform, app and audience (what MAM502 merges). Names are keyed by
+/// their hash and lookups compare the entity's own name, so the indexes borrow nothing: the
+/// language server keeps them between edits that leave every file's index as it was
+/// ([`Workspace::indexed`], [`Workspace::into_indexes`]), as an edit of settings does.
 #[derive(Clone, Debug, Default)]
-pub struct ReachIndex {
-    policies: HashMap<ReachKey, Vec<usize>>,
+pub struct Indexes {
+    by_kind: HashMap<Kind, Vec<usize>>,
+    /// The first entity of each kind and name.
+    by_name: NameMap<Kind>,
+    /// The first manifest of each kind and name.
+    manifest_by_name: NameMap<Kind>,
+    /// The group (an index into `displayed`) of each platform and display name.
+    by_display: NameMap<Platform>,
+    /// Each group's policies, in load order.
+    displayed: Vec<Vec<usize>>,
+    /// The policies of each tenant, platform, app and audience, in load order; empty in a
+    /// file's own workspace ([`Workspace::of_file`]).
+    reaching: HashMap<ReachKey, Vec<usize>>,
+}
+
+/// A map from a key and a name to a number, by the name's hash: the first number for each
+/// hash, and the rare others whose names share a hash. `name_of` says whose name a number
+/// stands for, so a lookup never answers for another name.
+#[derive(Clone, Debug)]
+struct NameMap<K> {
+    first: HashMap<(K, u64), usize>,
+    collided: Vec<(K, u64, usize)>,
+}
+
+impl<K> Default for NameMap<K> {
+    fn default() -> Self {
+        NameMap {
+            first: HashMap::new(),
+            collided: Vec::new(),
+        }
+    }
+}
+
+impl<K: Copy + Eq + std::hash::Hash> NameMap<K> {
+    fn get<'n>(
+        &self,
+        key: K,
+        name: &str,
+        name_of: impl Fn(usize) -> Option<&'n str>,
+    ) -> Option<usize> {
+        let hash = name_hash(name);
+        let first = *self.first.get(&(key, hash))?;
+        if name_of(first) == Some(name) {
+            return Some(first);
+        }
+        self.collided
+            .iter()
+            .find(|(k, h, v)| *k == key && *h == hash && name_of(*v) == Some(name))
+            .map(|(_, _, v)| *v)
+    }
+
+    /// The number for `key` and `name`, inserting `value` when there is none.
+    fn first_or_insert<'n>(
+        &mut self,
+        key: K,
+        name: &str,
+        value: usize,
+        name_of: impl Fn(usize) -> Option<&'n str>,
+    ) -> usize {
+        if let Some(found) = self.get(key, name, &name_of) {
+            return found;
+        }
+        let hash = name_hash(name);
+        match self.first.entry((key, hash)) {
+            std::collections::hash_map::Entry::Vacant(slot) => {
+                slot.insert(value);
+            }
+            std::collections::hash_map::Entry::Occupied(_) => {
+                self.collided.push((key, hash, value));
+            }
+        }
+        value
+    }
+}
+
+/// The hash of a name in a [`NameMap`] (fixed, so that kept indexes stay valid).
+fn name_hash(name: &str) -> u64 {
+    use std::hash::BuildHasher;
+    foldhash::fast::FixedState::with_seed(0).hash_one(name)
 }
 
 /// The hash of an app and an audience in a [`ReachKey`]; lookups compare the policies' own
@@ -109,12 +185,12 @@ impl WorkspaceFile {
 pub struct Workspace<'a> {
     pub files: &'a [WorkspaceFile],
     pub entities: Vec<Entity<'a>>,
-    /// Indices of the entities of each kind.
-    by_kind: HashMap<Kind, Vec<usize>>,
-    /// The first entity of each kind and name.
-    by_name: HashMap<(Kind, &'a str), usize>,
-    /// The first manifest of each kind and name.
-    manifest_by_name: HashMap<(Kind, &'a str), usize>,
+    /// Built here, or kept by the caller from an earlier build of the same file indexes.
+    indexes: std::borrow::Cow<'a, Indexes>,
+    /// Each entity's `metadata.name` (a Graph export's display name), and an app protection
+    /// policy's display name, as the indexes were built from.
+    names: Vec<Option<&'a str>>,
+    displays: Vec<Option<&'a str>>,
     /// The EntraTenants listing each domain (ASCII-lowercased), in entity order, with the
     /// tenant's first entry for it.
     by_domain: HashMap<String, Vec<(usize, At<'a>)>>,
@@ -127,12 +203,9 @@ pub struct Workspace<'a> {
     by_tenant: OnceLock<HashMap<usize, Vec<usize>>>,
     /// [`Workspace::intune_app_keys`], owned (see `listed`), built on first use.
     handed: OnceLock<BTreeSet<String>>,
-    /// The app protection policies of each platform and display name (a group's index into
-    /// `displayed`).
-    by_display: HashMap<(Platform, &'a str), usize>,
-    /// Each such group's policies in load order, and the first of each tenant (by name)
-    /// among them, worked out when a rule first asks about the group.
-    displayed: Vec<Displayed>,
+    /// For each group of `indexes.displayed`, the first policy of each tenant (by name),
+    /// worked out when a rule first asks about the group.
+    displayed_first: Vec<FirstOfTenant>,
     /// The (platform, app id)s app protection policies list, and the platforms where one
     /// lists apps mamlint cannot know; built on first use.
     targeted: OnceLock<Targeted>,
@@ -142,9 +215,6 @@ pub struct Workspace<'a> {
     tenant_refs: Vec<Option<&'a str>>,
     /// Whom each entity reaches, if it is an app protection policy ([`reached`]).
     reached: Vec<Option<Reached<'a>>>,
-    /// The app protection policies reaching each audience of an app, tenant and platform:
-    /// built here, or kept by the caller from an earlier build of the same indexes.
-    reaching: std::borrow::Cow<'a, ReachIndex>,
     /// Entities and candidates examined by queries; see [`Workspace::work`].
     work: AtomicU64,
 }
@@ -372,22 +442,22 @@ impl<'a> Workspace<'a> {
 
     /// [`Workspace::new`] with what each file's documents were found to hold
     /// ([`FileIndex::of`] of each file, at the same index); a file whose index does not match
-    /// its documents is read again. `kept` is the [`ReachIndex`] of an earlier build
-    /// ([`Workspace::into_reach`]), which the caller passes only while every file's index is
+    /// its documents is read again. `kept` is the [`Indexes`] of an earlier build
+    /// ([`Workspace::into_indexes`]), which the caller passes only while every file's index is
     /// equal to what that build read.
     pub fn indexed(
         files: &'a [WorkspaceFile],
         index: &'a [FileIndex],
-        kept: Option<&'a ReachIndex>,
+        kept: Option<&'a Indexes>,
     ) -> Self {
         Workspace::build(files, Some(index), true, kept)
     }
 
-    /// The index of whom policies reach, if this workspace built it rather than borrowing a
-    /// kept one: for the caller to keep.
-    pub fn into_reach(self) -> Option<ReachIndex> {
-        match self.reaching {
-            std::borrow::Cow::Owned(reach) => Some(reach),
+    /// The indexes, if this workspace built them rather than borrowing kept ones: for the
+    /// caller to keep.
+    pub fn into_indexes(self) -> Option<Indexes> {
+        match self.indexes {
+            std::borrow::Cow::Owned(indexes) => Some(indexes),
             std::borrow::Cow::Borrowed(_) => None,
         }
     }
@@ -396,7 +466,7 @@ impl<'a> Workspace<'a> {
         files: &'a [WorkspaceFile],
         index: Option<&'a [FileIndex]>,
         reach: bool,
-        kept: Option<&'a ReachIndex>,
+        kept: Option<&'a Indexes>,
     ) -> Self {
         let mut entities = Vec::new();
         let mut ranges = Vec::with_capacity(files.len());
@@ -405,9 +475,6 @@ impl<'a> Workspace<'a> {
             push_entities(&mut entities, file, wf);
             ranges.push(start..entities.len());
         }
-        let mut by_kind: HashMap<Kind, Vec<usize>> = HashMap::new();
-        let mut by_name = HashMap::with_capacity(entities.len());
-        let mut manifest_by_name = HashMap::with_capacity(entities.len());
         let mut by_domain: HashMap<String, Vec<(usize, At<'a>)>> = HashMap::new();
         for (index, entity) in entities.iter_mut().enumerate() {
             entity.index = index;
@@ -449,31 +516,17 @@ impl<'a> Workspace<'a> {
                     .unzip(),
             }
         };
-        let mut by_display: HashMap<(Platform, &'a str), usize> = HashMap::new();
-        let mut displayed: Vec<Displayed> = Vec::new();
+        let mut names = Vec::with_capacity(entities.len());
+        let mut displays = Vec::with_capacity(entities.len());
         let mut tenant_refs = Vec::with_capacity(entities.len());
-        for ((index, entity), looked) in entities.iter().enumerate().zip(looked) {
-            let Looked {
-                name,
-                display,
-                tenant,
-                ..
-            } = looked;
-            tenant_refs.push(tenant);
-            if let Some(key) = display {
-                let group = *by_display.entry(key).or_insert_with(|| {
-                    displayed.push((Vec::new(), OnceLock::new()));
-                    displayed.len() - 1
-                });
-                displayed[group].0.push(index);
-            }
-            by_kind.entry(entity.kind).or_default().push(index);
-            if let Some(name) = name {
-                by_name.entry((entity.kind, name)).or_insert(index);
-                if entity.origin == Origin::Manifest {
-                    manifest_by_name.entry((entity.kind, name)).or_insert(index);
-                }
-            }
+        let mut platforms = Vec::with_capacity(entities.len());
+        for looked in looked {
+            names.push(looked.name);
+            platforms.push(looked.display.map(|(p, _)| p));
+            displays.push(looked.display.map(|(_, d)| d));
+            tenant_refs.push(looked.tenant);
+        }
+        for (index, entity) in entities.iter().enumerate() {
             if entity.kind == Kind::EntraTenant
                 && let Some(domains) = entity.spec_get("domains")
             {
@@ -487,14 +540,55 @@ impl<'a> Workspace<'a> {
                 }
             }
         }
+        let indexes = match kept {
+            Some(kept) => std::borrow::Cow::Borrowed(kept),
+            None => {
+                let mut ix = Indexes {
+                    by_name: NameMap {
+                        first: HashMap::with_capacity(entities.len()),
+                        collided: Vec::new(),
+                    },
+                    ..Indexes::default()
+                };
+                let name_of = |i: usize| names.get(i).copied().flatten();
+                for (index, entity) in entities.iter().enumerate() {
+                    ix.by_kind.entry(entity.kind).or_default().push(index);
+                    if let (Some(platform), Some(display)) = (platforms[index], displays[index]) {
+                        let next = ix.displayed.len();
+                        let displayed = &ix.displayed;
+                        let group = ix.by_display.first_or_insert(platform, display, next, |g| {
+                            displayed
+                                .get(g)
+                                .and_then(|members| members.first())
+                                .and_then(|&i| displays.get(i).copied().flatten())
+                        });
+                        if group == next {
+                            ix.displayed.push(Vec::new());
+                        }
+                        ix.displayed[group].push(index);
+                    }
+                    if let Some(name) = names[index] {
+                        ix.by_name
+                            .first_or_insert(entity.kind, name, index, name_of);
+                        if entity.origin == Origin::Manifest {
+                            ix.manifest_by_name
+                                .first_or_insert(entity.kind, name, index, name_of);
+                        }
+                    }
+                }
+                std::borrow::Cow::Owned(ix)
+            }
+        };
+        let displayed_first = (0..indexes.displayed.len())
+            .map(|_| OnceLock::new())
+            .collect();
         let mut workspace = Workspace {
             files,
             entities,
-            by_kind,
-            by_name,
-            manifest_by_name,
-            by_display,
-            displayed,
+            indexes,
+            names,
+            displays,
+            displayed_first,
             by_domain,
             listed: OnceLock::new(),
             by_tenant: OnceLock::new(),
@@ -503,21 +597,20 @@ impl<'a> Workspace<'a> {
             first_listing: OnceLock::new(),
             tenant_refs,
             reached,
-            reaching: std::borrow::Cow::Owned(ReachIndex::default()),
             work: AtomicU64::new(0),
         };
-        if reach {
-            workspace.reaching = match kept {
-                Some(kept) => std::borrow::Cow::Borrowed(kept),
-                None => std::borrow::Cow::Owned(unrecorded(|| workspace.index_reaching())),
-            };
+        if reach && kept.is_none() {
+            let reaching = unrecorded(|| workspace.index_reaching());
+            if let std::borrow::Cow::Owned(ix) = &mut workspace.indexes {
+                ix.reaching = reaching;
+            }
         }
         workspace
     }
 
     /// The app protection policies of each tenant, platform, app and audience: one tenant
     /// resolution per policy.
-    fn index_reaching(&self) -> ReachIndex {
+    fn index_reaching(&self) -> HashMap<ReachKey, Vec<usize>> {
         use rayon::prelude::*;
         let policies: Vec<(usize, &Reached<'a>)> = self
             .reached
@@ -547,7 +640,7 @@ impl<'a> Workspace<'a> {
                 }
             }
         }
-        ReachIndex { policies: reaching }
+        reaching
     }
 
     /// How many entities and candidates the queries of this workspace have examined so far:
@@ -568,7 +661,8 @@ impl<'a> Workspace<'a> {
 
     pub fn of_kind(&self, kind: Kind) -> impl Iterator<Item = &Entity<'a>> {
         note(|| Key::Kind(kind));
-        self.by_kind
+        self.indexes
+            .by_kind
             .get(&kind)
             .into_iter()
             .flatten()
@@ -580,23 +674,27 @@ impl<'a> Workspace<'a> {
     pub fn count_of_kind(&self, kind: Kind) -> usize {
         self.count(1);
         note(|| Key::Count(kind));
-        self.by_kind.get(&kind).map_or(0, Vec::len)
+        self.indexes.by_kind.get(&kind).map_or(0, Vec::len)
     }
 
     /// The first loaded document of a kind with this `metadata.name`.
     pub fn named(&self, kind: Kind, name: &str) -> Option<&Entity<'a>> {
         self.count(1);
         note(|| Key::Name(kind, name.to_owned()));
-        self.by_name.get(&(kind, name)).map(|&i| &self.entities[i])
+        self.indexes
+            .by_name
+            .get(kind, name, |i| self.name_at(i))
+            .and_then(|i| self.entities.get(i))
     }
 
     /// The first loaded manifest of a kind with this `metadata.name`.
     pub fn manifest_named(&self, kind: Kind, name: &str) -> Option<&Entity<'a>> {
         self.count(1);
         note(|| Key::Name(kind, name.to_owned()));
-        self.manifest_by_name
-            .get(&(kind, name))
-            .map(|&i| &self.entities[i])
+        self.indexes
+            .manifest_by_name
+            .get(kind, name, |i| self.name_at(i))
+            .and_then(|i| self.entities.get(i))
     }
 
     /// The first app protection policy (in load order) with the tenant (by name), platform
@@ -609,9 +707,12 @@ impl<'a> Workspace<'a> {
         // The others' tenants: any tenant can change which policies share a key.
         note(|| Key::Kind(Kind::EntraTenant));
         let tenant = self.tenant_of(policy).and_then(Entity::name);
-        let (members, first) = self
-            .displayed
-            .get(*self.by_display.get(&(platform, display))?)?;
+        let group = self.indexes.by_display.get(platform, display, |g| {
+            let first = *self.indexes.displayed.get(g)?.first()?;
+            self.displays.get(first).copied().flatten()
+        })?;
+        let members = self.indexes.displayed.get(group)?;
+        let first = self.displayed_first.get(group)?;
         let first = first.get_or_init(|| {
             unrecorded(|| {
                 let mut first = HashMap::new();
@@ -788,7 +889,9 @@ impl<'a> Workspace<'a> {
                 .filter_map(|name| {
                     self.count(1);
                     note(|| Key::Name(Kind::EntraTenant, name.to_owned()));
-                    self.by_name.get(&(Kind::EntraTenant, name)).copied()
+                    self.indexes
+                        .by_name
+                        .get(Kind::EntraTenant, name, |i| self.name_at(i))
                 })
                 .min()
                 .map(|i| &self.entities[i]),
@@ -877,8 +980,8 @@ impl<'a> Workspace<'a> {
         note(|| Key::Kind(Kind::EntraTenant));
         self.count(1);
         let tenant = tenant.filter(|t| self.own(t)).map(|t| t.index);
-        self.reaching
-            .policies
+        self.indexes
+            .reaching
             .get(&(tenant, platform, reach_hash(app, audience)))
             .into_iter()
             .flatten()
@@ -895,6 +998,11 @@ impl<'a> Workspace<'a> {
             })
             .filter_map(|&i| self.entities.get(i))
             .inspect(|_| self.count(1))
+    }
+
+    /// The name of the entity at `index`, as the indexes were built from.
+    fn name_at(&self, index: usize) -> Option<&'a str> {
+        self.names.get(index).copied().flatten()
     }
 
     /// Whether `entity` is one of this workspace's (an entity of another may carry any index).
@@ -992,6 +1100,22 @@ mod tests {
         format!(
             "apiVersion: mamlint/v1\nkind: AppProtectionPolicy\nmetadata: {{name: {name}}}\nspec: {{tenant: {tenant}, platform: ios}}\n"
         )
+    }
+
+    /// Two names with one hash: each finds its own number, and neither the other's.
+    #[test]
+    fn a_name_map_tells_names_of_one_hash_apart() {
+        let names = ["a", "b"];
+        let name_of = |i: usize| names.get(i).copied();
+        let mut map: NameMap<Kind> = NameMap::default();
+        // "a" at the slot of "b"'s hash, as if they collided.
+        map.first.insert((Kind::EntraTenant, name_hash("b")), 0);
+        assert_eq!(map.get(Kind::EntraTenant, "b", name_of), None);
+        assert_eq!(map.first_or_insert(Kind::EntraTenant, "b", 1, name_of), 1);
+        assert_eq!(map.collided, [(Kind::EntraTenant, name_hash("b"), 1)]);
+        assert_eq!(map.get(Kind::EntraTenant, "b", name_of), Some(1));
+        assert_eq!(map.first_or_insert(Kind::EntraTenant, "b", 7, name_of), 1);
+        assert_eq!(map.get(Kind::Organization, "b", name_of), None);
     }
 
     #[test]
