@@ -254,3 +254,30 @@ fn absent_settings_are_added_for_the_protection_level() {
         .assert()
         .code(0);
 }
+
+/// A level-3 policy that sets almost nothing: each absent setting goes in at one insertion
+/// point, one a round, and one `--fix` adds them all, so that a second changes nothing (the
+/// fuzzer's `lint_file` found a policy that ten rounds left half done).
+#[test]
+fn one_fix_adds_every_absent_setting_of_a_level() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let policy = "apiVersion: mamlint/v1\nkind: AppProtectionPolicy\nmetadata: {name: l3}\nspec:\n  platform: android\n  displayName: L3\n  protectionLevel: 3\n  apps: [com.atlassian.android.jira.core]\n  assignments:\n    include: [0b6e2c1a-5f0d-4c5e-9a7b-3d2f1e0c9b8a]\n  settings:\n    printBlocked: true\n";
+    std::fs::write(d.join("l3.yaml"), policy).unwrap();
+    let output = mamlint()
+        .current_dir(d)
+        .args(["check", "l3.yaml", "--no-config", "--fix", "-q"])
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    let once = std::fs::read_to_string(d.join("l3.yaml")).unwrap();
+    let added = once.lines().count() - policy.lines().count();
+    assert!(added > 20, "{added} settings added:\n{once}\n{stderr}");
+    assert!(once.contains("    simplePinBlocked: true\n"), "{once}");
+    mamlint()
+        .current_dir(d)
+        .args(["check", "l3.yaml", "--no-config", "--fix", "-q"])
+        .output()
+        .unwrap();
+    assert_eq!(std::fs::read_to_string(d.join("l3.yaml")).unwrap(), once);
+}
