@@ -496,24 +496,28 @@ impl<'a> Workspace<'a> {
                 };
             match index.filter(|index| index.len() == files.len()) {
                 None => read(0..entities.len()).into_iter().unzip(),
-                Some(index) => ranges
-                    .into_iter()
-                    .zip(index)
-                    .flat_map(|(range, kept)| {
+                Some(index) => {
+                    // Straight into two vectors: an edit of the language server builds this
+                    // for every file.
+                    let mut looked = Vec::with_capacity(entities.len());
+                    let mut kept_reached = Vec::with_capacity(entities.len());
+                    for (range, kept) in ranges.into_iter().zip(index) {
                         if kept.documents.len() == range.len() && kept.reached.len() == range.len()
                         {
-                            kept.documents
-                                .iter()
-                                .zip(&kept.reached)
-                                .map(|(looked, reached)| {
-                                    (looked.borrow(), reached.as_ref().map(ReachedOwned::borrow))
-                                })
-                                .collect()
+                            looked.extend(kept.documents.iter().map(Looked::borrow));
+                            kept_reached.extend(
+                                kept.reached
+                                    .iter()
+                                    .map(|r| r.as_ref().map(ReachedOwned::borrow)),
+                            );
                         } else {
-                            read(range)
+                            let (l, r): (Vec<_>, Vec<_>) = read(range).into_iter().unzip();
+                            looked.extend(l);
+                            kept_reached.extend(r);
                         }
-                    })
-                    .unzip(),
+                    }
+                    (looked, kept_reached)
+                }
             }
         };
         let mut names = Vec::with_capacity(entities.len());
