@@ -61,13 +61,11 @@ impl<'a> Assignments<'a> {
 
     /// The audiences the policy reaches: its groups in ID order, then all users.
     pub fn reached(&self) -> Vec<Audience<'a>> {
-        let groups = self
-            .include
+        self.include
             .iter()
-            .filter(|g| !self.exclude.contains(*g))
-            .map(|g| Audience::Group(g));
-        groups
-            .chain(self.all_users.then_some(Audience::AllUsers))
+            .map(|g| Audience::Group(g))
+            .chain(std::iter::once(Audience::AllUsers))
+            .filter(|audience| self.reaches(audience))
             .collect()
     }
 }
@@ -216,5 +214,23 @@ impl ReachedOwned {
                 .chain(self.all_users.then_some(Audience::AllUsers))
                 .collect(),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_exclusion_beats_an_inclusion() {
+        let assigned = Assignments {
+            all_users: false,
+            include: BTreeSet::from(["a", "b"]),
+            exclude: BTreeSet::from(["b"]),
+        };
+        assert!(assigned.reaches(&Audience::Group("a")));
+        assert!(!assigned.reaches(&Audience::Group("b")));
+        assert!(!assigned.reaches(&Audience::AllUsers));
+        assert_eq!(assigned.reached(), [Audience::Group("a")]);
     }
 }

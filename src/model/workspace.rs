@@ -124,17 +124,22 @@ impl<K: Copy + Eq + std::hash::Hash> NameMap<K> {
     }
 }
 
-/// The hash of a name in a [`NameMap`] (fixed, so that kept indexes stay valid).
-fn name_hash(name: &str) -> u64 {
+/// The hash the kept indexes are keyed by: fixed, so that indexes kept from an earlier build
+/// stay valid.
+fn fixed_hash(value: impl std::hash::Hash) -> u64 {
     use std::hash::BuildHasher;
-    foldhash::fast::FixedState::with_seed(0).hash_one(name)
+    foldhash::fast::FixedState::with_seed(0).hash_one(value)
+}
+
+/// The hash of a name in a [`NameMap`].
+fn name_hash(name: &str) -> u64 {
+    fixed_hash(name)
 }
 
 /// The hash of an app and an audience in a [`ReachKey`]; lookups compare the policies' own
 /// apps and audiences, so a collision costs a comparison, never a wrong answer.
 fn reach_hash(app: &str, audience: Audience<'_>) -> u64 {
-    use std::hash::BuildHasher;
-    foldhash::fast::FixedState::with_seed(0).hash_one((app, audience))
+    fixed_hash((app, audience))
 }
 
 /// What a document was found to be.
@@ -325,11 +330,11 @@ pub struct FileIndex {
 
 /// What building a workspace reads of a document: its name, an app protection policy's
 /// platform and display name, and the tenant a document names (`spec.tenant`).
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 struct Looked<S> {
     /// The kind and whether it is a Graph export: not read from here, but part of what a kept
     /// [`ReachIndex`] depends on (tenants by kind and name, exports' tenants by folder).
-    kind: Option<Kind>,
+    kind: Kind,
     export: bool,
     name: Option<S>,
     display: Option<(Platform, S)>,
@@ -353,7 +358,7 @@ fn look<'a>(entity: &Entity<'a>) -> Looked<&'a str> {
         .then(|| Some((entity.platform()?, entity.spec_str("displayName")?)))
         .flatten();
     Looked {
-        kind: Some(entity.kind),
+        kind: entity.kind,
         export: entity.is_export(),
         name: entity.name(),
         display,

@@ -23,7 +23,7 @@ use serde_json::Value;
 use super::effective::{self, Effective, Source};
 use super::{FRAMEWORK, Order, compare};
 use crate::model::properties::PROPERTIES;
-pub use crate::model::reach::{Assignments, Audience, app_keys, assignments};
+pub use crate::model::reach::Audience;
 use crate::model::settings::{FACTS, is_annotation};
 use crate::model::{Entity, Kind, Platform, Workspace};
 
@@ -33,8 +33,8 @@ pub struct Bucket<'w, 'a> {
     pub tenant: Option<&'w Entity<'a>>,
     pub platform: Platform,
     pub app: &'a str,
-    /// The policies, in load order, with their assignments.
-    pub policies: Vec<(&'w Entity<'a>, Assignments<'a>)>,
+    /// The policies, in load order, with the audiences each reaches.
+    pub policies: Vec<(&'w Entity<'a>, &'w [Audience<'a>])>,
 }
 
 /// One audience of a bucket: the policies that reach it, in load order.
@@ -45,61 +45,46 @@ pub struct Reach<'w, 'a> {
 }
 
 impl<'w, 'a> Bucket<'w, 'a> {
-    /// Every audience some policy includes (groups in ID order, then all users), with the
+    /// Every audience some policy reaches (groups in ID order, then all users), with the
     /// policies that reach it.
     pub fn reaches(&self) -> Vec<Reach<'w, 'a>> {
-        // One pass over the assignments: each audience with the policies that include it.
-        let mut by_audience: BTreeMap<Audience<'a>, Vec<usize>> = BTreeMap::new();
-        for (i, (_, a)) in self.policies.iter().enumerate() {
-            for group in &a.include {
-                by_audience
-                    .entry(Audience::Group(group))
-                    .or_default()
-                    .push(i);
-            }
-            if a.all_users {
-                by_audience.entry(Audience::AllUsers).or_default().push(i);
+        let mut by_audience: BTreeMap<Audience<'a>, Vec<&'w Entity<'a>>> = BTreeMap::new();
+        for &(policy, audiences) in &self.policies {
+            for &audience in audiences {
+                by_audience.entry(audience).or_default().push(policy);
             }
         }
         by_audience
             .into_iter()
-            .filter_map(|(audience, members)| {
-                let policies: Vec<&'w Entity<'a>> = members
-                    .into_iter()
-                    .filter(|&i| self.policies[i].1.reaches(&audience))
-                    .map(|i| self.policies[i].0)
-                    .collect();
-                (!policies.is_empty()).then_some(Reach { audience, policies })
-            })
+            .map(|(audience, policies)| Reach { audience, policies })
             .collect()
     }
 }
 
 /// The app protection policies of a workspace, bucketed by tenant, platform and Atlassian
-/// app, in the order of their first policy. Policies whose platform, apps or assignments are
-/// unknown are left out: nothing can be said about whom they reach.
+/// app, in the order of their first policy, from whom the workspace found each policy to
+/// reach ([`Workspace::reached`]). Policies whose platform, apps or assignments are unknown
+/// are left out: nothing can be said about whom they reach.
 pub fn buckets<'w, 'a>(ws: &'w Workspace<'a>) -> Vec<Bucket<'w, 'a>> {
     let mut index: BTreeMap<(Option<usize>, Platform, &'a str), usize> = BTreeMap::new();
     let mut out: Vec<Bucket<'w, 'a>> = Vec::new();
     for policy in ws.of_kind(Kind::AppProtectionPolicy) {
-        let (Some(platform), Some(apps), Some(assigned)) =
-            (policy.platform(), app_keys(policy), assignments(policy))
-        else {
+        let Some(reached) = ws.reached(policy) else {
             continue;
         };
         let tenant = ws.tenant_of(policy);
-        for app in apps {
-            let key = (tenant.map(|t| t.index), platform, app);
+        for &app in &reached.apps {
+            let key = (tenant.map(|t| t.index), reached.platform, app);
             let slot = *index.entry(key).or_insert_with(|| {
                 out.push(Bucket {
                     tenant,
-                    platform,
+                    platform: reached.platform,
                     app,
                     policies: Vec::new(),
                 });
                 out.len() - 1
             });
-            out[slot].policies.push((policy, assigned.clone()));
+            out[slot].policies.push((policy, &reached.audiences));
         }
     }
     out
@@ -451,17 +436,5 @@ mod tests {
             &[json!("a"), json!("b")],
         );
         assert_eq!(c.resolution, Resolution::Unordered);
-    }
-
-    #[test]
-    fn an_exclusion_beats_an_inclusion() {
-        let assigned = Assignments {
-            all_users: false,
-            include: BTreeSet::from(["a", "b"]),
-            exclude: BTreeSet::from(["b"]),
-        };
-        assert!(assigned.reaches(&Audience::Group("a")));
-        assert!(!assigned.reaches(&Audience::Group("b")));
-        assert!(!assigned.reaches(&Audience::AllUsers));
     }
 }
