@@ -157,7 +157,7 @@ pub fn hover(
             e.file == file
                 && e.document == document.index
                 && e.kind == Kind::AppProtectionPolicy
-                && pointer.starts_with(&e.base)
+                && pointer.starts_with(e.base)
         })?;
         let platform = workspace.platform(entity)?;
         let relative = &pointer[entity.base.len()..];

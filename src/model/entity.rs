@@ -5,7 +5,7 @@
 use super::catalog::{self, CATALOG};
 use super::{Kind, Platform};
 use crate::diagnostic::{FileId, Location};
-use crate::syntax::{Member, Node, Resource, push_pointer};
+use crate::syntax::{Document, Member, Node, Resource, push_pointer};
 
 /// Where an entity came from.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -93,16 +93,22 @@ pub struct Entity<'a> {
     pub document: usize,
     pub root: &'a Node,
     /// Pointer of `root` inside its document: empty, or `/value/N` in a Graph list.
-    pub base: String,
+    pub base: &'a str,
     pub kind: Kind,
     pub origin: Origin,
-    /// The Terraform or DSC resource the document was read from.
-    pub resource: Option<&'a Resource>,
+    /// The document holding it. Read only when asked (see [`Entity::resource`]): building a
+    /// workspace from kept indexes touches no document.
+    pub source: &'a Document,
     /// Its position in [`super::Workspace::entities`], what the workspace's indexes hold.
     pub index: usize,
 }
 
 impl<'a> Entity<'a> {
+    /// The Terraform or DSC resource the document was read from.
+    pub fn resource(&self) -> Option<&'a Resource> {
+        self.source.resource.as_ref()
+    }
+
     pub fn is_export(&self) -> bool {
         matches!(self.origin, Origin::GraphExport { .. })
     }
@@ -110,7 +116,7 @@ impl<'a> Entity<'a> {
     /// Whether a top-level key's value is unknown: an expression in a Terraform or DSC
     /// resource, or what the resource type cannot hold. Rules that need it do not run.
     pub fn is_unknown(&self, key: &str) -> bool {
-        match self.resource {
+        match self.resource() {
             Some(resource) => resource.unknown.iter().any(|u| u == key),
             // Graph returns `apps` only when asked to expand them, and IntuneCD backups never
             // store them: an export without them has unknown apps, not none.
@@ -179,8 +185,8 @@ impl<'a> Entity<'a> {
     pub fn describe(&self) -> String {
         match (self.origin, self.name()) {
             (Origin::Manifest, Some(name)) => format!("{} `{name}`", self.kind),
-            (Origin::GraphExport { .. }, _) if self.resource.is_some() => {
-                let address = self.resource.map_or("", |r| r.address.as_str());
+            (Origin::GraphExport { .. }, _) if self.resource().is_some() => {
+                let address = self.resource().map_or("", |r| r.address.as_str());
                 format!("`{address}`")
             }
             (Origin::GraphExport { .. }, Some(name))

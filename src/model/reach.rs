@@ -152,6 +152,13 @@ pub struct Reached<'a> {
     pub audiences: Vec<Audience<'a>>,
 }
 
+impl Reached<'_> {
+    /// Whether this targets `app` on `platform` and reaches `audience`.
+    pub fn reaches(&self, platform: Platform, app: &str, audience: Audience<'_>) -> bool {
+        self.platform == platform && self.apps.contains(&app) && self.audiences.contains(&audience)
+    }
+}
+
 /// Whom `entity` reaches; `None` when it is no app protection policy, or its platform, apps
 /// or assignments are unknown: nothing can be said about whom it reaches.
 pub fn reached<'a>(entity: &Entity<'a>) -> Option<Reached<'a>> {
@@ -201,6 +208,16 @@ impl ReachedOwned {
                 .collect(),
             all_users: reached.audiences.contains(&Audience::AllUsers),
         }
+    }
+
+    /// [`Reached::reaches`] of [`ReachedOwned::borrow`], without building it.
+    pub fn reaches(&self, platform: Platform, app: &str, audience: Audience<'_>) -> bool {
+        self.platform == platform
+            && self.apps.iter().any(|a| a == app)
+            && match audience {
+                Audience::Group(id) => self.groups.iter().any(|g| g == id),
+                Audience::AllUsers => self.all_users,
+            }
     }
 
     pub fn borrow(&self) -> Reached<'_> {

@@ -50,6 +50,9 @@ type ReachKey = (Option<usize>, Platform, u64);
 /// ([`Workspace::indexed`], [`Workspace::into_indexes`]), as an edit of settings does.
 #[derive(Clone, Debug, Default)]
 pub struct Indexes {
+    /// Every entity, in order: a workspace built with these indexes makes its entities from
+    /// them.
+    places: Vec<Place>,
     by_kind: HashMap<Kind, Vec<usize>>,
     /// The first entity of each kind and name.
     by_name: NameMap<Kind>,
@@ -192,10 +195,9 @@ pub struct Workspace<'a> {
     pub entities: Vec<Entity<'a>>,
     /// Built here, or kept by the caller from an earlier build of the same file indexes.
     indexes: std::borrow::Cow<'a, Indexes>,
-    /// Each entity's `metadata.name` (a Graph export's display name), and an app protection
-    /// policy's display name, as the indexes were built from.
-    names: Vec<Option<&'a str>>,
-    displays: Vec<Option<&'a str>>,
+    /// What each entity's documents hold that the indexes were built from: its name, display
+    /// name, tenant reference and whom it reaches.
+    facts: Facts<'a>,
     /// The EntraTenants listing each domain (ASCII-lowercased), in entity order, with the
     /// tenant's first entry for it.
     by_domain: HashMap<String, Vec<(usize, At<'a>)>>,
@@ -216,12 +218,76 @@ pub struct Workspace<'a> {
     targeted: OnceLock<Targeted>,
     /// The first Intune mobile app policy listing each catalog app key; built on first use.
     first_listing: OnceLock<HashMap<String, usize>>,
-    /// The tenant each entity names (`spec.tenant`), read once at build.
-    tenant_refs: Vec<Option<&'a str>>,
-    /// Whom each entity reaches, if it is an app protection policy ([`reached`]).
-    reached: Vec<Option<Reached<'a>>>,
     /// Entities and candidates examined by queries; see [`Workspace::work`].
     work: AtomicU64,
+}
+
+/// What the workspace's indexes were built from, entity by entity ([`Looked`], and whom a
+/// policy reaches): read from the trees when the workspace was built, or borrowed from the
+/// caller's kept [`FileIndex`]es. Borrowing reads nothing per entity at build (an edit of the
+/// language server builds the workspace of every file again); a query reads the kept index of
+/// the one entity it asks about.
+enum Facts<'a> {
+    Read {
+        looked: Vec<Looked<&'a str>>,
+        reached: Vec<Option<Reached<'a>>>,
+    },
+    Kept {
+        index: &'a [FileIndex],
+        /// The index of each file's first entity.
+        starts: Vec<usize>,
+    },
+}
+
+impl<'a> Facts<'a> {
+    fn looked(&self, entities: &[Entity<'a>], i: usize) -> Option<Looked<&'a str>> {
+        match self {
+            Facts::Read { looked, .. } => looked.get(i).copied(),
+            Facts::Kept { index, starts } => {
+                let file = entities.get(i)?.file;
+                let local = i.checked_sub(*starts.get(file)?)?;
+                index.get(file)?.documents.get(local).map(Looked::borrow)
+            }
+        }
+    }
+
+    /// Whom the entity at `i` reaches: `Read`'s own, or one built from the kept index.
+    fn reached(&self, entities: &[Entity<'a>], i: usize) -> Option<Reached<'a>> {
+        match self {
+            Facts::Read { reached, .. } => reached.get(i)?.clone(),
+            Facts::Kept { .. } => self.kept_reached(entities, i).map(ReachedOwned::borrow),
+        }
+    }
+
+    fn kept_reached(&self, entities: &[Entity<'a>], i: usize) -> Option<&'a ReachedOwned> {
+        let Facts::Kept { index, starts } = self else {
+            return None;
+        };
+        let file = entities.get(i)?.file;
+        let local = i.checked_sub(*starts.get(file)?)?;
+        index.get(file)?.reached.get(local)?.as_ref()
+    }
+
+    /// Whether the entity at `i` reaches `audience` with `app` on `platform`, without building
+    /// a [`Reached`].
+    fn reaches(
+        &self,
+        entities: &[Entity<'a>],
+        i: usize,
+        platform: Platform,
+        app: &str,
+        audience: Audience<'_>,
+    ) -> bool {
+        match self {
+            Facts::Read { reached, .. } => reached
+                .get(i)
+                .and_then(Option::as_ref)
+                .is_some_and(|r| r.reaches(platform, app, audience)),
+            Facts::Kept { .. } => self
+                .kept_reached(entities, i)
+                .is_some_and(|r| r.reaches(platform, app, audience)),
+        }
+    }
 }
 
 /// What a query looked up, and what a file's documents answer: the unit of dependence between
@@ -326,11 +392,14 @@ pub struct FileIndex {
     documents: Vec<Looked<String>>,
     /// Whom each document reaches, if it is an app protection policy.
     reached: Vec<Option<ReachedOwned>>,
+    /// Where each entity is in the file (as file 0): a kept [`Indexes`] makes the entities
+    /// from its own places, valid while every file's places are these.
+    places: Vec<Place>,
 }
 
 /// What building a workspace reads of a document: its name, an app protection policy's
 /// platform and display name, and the tenant a document names (`spec.tenant`).
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 struct Looked<S> {
     /// The kind and whether it is a Graph export: not read from here, but part of what a kept
     /// [`ReachIndex`] depends on (tenants by kind and name, exports' tenants by folder).
@@ -369,8 +438,10 @@ fn look<'a>(entity: &Entity<'a>) -> Looked<&'a str> {
 impl FileIndex {
     pub fn of(file: &WorkspaceFile) -> Self {
         let mut entities = Vec::new();
-        push_entities(&mut entities, 0, file);
+        let mut places = Vec::new();
+        push_entities(&mut entities, Some(&mut places), 0, file);
         FileIndex {
+            places,
             documents: entities
                 .iter()
                 .map(|e| {
@@ -393,43 +464,101 @@ impl FileIndex {
 }
 
 /// The entities of one file, at its index `file` in the run.
-fn push_entities<'a>(entities: &mut Vec<Entity<'a>>, file: FileId, wf: &'a WorkspaceFile) {
+fn push_entities<'a>(
+    entities: &mut Vec<Entity<'a>>,
+    mut places: Option<&mut Vec<Place>>,
+    file: FileId,
+    wf: &'a WorkspaceFile,
+) {
     let loaded = &wf.loaded;
-    for (doc, class) in loaded.parsed.documents.iter().zip(&wf.classes) {
-        let path = loaded.source.path.as_str();
-        let entity = |root, base: String, kind, origin| Entity {
-            file,
-            path,
-            document: doc.index,
-            root,
-            base,
-            kind,
-            origin,
-            resource: doc.resource.as_ref(),
-            index: 0,
+    let path = loaded.source.path.as_str();
+    for (position, (doc, class)) in loaded.parsed.documents.iter().zip(&wf.classes).enumerate() {
+        let mut push = |root, base, item, kind, origin| {
+            entities.push(Entity {
+                file,
+                path,
+                document: doc.index,
+                root,
+                base,
+                kind,
+                origin,
+                source: doc,
+                index: 0,
+            });
+            if let Some(places) = places.as_deref_mut() {
+                places.push(Place {
+                    file,
+                    position,
+                    document: doc.index,
+                    item,
+                    kind,
+                    origin,
+                });
+            }
         };
         match class {
-            Classified::Manifest(kind) => {
-                entities.push(entity(&doc.root, String::new(), *kind, Origin::Manifest));
-            }
+            Classified::Manifest(kind) => push(&doc.root, "", None, *kind, Origin::Manifest),
             Classified::Graph(object) => {
                 let origin = Origin::GraphExport {
                     platform: object.platform(),
                 };
-                entities.push(entity(&doc.root, String::new(), object.kind(), origin));
+                push(&doc.root, "", None, object.kind(), origin);
             }
             Classified::GraphList(items) => {
-                for (pointer, object) in items {
+                for (item, (pointer, object)) in items.iter().enumerate() {
                     if let Some(node) = doc.root.pointer(pointer) {
                         let origin = Origin::GraphExport {
                             platform: object.platform(),
                         };
-                        entities.push(entity(node, pointer.clone(), object.kind(), origin));
+                        push(node, pointer.as_str(), Some(item), object.kind(), origin);
                     }
                 }
             }
             Classified::UnknownManifest | Classified::Unrecognized => {}
         }
+    }
+}
+
+/// Where an entity is and what it is, borrowing nothing: kept with the [`Indexes`], so that a
+/// workspace built from them makes its entities without reading any document or class.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+struct Place {
+    file: FileId,
+    /// Its document's position in the file's documents, and that document's `index`.
+    position: usize,
+    document: usize,
+    /// Its position in a Graph list, for a list's entity.
+    item: Option<usize>,
+    kind: Kind,
+    origin: Origin,
+}
+
+impl Place {
+    /// The entity this place is in `files`, if it still is one there.
+    fn entity<'a>(&self, files: &'a [WorkspaceFile]) -> Option<Entity<'a>> {
+        let wf = files.get(self.file)?;
+        let doc = wf.loaded.parsed.documents.get(self.position)?;
+        let (root, base) = match self.item {
+            None => (&doc.root, ""),
+            Some(item) => {
+                let Some(Classified::GraphList(items)) = wf.classes.get(self.position) else {
+                    return None;
+                };
+                let (pointer, _) = items.get(item)?;
+                (doc.root.pointer(pointer)?, pointer.as_str())
+            }
+        };
+        Some(Entity {
+            file: self.file,
+            path: wf.loaded.source.path.as_str(),
+            document: self.document,
+            root,
+            base,
+            kind: self.kind,
+            origin: self.origin,
+            source: doc,
+            index: 0,
+        })
     }
 }
 
@@ -473,110 +602,97 @@ impl<'a> Workspace<'a> {
         reach: bool,
         kept: Option<&'a Indexes>,
     ) -> Self {
-        let mut entities = Vec::new();
-        let mut ranges = Vec::with_capacity(files.len());
-        for (file, wf) in files.iter().enumerate() {
-            let start = entities.len();
-            push_entities(&mut entities, file, wf);
-            ranges.push(start..entities.len());
-        }
-        let mut by_domain: HashMap<String, Vec<(usize, At<'a>)>> = HashMap::new();
-        for (index, entity) in entities.iter_mut().enumerate() {
-            entity.index = index;
-        }
-        // Reading each document's name is most of building a large workspace (a walk into
-        // every tree, which the cache rarely holds): taken from the index where it is kept,
-        // else read in parallel when there are many.
-        let (looked, reached): (Vec<Looked<&'a str>>, Vec<Option<Reached<'a>>>) = {
-            use rayon::prelude::*;
-            let read =
-                |range: std::ops::Range<usize>| -> Vec<(Looked<&'a str>, Option<Reached<'a>>)> {
-                    let entities = &entities[range];
-                    let both = |e: &Entity<'a>| (look(e), reach.then(|| reached(e)).flatten());
-                    if entities.len() > PARALLEL_NAMES {
-                        entities.par_iter().map(both).collect()
-                    } else {
-                        entities.iter().map(both).collect()
-                    }
-                };
-            match index.filter(|index| index.len() == files.len()) {
-                None => read(0..entities.len()).into_iter().unzip(),
-                Some(index) => {
-                    // Straight into two vectors: an edit of the language server builds this
-                    // for every file.
-                    let mut looked = Vec::with_capacity(entities.len());
-                    let mut kept_reached = Vec::with_capacity(entities.len());
-                    for (range, kept) in ranges.into_iter().zip(index) {
-                        if kept.documents.len() == range.len() && kept.reached.len() == range.len()
-                        {
-                            looked.extend(kept.documents.iter().map(Looked::borrow));
-                            kept_reached.extend(
-                                kept.reached
-                                    .iter()
-                                    .map(|r| r.as_ref().map(ReachedOwned::borrow)),
-                            );
-                        } else {
-                            let (l, r): (Vec<_>, Vec<_>) = read(range).into_iter().unzip();
-                            looked.extend(l);
-                            kept_reached.extend(r);
-                        }
-                    }
-                    (looked, kept_reached)
+        // The kept indexes' places, while each is still an entity of these files (the caller
+        // passes them only then; anything else builds everything again).
+        let from_places = kept.and_then(|kept| {
+            kept.places
+                .iter()
+                .map(|place| place.entity(files))
+                .collect::<Option<Vec<_>>>()
+        });
+        let kept = kept.filter(|_| from_places.is_some());
+        let mut places = Vec::new();
+        let mut entities = match from_places {
+            Some(entities) => entities,
+            None => {
+                let mut entities = Vec::with_capacity(match index {
+                    Some(index) => index.iter().map(|i| i.documents.len()).sum(),
+                    None => files.iter().map(|f| f.classes.len()).sum(),
+                });
+                places.reserve(entities.capacity());
+                for (file, wf) in files.iter().enumerate() {
+                    push_entities(&mut entities, Some(&mut places), file, wf);
                 }
+                entities
             }
         };
-        let mut names = Vec::with_capacity(entities.len());
-        let mut displays = Vec::with_capacity(entities.len());
-        let mut tenant_refs = Vec::with_capacity(entities.len());
-        let mut platforms = Vec::with_capacity(entities.len());
-        for looked in looked {
-            names.push(looked.name);
-            platforms.push(looked.display.map(|(p, _)| p));
-            displays.push(looked.display.map(|(_, d)| d));
-            tenant_refs.push(looked.tenant);
-        }
-        for (index, entity) in entities.iter().enumerate() {
-            if entity.kind == Kind::EntraTenant
-                && let Some(domains) = entity.spec_get("domains")
-            {
-                for at in domains.items() {
-                    let Some(domain) = at.str() else { continue };
-                    let holders = by_domain.entry(domain.to_ascii_lowercase()).or_default();
-                    // A tenant listing a domain twice holds it at its first entry.
-                    if holders.last().is_none_or(|(last, _)| *last != index) {
-                        holders.push((index, at));
-                    }
-                }
+        let mut starts = Vec::with_capacity(files.len());
+        for (index, entity) in entities.iter_mut().enumerate() {
+            entity.index = index;
+            while starts.len() <= entity.file {
+                starts.push(index);
             }
         }
+        starts.resize(files.len(), entities.len());
+        // A kept index is used only when it matches every file's entities; a caller's index
+        // of other files than these is read again, whole.
+        let matches = |index: &&'a [FileIndex]| {
+            index.len() == files.len()
+                && index.iter().enumerate().all(|(file, kept)| {
+                    let end = starts.get(file + 1).copied().unwrap_or(entities.len());
+                    let len = end - starts[file];
+                    kept.documents.len() == len && kept.reached.len() == len
+                })
+        };
+        let facts = match index.filter(matches) {
+            Some(index) => Facts::Kept { index, starts },
+            None => {
+                // Reading each document's name is most of building a large workspace (a walk
+                // into every tree, which the cache rarely holds): in parallel when there are
+                // many.
+                use rayon::prelude::*;
+                let both = |e: &Entity<'a>| (look(e), reach.then(|| reached(e)).flatten());
+                let (looked, reached) = if entities.len() > PARALLEL_NAMES {
+                    entities.par_iter().map(both).unzip()
+                } else {
+                    entities.iter().map(both).unzip()
+                };
+                Facts::Read { looked, reached }
+            }
+        };
         let indexes = match kept {
             Some(kept) => std::borrow::Cow::Borrowed(kept),
             None => {
                 let mut ix = Indexes {
+                    places,
                     by_name: NameMap {
                         first: HashMap::with_capacity(entities.len()),
                         collided: Vec::new(),
                     },
                     ..Indexes::default()
                 };
-                let name_of = |i: usize| names.get(i).copied().flatten();
+                let looked = |i: usize| facts.looked(&entities, i);
+                let name_of = |i: usize| looked(i).and_then(|l| l.name);
+                let display_of = |i: usize| looked(i).and_then(|l| l.display);
                 for (index, entity) in entities.iter().enumerate() {
                     ix.by_kind.entry(entity.kind).or_default().push(index);
-                    if let (Some(platform), Some(display)) = (platforms[index], displays[index]) {
+                    let facts = looked(index);
+                    if let Some((platform, display)) = facts.and_then(|l| l.display) {
                         let next = ix.displayed.len();
                         let displayed = &ix.displayed;
                         let group = ix.by_display.first_or_insert(platform, display, next, |g| {
                             displayed
                                 .get(g)
                                 .and_then(|members| members.first())
-                                .and_then(|&i| displays.get(i).copied().flatten())
+                                .and_then(|&i| display_of(i))
+                                .map(|(_, d)| d)
                         });
                         if group == next {
                             ix.displayed.push(Vec::new());
                         }
                         ix.displayed[group].push(index);
                     }
-                    if let Some(name) = names[index] {
+                    if let Some(name) = facts.and_then(|l| l.name) {
                         ix.by_name
                             .first_or_insert(entity.kind, name, index, name_of);
                         if entity.origin == Origin::Manifest {
@@ -588,6 +704,21 @@ impl<'a> Workspace<'a> {
                 std::borrow::Cow::Owned(ix)
             }
         };
+        let mut by_domain: HashMap<String, Vec<(usize, At<'a>)>> = HashMap::new();
+        let tenants = indexes.by_kind.get(&Kind::EntraTenant);
+        for &index in tenants.into_iter().flatten() {
+            let Some(domains) = entities.get(index).and_then(|e| e.spec_get("domains")) else {
+                continue;
+            };
+            for at in domains.items() {
+                let Some(domain) = at.str() else { continue };
+                let holders = by_domain.entry(domain.to_ascii_lowercase()).or_default();
+                // A tenant listing a domain twice holds it at its first entry.
+                if holders.last().is_none_or(|(last, _)| *last != index) {
+                    holders.push((index, at));
+                }
+            }
+        }
         let displayed_first = (0..indexes.displayed.len())
             .map(|_| OnceLock::new())
             .collect();
@@ -595,8 +726,7 @@ impl<'a> Workspace<'a> {
             files,
             entities,
             indexes,
-            names,
-            displays,
+            facts,
             displayed_first,
             by_domain,
             listed: OnceLock::new(),
@@ -604,8 +734,6 @@ impl<'a> Workspace<'a> {
             handed: OnceLock::new(),
             targeted: OnceLock::new(),
             first_listing: OnceLock::new(),
-            tenant_refs,
-            reached,
             work: AtomicU64::new(0),
         };
         if reach && kept.is_none() {
@@ -621,14 +749,16 @@ impl<'a> Workspace<'a> {
     /// resolution per policy.
     fn index_reaching(&self) -> HashMap<ReachKey, Vec<usize>> {
         use rayon::prelude::*;
-        let policies: Vec<(usize, &Reached<'a>)> = self
-            .reached
+        let policies: Vec<(usize, Reached<'a>)> = self
+            .indexes
+            .by_kind
+            .get(&Kind::AppProtectionPolicy)
+            .map_or(&[][..], Vec::as_slice)
             .iter()
-            .enumerate()
-            .filter_map(|(i, r)| r.as_ref().map(|r| (i, r)))
+            .filter_map(|&i| Some((i, self.facts.reached(&self.entities, i)?)))
             .collect();
         let tenant =
-            |&(i, _): &(usize, &Reached<'a>)| self.tenant_of(&self.entities[i]).map(|t| t.index);
+            |&(i, _): &(usize, Reached<'a>)| self.tenant_of(&self.entities[i]).map(|t| t.index);
         let tenants: Vec<Option<usize>> = if policies.len() > PARALLEL_NAMES {
             policies.par_iter().map(tenant).collect()
         } else {
@@ -718,7 +848,7 @@ impl<'a> Workspace<'a> {
         let tenant = self.tenant_of(policy).and_then(Entity::name);
         let group = self.indexes.by_display.get(platform, display, |g| {
             let first = *self.indexes.displayed.get(g)?.first()?;
-            self.displays.get(first).copied().flatten()
+            self.looked(first)?.display.map(|(_, d)| d)
         })?;
         let members = self.indexes.displayed.get(group)?;
         let first = self.displayed_first.get(group)?;
@@ -853,7 +983,7 @@ impl<'a> Workspace<'a> {
         // The pointer of the reference is built only when it does not resolve: every rule
         // asks for every document's tenant.
         let named = match key {
-            "tenant" if self.own(from) => self.tenant_refs.get(from.index).copied().flatten(),
+            "tenant" if self.own(from) => self.looked(from.index).and_then(|l| l.tenant),
             _ => from.spec_node(key).and_then(Node::as_str),
         };
         match named {
@@ -968,11 +1098,10 @@ impl<'a> Workspace<'a> {
     }
 
     /// Whom a policy of this workspace reaches ([`reached`]), as the workspace was built with.
-    pub fn reached(&self, policy: &Entity<'a>) -> Option<&Reached<'a>> {
+    pub fn reached(&self, policy: &Entity<'a>) -> Option<Reached<'a>> {
         self.own(policy)
-            .then(|| self.reached.get(policy.index))
+            .then(|| self.facts.reached(&self.entities, policy.index))
             .flatten()
-            .and_then(Option::as_ref)
     }
 
     /// The app protection policies of `tenant` and `platform` that target the Atlassian app
@@ -996,14 +1125,8 @@ impl<'a> Workspace<'a> {
             .flatten()
             .filter(move |&&i| {
                 // Another app and audience of the same hash.
-                self.reached
-                    .get(i)
-                    .and_then(Option::as_ref)
-                    .is_some_and(|r| {
-                        r.platform == platform
-                            && r.apps.contains(&app)
-                            && r.audiences.contains(&audience)
-                    })
+                self.facts
+                    .reaches(&self.entities, i, platform, app, audience)
             })
             .filter_map(|&i| self.entities.get(i))
             .inspect(|_| self.count(1))
@@ -1011,7 +1134,12 @@ impl<'a> Workspace<'a> {
 
     /// The name of the entity at `index`, as the indexes were built from.
     fn name_at(&self, index: usize) -> Option<&'a str> {
-        self.names.get(index).copied().flatten()
+        self.looked(index)?.name
+    }
+
+    /// What the indexes were built from for the entity at `index`.
+    fn looked(&self, index: usize) -> Option<Looked<&'a str>> {
+        self.facts.looked(&self.entities, index)
     }
 
     /// Whether `entity` is one of this workspace's (an entity of another may carry any index).

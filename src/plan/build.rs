@@ -145,7 +145,7 @@ fn plan_tenant(
     // Terraform and Microsoft365DSC manage their own policies: mamlint checks them but
     // neither deploys nor deletes them, so they are left out on both sides of the plan.
     let (foreign, policies): (Vec<&Entity<'_>>, Vec<&Entity<'_>>) =
-        policies.partition(|p| p.resource.is_some());
+        policies.partition(|p| p.resource().is_some());
     let managed_elsewhere: Vec<(Option<crate::model::Platform>, &str)> = foreign
         .iter()
         .filter_map(|p| Some((p.platform(), p.name()?)))

@@ -34,7 +34,7 @@ pub struct Bucket<'w, 'a> {
     pub platform: Platform,
     pub app: &'a str,
     /// The policies, in load order, with the audiences each reaches.
-    pub policies: Vec<(&'w Entity<'a>, &'w [Audience<'a>])>,
+    pub policies: Vec<(&'w Entity<'a>, Vec<Audience<'a>>)>,
 }
 
 /// One audience of a bucket: the policies that reach it, in load order.
@@ -49,9 +49,9 @@ impl<'w, 'a> Bucket<'w, 'a> {
     /// policies that reach it.
     pub fn reaches(&self) -> Vec<Reach<'w, 'a>> {
         let mut by_audience: BTreeMap<Audience<'a>, Vec<&'w Entity<'a>>> = BTreeMap::new();
-        for &(policy, audiences) in &self.policies {
+        for (policy, audiences) in &self.policies {
             for &audience in audiences {
-                by_audience.entry(audience).or_default().push(policy);
+                by_audience.entry(audience).or_default().push(*policy);
             }
         }
         by_audience
@@ -84,7 +84,7 @@ pub fn buckets<'w, 'a>(ws: &'w Workspace<'a>) -> Vec<Bucket<'w, 'a>> {
                 });
                 out.len() - 1
             });
-            out[slot].policies.push((policy, &reached.audiences));
+            out[slot].policies.push((policy, reached.audiences.clone()));
         }
     }
     out
@@ -169,7 +169,7 @@ fn setting_names(policies: &[&Entity<'_>], platform: Platform) -> BTreeSet<Strin
                 names.insert(key.to_owned());
             }
         }
-        for key in policy.resource.iter().flat_map(|r| r.unknown.iter()) {
+        for key in policy.resource().iter().flat_map(|r| r.unknown.iter()) {
             if PROPERTIES.get(platform, key).is_some() && !FACTS.is_spec_key(key) {
                 names.insert(key.clone());
             }

@@ -48,7 +48,7 @@ pub fn build<'a>(workspace: &Workspace<'a>) -> Vec<PolicyReport<'a>> {
                     Some((line, format!("{}{}", entity.base, at.pointer)))
                 })
                 .collect();
-            let name = match entity.resource {
+            let name = match entity.resource() {
                 Some(resource) => resource.address.clone(),
                 None => entity.name().unwrap_or("(unnamed)").to_owned(),
             };

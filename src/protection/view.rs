@@ -106,7 +106,7 @@ pub fn build<'w, 'a>(ws: &'w Workspace<'a>, request: &Request<'_>) -> Result<Vie
 /// How the view names a policy: `metadata.name` of a manifest, the resource address of a
 /// Terraform or DSC resource, else the display name.
 pub fn policy_name(policy: &Entity<'_>) -> String {
-    match policy.resource {
+    match policy.resource() {
         Some(resource) => resource.address.clone(),
         None => policy.name().unwrap_or("(unnamed)").to_owned(),
     }

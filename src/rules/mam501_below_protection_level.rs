@@ -156,7 +156,7 @@ fn finding(
     // Only YAML and JSON are edited; Terraform and DSC are not (spec 8.4). A value written
     // out is replaced in place; an absent one is added to the settings block, when there is
     // one to add it to.
-    if !check.row.order.has_single_value() || entity.resource.is_some() {
+    if !check.row.order.has_single_value() || entity.resource().is_some() {
         return diagnostic;
     }
     let description = format!("set `{setting}` to {}", check.required);

@@ -71,7 +71,7 @@ fn report(
                 let location = entity.key_location(member, &key_pointer);
                 // Another tool's resource names the key its own way (`minimum_pin_length`).
                 let written = entity
-                    .resource
+                    .resource()
                     .and_then(|_| text.get(member.key_span.range()))
                     .filter(|w| !w.is_empty())
                     .unwrap_or(key);
@@ -272,7 +272,7 @@ fn unknown_key(
             } else {
                 format!("in `{}`", last_key(&at.pointer))
             };
-            let what = if entity.resource.is_some() {
+            let what = if entity.resource().is_some() {
                 entity.describe()
             } else if entity.is_export() {
                 "a Graph export".to_owned()
