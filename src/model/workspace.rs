@@ -605,10 +605,12 @@ impl<'a> Workspace<'a> {
         // The kept indexes' places, while each is still an entity of these files (the caller
         // passes them only then; anything else builds everything again).
         let from_places = kept.and_then(|kept| {
-            kept.places
-                .iter()
-                .map(|place| place.entity(files))
-                .collect::<Option<Vec<_>>>()
+            // Sized at once: a collect into `Option<Vec>` knows no length and grows by copies.
+            let mut entities = Vec::with_capacity(kept.places.len());
+            for place in &kept.places {
+                entities.push(place.entity(files)?);
+            }
+            Some(entities)
         });
         let kept = kept.filter(|_| from_places.is_some());
         let mut places = Vec::new();
