@@ -1257,6 +1257,44 @@ mod tests {
         assert_eq!(map.get(Kind::Organization, "b", name_of), None);
     }
 
+    /// A workspace built from kept indexes makes the same entities, at the same nodes, as one
+    /// built from the trees: manifests after an unrecognized document, and a Graph list's
+    /// policies with their pointers.
+    #[test]
+    fn kept_indexes_make_the_entities_a_fresh_build_makes() {
+        let list = r##"{"value": [{"@odata.type": "#microsoft.graph.iosManagedAppProtection", "displayName": "x"}, {"@odata.type": "#microsoft.graph.androidManagedAppProtection", "displayName": "y"}]}"##;
+        let files = files(&[
+            ("a.yaml", &format!("just: text\n---\n{TENANTS}")),
+            ("list.json", list),
+            ("p.yaml", &protection("p", "a")),
+        ]);
+        let describe = |ws: &Workspace<'_>| -> Vec<(FileId, usize, String, Kind, *const Node)> {
+            ws.entities
+                .iter()
+                .map(|e| {
+                    (
+                        e.file,
+                        e.document,
+                        e.base.to_owned(),
+                        e.kind,
+                        e.root as *const Node,
+                    )
+                })
+                .collect()
+        };
+        let index: Vec<FileIndex> = files.iter().map(FileIndex::of).collect();
+        let fresh = Workspace::indexed(&files, &index, None);
+        let expected = describe(&fresh);
+        assert_eq!(expected.len(), 5);
+        assert_eq!(expected[2].2, "/value/0");
+        assert_eq!(expected[3].2, "/value/1");
+        let kept = fresh.into_indexes().unwrap_or_default();
+        let again = Workspace::indexed(&files, &index, Some(&kept));
+        assert_eq!(describe(&again), expected);
+        let named = again.named(Kind::EntraTenant, "b").map(|e| e.index);
+        assert_eq!(named, Some(1));
+    }
+
     #[test]
     fn tenants_hold_domains_case_insensitively_at_their_first_entry() {
         let files = files(&[("tenants.yaml", TENANTS)]);
