@@ -67,7 +67,7 @@ fn clean(node: &Node) -> Value {
             members
                 .iter()
                 .filter(|m| !is_annotation(&m.key))
-                .map(|m| (m.key.clone(), clean(&m.value)))
+                .map(|m| (m.key.to_string(), clean(&m.value)))
                 .collect(),
         ),
         None => match node.as_array() {

@@ -145,7 +145,7 @@ fn typed_settings(
         let Some(property) = PROPERTIES.get(platform, &member.key) else {
             continue;
         };
-        if !settings.contains_key(&member.key) {
+        if !settings.contains_key(member.key.as_str()) {
             continue;
         }
         let at = source.line_col(member.value.span.start as usize);
@@ -155,7 +155,7 @@ fn typed_settings(
                 if let Some(note) = value.coerced {
                     coerced.push(format!("{place}: `{}`: {note}", member.key));
                 }
-                settings.insert(member.key.clone(), value.json);
+                settings.insert(member.key.to_string(), value.json);
             }
             Err(expected) => refused.push(format!(
                 "{place}: `{}` must be {expected} for Graph, not {} `{}`",

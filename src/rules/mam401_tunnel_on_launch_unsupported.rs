@@ -120,7 +120,7 @@ impl Rule for TunnelOnLaunchUnsupported {
                         .members()
                         .map(|(m, pointer)| {
                             (
-                                m.key.clone(),
+                                m.key.to_string(),
                                 At {
                                     node: &m.value,
                                     pointer,

@@ -98,7 +98,7 @@ fn convert(value: Ast<'_>, budget: &mut usize) -> Option<Node> {
                     ObjectPropName::Word(w) => (w.value.to_owned(), span(w.range)),
                 };
                 members.push(Member {
-                    key,
+                    key: key.into(),
                     key_span,
                     value: convert(prop.value, budget)?,
                 });

@@ -13,7 +13,7 @@ pub mod source;
 pub mod terraform;
 pub mod yaml;
 
-pub use node::{Comment, Document, Hit, Member, Node, Resource, Style, Value, push_pointer};
+pub use node::{Comment, Document, Hit, Key, Member, Node, Resource, Style, Value, push_pointer};
 pub use source::{Encoding, LineCol, SourceFile, Span};
 
 /// Largest file mamlint reads. Policy files are a few kilobytes; this bounds memory on

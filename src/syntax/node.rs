@@ -56,9 +56,161 @@ pub struct Node {
 
 #[derive(Clone, Debug, PartialEq)]
 pub struct Member {
-    pub key: String,
+    pub key: Key,
     pub key_span: Span,
     pub value: Node,
+}
+
+/// A mapping key. The keys policy files repeat in every document (Graph property names,
+/// manifest keys: `rules/common-keys.txt`) point into that list instead of owning their text,
+/// which saves an allocation per member: every tree of a run is kept until its workspace
+/// stage, and keys were a tenth of a run's heap (issue #11).
+#[derive(Clone)]
+pub struct Key(KeyText);
+
+#[derive(Clone)]
+enum KeyText {
+    Common(&'static str),
+    Owned(Box<str>),
+}
+
+/// `rules/common-keys.txt`, one key a line, sorted.
+static COMMON_KEYS: std::sync::LazyLock<Vec<&'static str>> = std::sync::LazyLock::new(|| {
+    let mut keys: Vec<&'static str> = include_str!("../../rules/common-keys.txt")
+        .lines()
+        .filter(|k| !k.is_empty())
+        .collect();
+    keys.sort_unstable();
+    keys
+});
+
+impl Key {
+    pub fn new(text: &str) -> Self {
+        match COMMON_KEYS.binary_search(&text) {
+            Ok(at) => Key(KeyText::Common(COMMON_KEYS[at])),
+            Err(_) => Key(KeyText::Owned(text.into())),
+        }
+    }
+
+    pub fn as_str(&self) -> &str {
+        match &self.0 {
+            KeyText::Common(text) => text,
+            KeyText::Owned(text) => text,
+        }
+    }
+
+    /// Whether the key is one of `rules/common-keys.txt`, held without an allocation.
+    pub fn is_common(&self) -> bool {
+        matches!(self.0, KeyText::Common(_))
+    }
+}
+
+impl std::ops::Deref for Key {
+    type Target = str;
+    fn deref(&self) -> &str {
+        self.as_str()
+    }
+}
+
+impl AsRef<str> for Key {
+    fn as_ref(&self) -> &str {
+        self.as_str()
+    }
+}
+
+impl std::borrow::Borrow<str> for Key {
+    fn borrow(&self) -> &str {
+        self.as_str()
+    }
+}
+
+impl From<&str> for Key {
+    fn from(text: &str) -> Self {
+        Key::new(text)
+    }
+}
+
+impl From<String> for Key {
+    fn from(text: String) -> Self {
+        match COMMON_KEYS.binary_search(&text.as_str()) {
+            Ok(at) => Key(KeyText::Common(COMMON_KEYS[at])),
+            Err(_) => Key(KeyText::Owned(text.into_boxed_str())),
+        }
+    }
+}
+
+impl From<&String> for Key {
+    fn from(text: &String) -> Self {
+        Key::new(text)
+    }
+}
+
+impl PartialEq for Key {
+    fn eq(&self, other: &Key) -> bool {
+        self.as_str() == other.as_str()
+    }
+}
+
+impl Eq for Key {}
+
+impl PartialOrd for Key {
+    fn partial_cmp(&self, other: &Key) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl Ord for Key {
+    fn cmp(&self, other: &Key) -> std::cmp::Ordering {
+        self.as_str().cmp(other.as_str())
+    }
+}
+
+impl std::hash::Hash for Key {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        self.as_str().hash(state);
+    }
+}
+
+impl PartialEq<str> for Key {
+    fn eq(&self, other: &str) -> bool {
+        self.as_str() == other
+    }
+}
+
+impl PartialEq<&str> for Key {
+    fn eq(&self, other: &&str) -> bool {
+        self.as_str() == *other
+    }
+}
+
+impl PartialEq<String> for Key {
+    fn eq(&self, other: &String) -> bool {
+        self.as_str() == other.as_str()
+    }
+}
+
+impl PartialEq<Key> for str {
+    fn eq(&self, other: &Key) -> bool {
+        self == other.as_str()
+    }
+}
+
+impl PartialEq<Key> for &str {
+    fn eq(&self, other: &Key) -> bool {
+        *self == other.as_str()
+    }
+}
+
+impl std::fmt::Display for Key {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl std::fmt::Debug for Key {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        std::fmt::Debug::fmt(self.as_str(), f)
+    }
 }
 
 /// A comment in a YAML, Terraform or PowerShell file, kept for inline suppressions.
@@ -175,7 +327,7 @@ impl Node {
             Value::Object(members) => {
                 let mut map = serde_json::Map::with_capacity(members.len());
                 for m in members {
-                    map.insert(m.key.clone(), m.value.to_json());
+                    map.insert(m.key.to_string(), m.value.to_json());
                 }
                 J::Object(map)
             }
@@ -266,7 +418,6 @@ impl Node {
                 Value::Object(members) => {
                     members.shrink_to_fit();
                     for member in members.iter_mut() {
-                        member.key.shrink_to_fit();
                         stack.push(&mut member.value);
                     }
                 }
@@ -394,11 +545,9 @@ mod tests {
     fn shrink_to_fit_keeps_the_tree_and_drops_spare_capacity() {
         let mut items = Vec::with_capacity(16);
         items.push(s("x"));
-        let mut key = String::with_capacity(32);
-        key.push('k');
         let mut members = Vec::with_capacity(8);
         members.push(Member {
-            key,
+            key: Key::new("k"),
             key_span: Span::default(),
             value: Node::new(Value::Array(items), Span::default(), Style::Json),
         });
@@ -410,11 +559,37 @@ mod tests {
         let Value::Object(vec) = &root.value else {
             unreachable!()
         };
-        assert_eq!((vec.capacity(), members[0].key.capacity()), (1, 1));
+        assert_eq!(vec.capacity(), 1);
         let Value::Array(items) = &members[0].value.value else {
             unreachable!()
         };
         assert_eq!(items.capacity(), 1);
+    }
+
+    /// Keys of `rules/common-keys.txt` point into it; others own their text; both compare,
+    /// order and hash as their text.
+    #[test]
+    fn common_keys_are_held_without_their_own_text() {
+        let common = Key::new("pinRequired");
+        let other = Key::from("notAGraphProperty".to_owned());
+        assert!(common.is_common());
+        assert!(!other.is_common());
+        assert_eq!(common, "pinRequired");
+        assert_eq!(other.as_str(), "notAGraphProperty");
+        assert!(other < common, "ordered as text, not by how a key is held");
+        let set: std::collections::HashSet<Key> = [common.clone(), other].into_iter().collect();
+        assert!(set.contains("pinRequired"));
+        assert_eq!(format!("{common}"), "pinRequired");
+    }
+
+    /// The list is sorted, without repeats or blank lines, as `Key::new` searches it.
+    #[test]
+    fn the_common_key_list_is_sorted_and_unique() {
+        let text = include_str!("../../rules/common-keys.txt");
+        let keys: Vec<&str> = text.lines().collect();
+        assert!(keys.len() > 100);
+        assert!(keys.iter().all(|k| !k.is_empty() && k.trim() == *k));
+        assert!(keys.windows(2).all(|w| w[0] < w[1]), "sorted and unique");
     }
 
     #[test]

@@ -26,7 +26,7 @@ use std::sync::LazyLock;
 use serde::Deserialize;
 use tree_sitter::{Language, Node as Ts, Parser};
 
-use super::node::{Comment, Document, Member, Node, Resource, Style, Value};
+use super::node::{Comment, Document, Key, Member, Node, Resource, Style, Value};
 use super::source::Span;
 use super::{MAX_NODES, ParseError, ParsedFile};
 
@@ -720,7 +720,7 @@ impl<'t> Reader<'t> {
 
     fn member(&mut self, key: &str, key_span: Span, value: Node) -> Member {
         Member {
-            key: key.to_owned(),
+            key: Key::new(key),
             key_span,
             value,
         }
@@ -1125,7 +1125,7 @@ impl<'t> Reader<'t> {
                 let (_, graph) = RENAMES
                     .iter()
                     .find(|(dsc, _)| dsc.eq_ignore_ascii_case(&m.key))?;
-                m.key = (*graph).to_owned();
+                m.key = Key::new(graph);
                 Some(m)
             })
             .collect();

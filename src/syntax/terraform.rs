@@ -24,7 +24,7 @@ use hcl_edit::expr::{Expression, ObjectKey, TraversalOperator, UnaryOperator};
 use hcl_edit::structure::{Block, Body, Structure};
 use serde::Deserialize;
 
-use super::node::{Comment, Document, Member, Node, Resource, Style, Value};
+use super::node::{Comment, Document, Key, Member, Node, Resource, Style, Value};
 use super::source::Span;
 use super::{MAX_NODES, ParseError, ParsedFile};
 
@@ -402,7 +402,7 @@ fn link_app(
         key_span,
     ) {
         Ok(Some(node)) => members.push(Member {
-            key: "mobileAppIdentifier".to_owned(),
+            key: Key::new("mobileAppIdentifier"),
             key_span,
             value: node,
         }),
@@ -417,7 +417,7 @@ fn link_app(
         let key_span = span_of(&version.key, block_span);
         match convert.expr(app.provider, &version.value, "version", 1, key_span) {
             Ok(Some(node)) => members.push(Member {
-                key: "version".to_owned(),
+                key: Key::new("version"),
                 key_span,
                 value: node,
             }),
@@ -493,7 +493,7 @@ fn attach_apps(
     let span = links.apps.first().map_or(key_span, |a| a.span);
     convert.count()?;
     members.push(Member {
-        key: APPS.to_owned(),
+        key: Key::new(APPS),
         key_span,
         value: Node::new(Value::Array(links.apps), span, Style::Flow),
     });
@@ -522,7 +522,7 @@ fn omitted_keys(
         if !present(members, unknown, key) {
             convert.count()?;
             members.push(Member {
-                key: key.clone(),
+                key: Key::new(key),
                 key_span: policy.name_span,
                 value: Node::new(Value::Array(Vec::new()), policy.name_span, Style::Flow),
             });
@@ -597,7 +597,7 @@ impl Converter {
                 Ok(Some(value)) => {
                     let value = self.shape(provider, entry.key, value)?;
                     members.push(Member {
-                        key: name,
+                        key: Key::new(&name),
                         key_span: entry.key_span,
                         value,
                     });
@@ -612,7 +612,7 @@ impl Converter {
             }
         }
         // A key both written and unknown (twice, once as an expression) is unknown.
-        members.retain(|m| !unknown.contains(&m.key));
+        members.retain(|m| !unknown.iter().any(|u| m.key == *u));
         self.count()?;
         Ok((
             Node::new(Value::Object(members), block_span, Style::Flow),
@@ -636,7 +636,7 @@ impl Converter {
                 let target = std::mem::replace(item, Node::new(Value::Null, span, Style::Plain));
                 *item = Node::new(
                     Value::Object(vec![Member {
-                        key: "target".to_owned(),
+                        key: Key::new("target"),
                         key_span: span,
                         value: target,
                     }]),
@@ -762,7 +762,7 @@ impl Converter {
                 };
                 self.count()?;
                 members.push(Member {
-                    key: "@odata.type".to_owned(),
+                    key: Key::new("@odata.type"),
                     key_span: entry.key_span,
                     value: Node::new(
                         Value::String(odata_type.clone()),
@@ -786,7 +786,7 @@ impl Converter {
                     .map(|v| types.get(v).cloned().unwrap_or_else(|| v.to_owned()));
                 if let Some(odata_type) = odata_type {
                     members.push(Member {
-                        key: "@odata.type".to_owned(),
+                        key: Key::new("@odata.type"),
                         key_span: entry.key_span,
                         value: Node::new(Value::String(odata_type), value.span, value.style),
                     });
@@ -795,7 +795,7 @@ impl Converter {
             }
             let value = self.shape(provider, entry.key, value)?;
             members.push(Member {
-                key: graph_name(provider, parent, entry.key),
+                key: graph_name(provider, parent, entry.key).into(),
                 key_span: entry.key_span,
                 value,
             });

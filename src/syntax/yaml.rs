@@ -11,7 +11,7 @@ use std::collections::{HashMap, HashSet};
 
 use granit_parser::{Event, Parser, ScalarStyle, StructureStyle};
 
-use super::node::{Comment, Document, Member, Node, Style, Value};
+use super::node::{Comment, Document, Key, Member, Node, Style, Value};
 use super::source::Span;
 use super::{MAX_ALIAS_NODES, MAX_NODES, ParseError, ParsedFile};
 
@@ -254,7 +254,7 @@ impl Builder<'_> {
                     *key = Some((key_text(node, self.text), span));
                 }
                 Some((k, key_span)) => members.push(Member {
-                    key: k,
+                    key: k.into(),
                     key_span,
                     value: node,
                 }),
@@ -301,7 +301,7 @@ fn merge_keys(members: Vec<Member>) -> Vec<Member> {
     let (merges, mut own): (Vec<Member>, Vec<Member>) = members.into_iter().partition(|m| {
         m.key == "<<" && matches!(m.value.value, Value::Object(_) | Value::Array(_))
     });
-    let mut defined: HashSet<String> = own.iter().map(|m| m.key.clone()).collect();
+    let mut defined: HashSet<Key> = own.iter().map(|m| m.key.clone()).collect();
     let mut inherited = Vec::new();
     for merge in &merges {
         let sources: Vec<&Node> = match &merge.value.value {
