@@ -182,6 +182,20 @@ impl PropertyCatalog {
 mod tests {
     use super::*;
 
+    /// Every Graph property is a key held without an allocation (`rules/common-keys.txt`, a
+    /// memory saving of `syntax::Key`): a property added to the catalog goes into that list.
+    #[test]
+    fn every_graph_property_is_a_common_key() {
+        for platform in [Platform::Android, Platform::Ios] {
+            for name in PROPERTIES.platform(platform).properties.keys() {
+                assert!(
+                    crate::syntax::Key::new(name).is_common(),
+                    "{name} is missing from rules/common-keys.txt"
+                );
+            }
+        }
+    }
+
     #[test]
     fn catalog_has_both_platforms_and_ranges() {
         let pin = PROPERTIES
