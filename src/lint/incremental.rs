@@ -23,7 +23,7 @@ use rayon::prelude::*;
 
 use super::{
     Findings, InternalError, Settings, apply_settings, check_local, collect, config_file_ids,
-    guarded, moved, run_passes,
+    guarded, moved,
 };
 use crate::diagnostic::{Diagnostic, FileId};
 use crate::model::workspace::{FileIndex, Indexes, Key, recording};
@@ -51,6 +51,12 @@ impl Passes {
     }
 }
 
+/// A rule's `check_workspace` pass: what it found (or its panic), and the keys it looked up.
+struct GlobalPass {
+    found: Result<Vec<Diagnostic>, InternalError>,
+    queried: Vec<Key>,
+}
+
 /// The keys a file answers to (sorted) and its number of documents of each kind.
 type Provided = (Vec<Key>, Vec<(Kind, usize)>);
 
@@ -62,6 +68,8 @@ struct Stage {
     provided: Vec<Provided>,
     /// The files whose passes looked up each key.
     dependents: HashMap<Key, HashSet<FileId>>,
+    /// Each rule's `check_workspace` pass (in [`RULES`] order): what it found and looked up.
+    global_passes: Vec<GlobalPass>,
     /// The `check_workspace` findings in each file.
     global: Vec<Vec<Diagnostic>>,
     /// The files whose passes report into each file.
@@ -194,12 +202,13 @@ impl Session {
             passes: (0..n).map(|_| Passes::default()).collect(),
             provided: vec![(Vec::new(), Vec::new()); n],
             dependents: HashMap::new(),
+            global_passes: Vec::new(),
             global: vec![Vec::new(); n],
             sources: vec![BTreeSet::new(); n],
             relates: vec![Vec::new(); n],
         });
         let dirty: BTreeSet<FileId> = if full { (0..n).collect() } else { changed };
-        let rerun = stage.affected(&workspace, &dirty, full);
+        let (rerun, changed_keys) = stage.affected(&workspace, &dirty, full);
 
         let rules: Vec<&dyn Rule> = RULES
             .iter()
@@ -222,13 +231,50 @@ impl Session {
             stage.replace_passes(file, passes, &mut touched);
         }
 
-        let found = collect(run_passes(RULES, &cx, true));
-        internal_errors.extend(found.internal_errors);
+        // A `check_workspace` pass runs again only when it looked up a key an edited file
+        // answered before or after: the edit cannot have changed what it read otherwise
+        // (a session's settings are fixed; a new configuration makes a new session).
+        let stale: Vec<usize> = (0..RULES.len())
+            .filter(|&i| {
+                full || stage
+                    .global_passes
+                    .get(i)
+                    .is_none_or(|pass| pass.queried.iter().any(|key| changed_keys.contains(key)))
+            })
+            .collect();
+        let rerun_global: Vec<(usize, GlobalPass)> = stale
+            .par_iter()
+            .map(|&i| {
+                let rule = RULES[i];
+                let (found, queried) =
+                    recording(|| guarded(rule, None, |out| rule.check_workspace(&cx, out)));
+                (i, GlobalPass { found, queried })
+            })
+            .collect();
+        if stage.global_passes.len() != RULES.len() {
+            stage.global_passes = (0..RULES.len())
+                .map(|_| GlobalPass {
+                    found: Ok(Vec::new()),
+                    queried: Vec::new(),
+                })
+                .collect();
+        }
+        for (i, pass) in rerun_global {
+            if let Err(error) = &pass.found {
+                internal_errors.push(error.clone());
+            }
+            stage.global_passes[i] = pass;
+        }
         let mut global: Vec<Vec<Diagnostic>> = vec![Vec::new(); n];
-        for d in found.diagnostics {
+        for d in stage
+            .global_passes
+            .iter()
+            .filter_map(|pass| pass.found.as_ref().ok())
+            .flatten()
+        {
             // `apply_settings` drops a finding in no file of the run.
             if let Some(into) = global.get_mut(d.location.file) {
-                into.push(d);
+                into.push(d.clone());
             }
         }
         for (file, (old, new)) in stage.global.iter().zip(&global).enumerate() {
@@ -350,18 +396,20 @@ impl Session {
 
 impl Stage {
     /// The files whose passes must run again after the files of `dirty` changed: those files,
-    /// and every file that looked up a key one of them answered before or after.
+    /// and every file that looked up a key one of them answered before or after; and those
+    /// keys, for the `check_workspace` passes.
     fn affected(
         &mut self,
         workspace: &Workspace<'_>,
         dirty: &BTreeSet<FileId>,
         full: bool,
-    ) -> BTreeSet<FileId> {
+    ) -> (BTreeSet<FileId>, HashSet<Key>) {
         let provided: Vec<(FileId, Provided)> = dirty
             .par_iter()
             .map(|&file| (file, workspace.provided(file)))
             .collect();
         let mut rerun = dirty.clone();
+        let mut changed = HashSet::new();
         for (file, now) in provided {
             if !full {
                 let (keys, counts) = &self.provided[file];
@@ -372,6 +420,7 @@ impl Stage {
                         && now.0.binary_search(key).is_ok();
                     if !kept {
                         rerun.extend(self.dependents.get(key).into_iter().flatten());
+                        changed.insert(key.clone());
                     }
                 }
                 let count = |counts: &[(Kind, usize)], kind: Kind| {
@@ -384,12 +433,13 @@ impl Stage {
                     if count(counts, kind) != count(&now.1, kind) {
                         let key = Key::Count(kind);
                         rerun.extend(self.dependents.get(&key).into_iter().flatten());
+                        changed.insert(key);
                     }
                 }
             }
             self.provided[file] = now;
         }
-        rerun
+        (rerun, changed)
     }
 
     /// Keeps a file's new passes, noting in `touched` every file their findings (old or new)
