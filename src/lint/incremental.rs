@@ -6,8 +6,9 @@
 //! [`Key`]s those passes looked up (recorded by `model::workspace::recording`), the keys the
 //! file's documents answer to, and the file's findings after the settings. On a change of
 //! file X it re-runs the passes of X and of every file that looked up a key X answered before
-//! or after the change (a count of a kind only when X changed that count), re-runs every
-//! `check_workspace` (they are global), and settles again only the files whose raw findings
+//! or after the change (a count of a kind only when X changed that count), re-runs each
+//! `check_workspace` (a pass over the whole workspace) that looked up such a key, and settles
+//! again only the files whose raw findings
 //! changed, whose text changed, or whose findings relate to a changed file. Selection,
 //! severities, per-path ignores and inline suppressions are decided per file; configured
 //! `[[suppress]]` entries span files, so with any of them the settings apply to all findings
