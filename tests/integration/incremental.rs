@@ -467,3 +467,85 @@ fn an_edit_that_makes_two_policies_conflict_settles_the_other_file() {
     assert_eq!(checked.settled, Settled::Files(vec![1, 2]));
     assert!(codes(&session, 1).is_empty());
 }
+
+/// A `check_workspace` pass (MAM301) runs again when a file it read changes, and its finding
+/// lands in a file the edit did not touch; after an edit of a file it never read (and so does
+/// not run for), its finding is still there.
+#[test]
+fn a_workspace_pass_runs_again_for_an_edit_of_what_it_read() {
+    let settings = Settings::default();
+    let intune = |apps: Vec<usize>| {
+        Doc::Intune {
+            name: 3,
+            organization: 0,
+            apps,
+        }
+        .render()
+    };
+    let protection = |long_pin: bool| {
+        Doc::Protection {
+            name: 4,
+            tenant: Some(1),
+            android: false,
+            display: 4,
+            apps: vec![0],
+            yes: false,
+            suppressed: false,
+            reach: (vec![0], None, long_pin),
+        }
+        .render()
+    };
+    let texts = [
+        Doc::Tenant {
+            name: 1,
+            domains: vec![0],
+        }
+        .render(),
+        Doc::Organization {
+            name: 0,
+            domain: 0,
+            guard: true,
+        }
+        .render(),
+        intune(vec![0]),
+        protection(false),
+    ];
+    let mut files: Vec<WorkspaceFile> = texts
+        .iter()
+        .enumerate()
+        .filter_map(|(i, t)| load(i, t))
+        .collect();
+    let mut session = Session::new(&files, &settings);
+    session.check(&files, &settings);
+    let codes = |session: &Session, file: usize| -> Vec<&str> {
+        session.reported(file).iter().map(|d| d.code()).collect()
+    };
+    assert!(codes(&session, 0).is_empty(), "{:?}", session.reported(0));
+
+    // Confluence handed to Intune: the tenant holding acme.com has no consent for it.
+    apply(&mut files, &mut session, &settings, 2, &intune(vec![0, 1]));
+    let checked = session.check(&files, &settings);
+    compare(&files, &session, &settings);
+    assert_eq!(checked.settled, Settled::Files(vec![0, 2]));
+    assert_eq!(codes(&session, 0), ["MAM301"]);
+    assert!(
+        session.reported(0)[0]
+            .message
+            .starts_with("Confluence Cloud has no admin consent in"),
+        "{}",
+        session.reported(0)[0].message
+    );
+
+    // An app protection policy is nothing MAM301 reads: the tenant's finding stays as it was.
+    apply(&mut files, &mut session, &settings, 3, &protection(true));
+    let checked = session.check(&files, &settings);
+    compare(&files, &session, &settings);
+    assert_eq!(checked.settled, Settled::Files(vec![3]));
+    assert_eq!(codes(&session, 0), ["MAM301"]);
+
+    apply(&mut files, &mut session, &settings, 2, &intune(vec![0]));
+    let checked = session.check(&files, &settings);
+    compare(&files, &session, &settings);
+    assert_eq!(checked.settled, Settled::Files(vec![0, 2]));
+    assert!(codes(&session, 0).is_empty());
+}
