@@ -226,6 +226,23 @@ fn by_file(
         .collect()
 }
 
+/// The files of `texts` (file N at `ws/file-N.yaml`) and a session that has checked them.
+fn checked_session(texts: &[String], settings: &Settings) -> (Vec<WorkspaceFile>, Session) {
+    let files: Vec<WorkspaceFile> = texts
+        .iter()
+        .enumerate()
+        .filter_map(|(i, t)| load(i, t))
+        .collect();
+    let mut session = Session::new(&files, settings);
+    session.check(&files, settings);
+    (files, session)
+}
+
+/// The codes a session reports in a file, in reporting order.
+fn codes(session: &Session, file: usize) -> Vec<&str> {
+    session.reported(file).iter().map(|d| d.code()).collect()
+}
+
 /// Applies a file's new text as the language server does: replaced, inserted or removed.
 fn apply(
     files: &mut Vec<WorkspaceFile>,
@@ -359,9 +376,6 @@ fn a_renamed_tenant_settles_only_the_files_that_name_it() {
         .collect();
     let mut session = Session::new(&files, &settings);
     assert_eq!(session.check(&files, &settings).settled, Settled::All);
-    let codes = |session: &Session, file: usize| -> Vec<&str> {
-        session.reported(file).iter().map(|d| d.code()).collect()
-    };
     assert_eq!(codes(&session, 2), ["MAM008"], "`labs` is not loaded");
 
     apply(&mut files, &mut session, &settings, 0, &tenant(2));
@@ -423,16 +437,7 @@ fn an_edit_that_makes_two_policies_conflict_settles_the_other_file() {
         policy("p2", 0, false),
         policy("labs", 1, false),
     ];
-    let mut files: Vec<WorkspaceFile> = texts
-        .iter()
-        .enumerate()
-        .filter_map(|(i, t)| load(i, t))
-        .collect();
-    let mut session = Session::new(&files, &settings);
-    session.check(&files, &settings);
-    let codes = |session: &Session, file: usize| -> Vec<&str> {
-        session.reported(file).iter().map(|d| d.code()).collect()
-    };
+    let (mut files, mut session) = checked_session(&texts, &settings);
     assert!(codes(&session, 1).is_empty(), "{:?}", session.reported(1));
 
     apply(
@@ -510,16 +515,7 @@ fn a_workspace_pass_runs_again_for_an_edit_of_what_it_read() {
         intune(vec![0]),
         protection(false),
     ];
-    let mut files: Vec<WorkspaceFile> = texts
-        .iter()
-        .enumerate()
-        .filter_map(|(i, t)| load(i, t))
-        .collect();
-    let mut session = Session::new(&files, &settings);
-    session.check(&files, &settings);
-    let codes = |session: &Session, file: usize| -> Vec<&str> {
-        session.reported(file).iter().map(|d| d.code()).collect()
-    };
+    let (mut files, mut session) = checked_session(&texts, &settings);
     assert!(codes(&session, 0).is_empty(), "{:?}", session.reported(0));
 
     // Confluence handed to Intune: the tenant holding acme.com has no consent for it.
