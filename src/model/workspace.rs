@@ -243,12 +243,20 @@ impl<'a> Facts<'a> {
     fn looked(&self, entities: &[Entity<'a>], i: usize) -> Option<Looked<&'a str>> {
         match self {
             Facts::Read { looked, .. } => looked.get(i).copied(),
-            Facts::Kept { index, starts } => {
-                let file = entities.get(i)?.file;
-                let local = i.checked_sub(*starts.get(file)?)?;
-                index.get(file)?.documents.get(local).map(Looked::borrow)
+            Facts::Kept { .. } => {
+                let (kept, local) = self.kept_at(entities, i)?;
+                kept.documents.get(local).map(Looked::borrow)
             }
         }
+    }
+
+    /// The kept file index of the entity at `i`, and the entity's position in it.
+    fn kept_at(&self, entities: &[Entity<'a>], i: usize) -> Option<(&'a FileIndex, usize)> {
+        let Facts::Kept { index, starts } = self else {
+            return None;
+        };
+        let file = entities.get(i)?.file;
+        Some((index.get(file)?, i.checked_sub(*starts.get(file)?)?))
     }
 
     /// Whom the entity at `i` reaches: `Read`'s own, or one built from the kept index.
@@ -260,12 +268,8 @@ impl<'a> Facts<'a> {
     }
 
     fn kept_reached(&self, entities: &[Entity<'a>], i: usize) -> Option<&'a ReachedOwned> {
-        let Facts::Kept { index, starts } = self else {
-            return None;
-        };
-        let file = entities.get(i)?.file;
-        let local = i.checked_sub(*starts.get(file)?)?;
-        index.get(file)?.reached.get(local)?.as_ref()
+        let (kept, local) = self.kept_at(entities, i)?;
+        kept.reached.get(local)?.as_ref()
     }
 
     /// Whether the entity at `i` reaches `audience` with `app` on `platform`, without building
@@ -439,7 +443,7 @@ impl FileIndex {
     pub fn of(file: &WorkspaceFile) -> Self {
         let mut entities = Vec::new();
         let mut places = Vec::new();
-        push_entities(&mut entities, Some(&mut places), 0, file);
+        push_entities(&mut entities, &mut places, 0, file);
         FileIndex {
             places,
             documents: entities
@@ -466,7 +470,7 @@ impl FileIndex {
 /// The entities of one file, at its index `file` in the run.
 fn push_entities<'a>(
     entities: &mut Vec<Entity<'a>>,
-    mut places: Option<&mut Vec<Place>>,
+    places: &mut Vec<Place>,
     file: FileId,
     wf: &'a WorkspaceFile,
 ) {
@@ -485,16 +489,14 @@ fn push_entities<'a>(
                 source: doc,
                 index: 0,
             });
-            if let Some(places) = places.as_deref_mut() {
-                places.push(Place {
-                    file,
-                    position,
-                    document: doc.index,
-                    item,
-                    kind,
-                    origin,
-                });
-            }
+            places.push(Place {
+                file,
+                position,
+                document: doc.index,
+                item,
+                kind,
+                origin,
+            });
         };
         match class {
             Classified::Manifest(kind) => push(&doc.root, "", None, *kind, Origin::Manifest),
@@ -623,7 +625,7 @@ impl<'a> Workspace<'a> {
                 });
                 places.reserve(entities.capacity());
                 for (file, wf) in files.iter().enumerate() {
-                    push_entities(&mut entities, Some(&mut places), file, wf);
+                    push_entities(&mut entities, &mut places, file, wf);
                 }
                 entities
             }
