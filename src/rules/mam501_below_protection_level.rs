@@ -87,6 +87,13 @@ impl Rule for BelowProtectionLevel {
         &Self::META
     }
 
+    /// The level comes from the policy itself or the configuration, and the settings judged
+    /// are the policy's own: the file-scope stage decides it, so the workspace stage needs no
+    /// policy's settings but MAM502's.
+    fn scope(&self) -> super::Scope {
+        super::Scope::File
+    }
+
     fn check_entity(&self, cx: &Context<'_, '_>, entity: &Entity<'_>, out: &mut Vec<Diagnostic>) {
         if entity.kind != Kind::AppProtectionPolicy || !entity.targets_atlassian() {
             return;
@@ -102,7 +109,7 @@ impl Rule for BelowProtectionLevel {
                 let text = cx
                     .workspace
                     .loaded(entity.file)
-                    // The workspace stage may have let the text go: read back, for the fix.
+                    // `contents` also reads the text back once it has been let go.
                     .map_or("", |l| l.source.contents());
                 out.push(finding(entity, &applied, &check, text));
             }
