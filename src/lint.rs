@@ -15,6 +15,7 @@ use crate::syntax::{self, Encoding, Format, LoadedFile, ParsedFile, SourceFile};
 use crate::walk::Candidate;
 
 pub mod incremental;
+mod lean;
 
 /// Where a file's bytes come from.
 #[derive(Debug)]
@@ -319,18 +320,32 @@ fn sort_by_file<T>(items: &mut Vec<T>, file: impl Fn(&T) -> &WorkspaceFile) {
     });
 }
 
+/// What a run keeps of each file after its file-scope stage, for what its caller reads.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Keep {
+    /// Every text and tree: rollout builds Graph values from what a file says.
+    Text,
+    /// Every tree; the text of files read from disk goes (and is read back on demand).
+    Trees,
+    /// Only what the workspace stage and the reporters read (`lean.rs`).
+    Reported,
+}
+
 /// [`load`], then the file-scope stage, then what the workspace stage and the reporters do not
 /// read is let go: run inside the parallel walk, so a large repository never holds every
-/// file's text, spare capacity and file-scope working memory at once.
-fn load_and_check_local(input: Input, settings: &Settings, keep_text: bool) -> (Loaded, Findings) {
-    let release_text = matches!(input.bytes, Bytes::Disk) && !keep_text;
+/// file's text, spare capacity and file-scope working memory at once. The flag says whether
+/// settings were taken out of the file's trees (`lean::prune`).
+fn load_and_check_local(input: Input, settings: &Settings, keep: Keep) -> (Loaded, Findings, bool) {
+    let release_text = matches!(input.bytes, Bytes::Disk) && keep != Keep::Text;
     let mut loaded = load(input);
     let Loaded::Checked(file) = &mut loaded else {
-        return (loaded, Findings::default());
+        return (loaded, Findings::default(), false);
     };
     let local = check_local(file, settings);
+    // Custom rules read every document whole in the workspace stage.
+    let pruned = keep == Keep::Reported && settings.custom.is_empty() && lean::prune(file);
     keep_for_workspace_stage(file, release_text, settings);
-    (loaded, local)
+    (loaded, local, pruned)
 }
 
 /// What a file keeps after its file-scope stage. Every tree stays whole (the workspace-scope
@@ -359,17 +374,25 @@ fn keep_for_workspace_stage(file: &mut WorkspaceFile, release_text: bool, settin
 /// whatever the thread count. The text of files read from disk is let go after their
 /// file-scope stage and read back for the findings reported.
 pub fn run(inputs: Vec<Input>, settings: &Settings) -> Outcome {
-    run_with_text(inputs, settings, false)
+    run_with_text(inputs, settings, Keep::Trees)
+}
+
+/// [`run`] for a caller that reads only the findings and the reporters' view of the files
+/// (`mamlint check`): the trees in the outcome lack the app protection settings of policies
+/// that share no audience with another (`lean.rs`), so a large repository's run holds little
+/// more than its findings and indexes.
+pub fn run_for_reports(inputs: Vec<Input>, settings: &Settings) -> Outcome {
+    run_with_text(inputs, settings, Keep::Reported)
 }
 
 /// [`run`] keeping every file's text: for rollout, which builds Graph values from what a file
 /// says (an unquoted `16.10` is sent as written) and must not build them from a file changed
 /// since it was checked.
 pub fn run_keeping_text(inputs: Vec<Input>, settings: &Settings) -> Outcome {
-    run_with_text(inputs, settings, true)
+    run_with_text(inputs, settings, Keep::Text)
 }
 
-fn run_with_text(inputs: Vec<Input>, settings: &Settings, keep_text: bool) -> Outcome {
+fn run_with_text(inputs: Vec<Input>, settings: &Settings, keep: Keep) -> Outcome {
     // One input (a pre-commit hook, an editor's save): starting rayon's threads costs more
     // than checking it, so the run stays on this thread, as the only worker of a pool of its
     // own. rayon keeps the thread that pool's worker afterwards, so later parallel work
@@ -380,55 +403,72 @@ fn run_with_text(inputs: Vec<Input>, settings: &Settings, keep_text: bool) -> Ou
             .use_current_thread()
             .build()
     {
-        return pool.install(|| run_here(inputs, settings, keep_text));
+        return pool.install(|| run_here(inputs, settings, keep));
     }
-    run_here(inputs, settings, keep_text)
+    run_here(inputs, settings, keep)
 }
 
-fn run_here(inputs: Vec<Input>, settings: &Settings, keep_text: bool) -> Outcome {
+fn run_here(inputs: Vec<Input>, settings: &Settings, keep: Keep) -> Outcome {
     let config = settings.config.as_ref();
-    let loaded: Vec<(Loaded, Findings)> = inputs
+    let loaded: Vec<(Loaded, Findings, bool)> = inputs
         .into_par_iter()
-        .map(|input| load_and_check_local(input, settings, keep_text))
+        .map(|input| load_and_check_local(input, settings, keep))
         .collect();
-    let mut checked: Vec<(WorkspaceFile, Findings)> = config_files(config)
-        .into_iter()
-        .chain(rego_files(settings))
-        .map(|file| {
-            let local = check_local(&file, settings);
-            (file, local)
-        })
-        .collect();
+    let mut checked: Vec<(WorkspaceFile, Findings, bool)> = Vec::with_capacity(loaded.len() + 4);
+    checked.extend(
+        config_files(config)
+            .into_iter()
+            .chain(rego_files(settings))
+            .map(|file| {
+                let local = check_local(&file, settings);
+                (file, local, false)
+            }),
+    );
     let mut skipped = Vec::new();
     let mut read_errors = Vec::new();
-    for (item, local) in loaded {
+    for (item, local, pruned) in loaded {
         match item {
-            Loaded::Checked(file) => checked.push((file, local)),
+            Loaded::Checked(file) => checked.push((file, local, pruned)),
             Loaded::Skipped(path, reason) => skipped.push((path, reason)),
             Loaded::Unreadable(message) => read_errors.push(message),
         }
     }
-    sort_by_file(&mut checked, |(file, _)| file);
-    let (files, local): (Vec<WorkspaceFile>, Vec<Findings>) = checked.into_iter().unzip();
-    let notes = files
-        .iter()
-        .flat_map(|f| {
-            f.classes
-                .iter()
-                .filter_map(move |c| match c {
-                    crate::model::Classified::Graph(crate::model::GraphObject::Protection(
-                        platform,
-                        source,
-                    )) if *source != crate::model::PlatformSource::ODataType => Some(format!(
-                        "{}: read as an {} policy from {}",
-                        f.loaded.source.path,
-                        platform.graph_type(),
-                        source.describe()
-                    )),
-                    _ => None,
-                })
-                .chain(f.loaded.parsed.documents.iter().zip(&f.classes).filter_map(
-                    move |(d, c)| {
+    sort_by_file(&mut checked, |(file, _, _)| file);
+    let mut files = Vec::with_capacity(checked.len());
+    let mut local = Vec::with_capacity(checked.len());
+    let mut pruned = Vec::with_capacity(checked.len());
+    for (file, found, lean) in checked {
+        files.push(file);
+        local.push(found);
+        pruned.push(lean);
+    }
+    let mut notes: Vec<String> = if pruned.contains(&true) {
+        lean::restore_overlapping(&mut files, &pruned)
+    } else {
+        Vec::new()
+    };
+    notes.extend(files.iter().flat_map(|f| {
+        f.classes
+            .iter()
+            .filter_map(move |c| match c {
+                crate::model::Classified::Graph(crate::model::GraphObject::Protection(
+                    platform,
+                    source,
+                )) if *source != crate::model::PlatformSource::ODataType => Some(format!(
+                    "{}: read as an {} policy from {}",
+                    f.loaded.source.path,
+                    platform.graph_type(),
+                    source.describe()
+                )),
+                _ => None,
+            })
+            .chain(
+                f.loaded
+                    .parsed
+                    .documents
+                    .iter()
+                    .zip(&f.classes)
+                    .filter_map(move |(d, c)| {
                         let exported = matches!(
                             c,
                             crate::model::Classified::Graph(crate::model::GraphObject::Protection(
@@ -441,10 +481,9 @@ fn run_here(inputs: Vec<Input>, settings: &Settings, keep_text: bool) -> Outcome
                         f.loaded.source.path
                     )
                 })
-                    },
-                ))
-        })
-        .collect();
+                    }),
+            )
+    }));
     let Findings {
         diagnostics,
         internal_errors,

@@ -189,7 +189,8 @@ pub(super) fn run(args: CheckArgs) -> anyhow::Result<u8> {
             Err(code) => return Ok(code),
         }
     } else {
-        lint::run(inputs, &settings)
+        // Nothing below reads a policy's settings: the lean run holds far less of them.
+        lint::run_for_reports(inputs, &settings)
     };
     read_errors.append(&mut outcome.read_errors);
 

@@ -569,6 +569,14 @@ impl<'a> Workspace<'a> {
         Workspace::build(files, None, true, None)
     }
 
+    /// The entities of one file, as a workspace of that file alone has them, without building
+    /// any index.
+    pub fn entities_of(file: &'a WorkspaceFile) -> Vec<Entity<'a>> {
+        let mut entities = Vec::with_capacity(file.classes.len());
+        push_entities(&mut entities, &mut Vec::new(), 0, file);
+        entities
+    }
+
     /// The workspace of one file for its file-scope rules ([`Workspace::new`] of it), without
     /// the index of whom policies reach: only cross-document rules ask it
     /// ([`Workspace::reached`], [`Workspace::reaching`] answer nothing here).

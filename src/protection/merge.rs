@@ -368,6 +368,24 @@ pub fn overlaps_led_by<'w, 'a>(
         .collect()
 }
 
+/// The policies that share an audience of one app with another policy: those whose settings
+/// [`overlaps_led_by`] merges, found from whom each policy reaches without reading a setting.
+pub fn overlapping<'w, 'a>(ws: &'w Workspace<'a>) -> impl Iterator<Item = &'w Entity<'a>> {
+    ws.entities.iter().filter(move |policy| {
+        let Some(reached) = ws.reached(policy) else {
+            return false;
+        };
+        let tenant = ws.tenant_of(policy);
+        reached.apps.iter().any(|&app| {
+            reached.audiences.iter().any(|&audience| {
+                ws.reaching(tenant, reached.platform, app, audience)
+                    .nth(1)
+                    .is_some()
+            })
+        })
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use serde_json::json;

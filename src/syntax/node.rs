@@ -351,6 +351,30 @@ impl Node {
         Some(node)
     }
 
+    /// [`Node::pointer`], for changing what it points at.
+    pub fn pointer_mut(&mut self, pointer: &str) -> Option<&mut Node> {
+        if pointer.is_empty() {
+            return Some(self);
+        }
+        let mut node = self;
+        for token in pointer.strip_prefix('/')?.split('/') {
+            let token = unescape_pointer_token(token);
+            node = match &mut node.value {
+                // The last member of a key, as lookups see it.
+                Value::Object(members) => {
+                    &mut members
+                        .iter_mut()
+                        .rev()
+                        .find(|m| m.key == token.as_str())?
+                        .value
+                }
+                Value::Array(items) => items.get_mut(token.parse::<usize>().ok()?)?,
+                _ => return None,
+            };
+        }
+        Some(node)
+    }
+
     /// Calls `visit` for every node below and including this one, with its pointer.
     /// Iterative, so deeply nested input cannot overflow the stack.
     pub fn walk<'a>(&'a self, base: &str, mut visit: impl FnMut(&str, &'a Node)) {

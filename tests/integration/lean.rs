@@ -132,3 +132,120 @@ fn rollout_keeps_the_text_of_every_file() {
         .collect();
     assert_eq!(released, Vec::<&str>::new());
 }
+
+/// Every node below and including each document of the outcome's files.
+fn nodes(outcome: &Outcome) -> usize {
+    let mut count = 0;
+    for file in &outcome.files {
+        for document in &file.loaded.parsed.documents {
+            document.root.walk("", |_, _| count += 1);
+        }
+    }
+    count
+}
+
+#[test]
+fn a_run_for_reports_finds_and_reports_what_a_full_run_does() {
+    let root = support::root();
+    let mut candidates = discover();
+    for dir in [
+        "tests/fixtures/corpus",
+        "tests/fixtures/protection",
+        "tests/fixtures/effective",
+        "tests/fixtures/exports",
+    ] {
+        let (more, errors) =
+            mamlint::walk::discover(&[root.join(dir).to_string_lossy().into_owned()]);
+        assert_eq!(errors, Vec::<String>::new());
+        candidates.extend(more);
+    }
+    let inputs = || {
+        candidates
+            .iter()
+            .cloned()
+            .map(Input::disk)
+            .collect::<Vec<_>>()
+    };
+    let settings = Settings::default();
+    let full = lint::run(inputs(), &settings);
+    let lean = lint::run_for_reports(inputs(), &settings);
+
+    let (full_nodes, lean_nodes) = (nodes(&full), nodes(&lean));
+    assert!(
+        lean_nodes * 10 < full_nodes * 9,
+        "the lean run keeps {lean_nodes} of {full_nodes} nodes"
+    );
+    let conflicts = lean
+        .diagnostics
+        .iter()
+        .filter(|d| d.rule.code == "MAM502")
+        .count();
+    assert!(conflicts > 5, "{conflicts} MAM502 findings");
+    let debug =
+        |o: &Outcome| -> Vec<String> { o.diagnostics.iter().map(|d| format!("{d:?}")).collect() };
+    assert_eq!(debug(&lean), debug(&full));
+    assert_eq!(lean.notes, full.notes);
+    for ((format, lean), (_, full)) in reports(&lean).into_iter().zip(reports(&full)) {
+        assert!(
+            lean == full,
+            "{format:?} differs between a lean and a full run"
+        );
+    }
+}
+
+/// Two policies in two files reach one group and disagree; a third reaches another group.
+#[test]
+fn the_files_of_policies_that_meet_are_parsed_again_and_the_others_stay_pruned() {
+    let dir = tempfile::tempdir().unwrap();
+    let policy = |name: &str, group: &str, pin: u8| {
+        format!(
+            "apiVersion: mamlint/v1\nkind: AppProtectionPolicy\nmetadata: {{name: {name}}}\nspec:\n  platform: ios\n  displayName: {name}\n  apps: [com.atlassian.jira.app]\n  assignments:\n    include: [{group}]\n  settings:\n    pinRequired: true\n    minimumPinLength: {pin}\n    printBlocked: true\n"
+        )
+    };
+    let group = "0b6e2c1a-5f0d-4c5e-9a7b-3d2f1e0c9b8a";
+    let other = "5d4c3b2a-1f0e-4d9c-8b7a-6f5e4d3c2b1a";
+    for (file, text) in [
+        ("a.yaml", policy("main", group, 6)),
+        ("b.yaml", policy("pilot", group, 8)),
+        ("c.yaml", policy("elsewhere", other, 4)),
+    ] {
+        std::fs::write(dir.path().join(file), text).unwrap();
+    }
+    let inputs = || {
+        ["a.yaml", "b.yaml", "c.yaml"]
+            .map(|f| {
+                Input::disk(mamlint::walk::Candidate {
+                    path: dir.path().join(f).to_string_lossy().into_owned(),
+                    explicit: true,
+                })
+            })
+            .into_iter()
+            .collect::<Vec<_>>()
+    };
+    let full = lint::run(inputs(), &Settings::default());
+    let lean = lint::run_for_reports(inputs(), &Settings::default());
+    let settings_of = |o: &Outcome, file: usize| {
+        o.files[file].loaded.parsed.documents[0]
+            .root
+            .pointer("/spec/settings")
+            .map(|s| s.as_object().map_or(0, <[_]>::len))
+    };
+    assert_eq!(settings_of(&lean, 0), Some(3));
+    assert_eq!(settings_of(&lean, 1), Some(3));
+    assert_eq!(settings_of(&lean, 2), Some(0), "c.yaml meets no policy");
+    assert_eq!(settings_of(&full, 2), Some(3));
+    let messages = |o: &Outcome| -> Vec<String> {
+        o.diagnostics
+            .iter()
+            .filter(|d| d.rule.code == "MAM502")
+            .map(|d| format!("{}:{:?}: {}", d.location.file, d.location.span, d.message))
+            .collect()
+    };
+    assert_eq!(messages(&lean).len(), 1, "{:?}", messages(&lean));
+    assert!(
+        messages(&lean)[0].contains("minimumPinLength"),
+        "{:?}",
+        messages(&lean)
+    );
+    assert_eq!(messages(&lean), messages(&full));
+}
