@@ -414,38 +414,61 @@ fn run_here(inputs: Vec<Input>, settings: &Settings, keep: Keep) -> Outcome {
         .into_par_iter()
         .map(|input| load_and_check_local(input, settings, keep))
         .collect();
-    let mut checked: Vec<(WorkspaceFile, Findings, bool)> = Vec::with_capacity(loaded.len() + 4);
-    checked.extend(
-        config_files(config)
-            .into_iter()
-            .chain(rego_files(settings))
-            .map(|file| {
-                let local = check_local(&file, settings);
-                (file, local, false)
-            }),
-    );
+    let config_checked: Vec<(WorkspaceFile, Findings, bool)> = config_files(config)
+        .into_iter()
+        .chain(rego_files(settings))
+        .map(|file| {
+            let local = check_local(&file, settings);
+            (file, local, false)
+        })
+        .collect();
     let mut skipped = Vec::new();
     let mut read_errors = Vec::new();
-    for (item, local, pruned) in loaded {
-        match item {
-            Loaded::Checked(file) => checked.push((file, local, pruned)),
-            Loaded::Skipped(path, reason) => skipped.push((path, reason)),
-            Loaded::Unreadable(message) => read_errors.push(message),
-        }
-    }
+    // The loaded files are a run's largest vector: each step below reuses its memory (in-place
+    // collection) instead of holding a copy beside it at the run's busiest moment.
+    let mut checked: Vec<(WorkspaceFile, Findings, bool)> = loaded
+        .into_iter()
+        .filter_map(|(item, local, pruned)| match item {
+            Loaded::Checked(file) => Some((file, local, pruned)),
+            Loaded::Skipped(path, reason) => {
+                skipped.push((path, reason));
+                None
+            }
+            Loaded::Unreadable(message) => {
+                read_errors.push(message);
+                None
+            }
+        })
+        .collect();
+    checked.splice(0..0, config_checked);
     sort_by_file(&mut checked, |(file, _, _)| file);
-    let mut files = Vec::with_capacity(checked.len());
     let mut local = Vec::with_capacity(checked.len());
     let mut pruned = Vec::with_capacity(checked.len());
-    for (file, found, lean) in checked {
-        files.push(file);
-        local.push(found);
-        pruned.push(lean);
-    }
-    let mut notes: Vec<String> = if pruned.contains(&true) {
-        lean::restore_overlapping(&mut files, &pruned)
+    let mut files: Vec<WorkspaceFile> = checked
+        .into_iter()
+        .map(|(file, found, lean)| {
+            local.push(found);
+            pruned.push(lean);
+            file
+        })
+        .collect();
+    let mut notes = Vec::new();
+    let workspace = Workspace::new(&files);
+    let wanted = if pruned.contains(&true) {
+        lean::to_restore(&workspace, &pruned)
     } else {
-        Vec::new()
+        std::collections::BTreeSet::new()
+    };
+    let Findings {
+        diagnostics,
+        internal_errors,
+        ..
+    } = if wanted.is_empty() {
+        workspace_stage(RULES, &workspace, &local, settings)
+    } else {
+        drop(workspace);
+        notes = lean::restore(&mut files, &wanted);
+        check_cached(&files, &local, settings)
     };
     notes.extend(files.iter().flat_map(|f| {
         f.classes
@@ -484,11 +507,6 @@ fn run_here(inputs: Vec<Input>, settings: &Settings, keep: Keep) -> Outcome {
                     }),
             )
     }));
-    let Findings {
-        diagnostics,
-        internal_errors,
-        ..
-    } = check_cached(&files, &local, settings);
     Outcome {
         files,
         diagnostics,
@@ -578,11 +596,21 @@ fn check_cached_with(
     local: &[Findings],
     settings: &Settings,
 ) -> Findings {
-    let workspace = Workspace::new(files);
+    workspace_stage(rules, &Workspace::new(files), local, settings)
+}
+
+/// [`check_cached_with`] in a workspace already built of the files.
+fn workspace_stage(
+    rules: &[&dyn Rule],
+    workspace: &Workspace<'_>,
+    local: &[Findings],
+    settings: &Settings,
+) -> Findings {
+    let files = workspace.files;
     let config = settings.config.as_ref();
     let config_files = config_file_ids(files, settings);
     let cx = Context {
-        workspace: &workspace,
+        workspace,
         api_version: settings.api_version(),
         config,
         config_files: &config_files,
@@ -620,7 +648,7 @@ fn check_cached_with(
             .collect();
         diagnostics.extend(crate::custom::eval::evaluate(
             &settings.custom,
-            &workspace,
+            workspace,
             &rego_files,
         ));
     }

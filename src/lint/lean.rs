@@ -4,96 +4,111 @@
 //!
 //! An app protection policy's settings are most of a repository's nodes, and after the
 //! file-scope stage (MAM501 included) only MAM502 reads them, and only of the policies that
-//! share an audience of an app with another policy. So [`prune`] takes out the settings the
-//! framework and the defaults know (`protection::effective::all_names`, what MAM502 merges),
-//! and comments that are not suppressions; once every file is loaded, [`restore_overlapping`]
-//! parses again the files of the policies `protection::merge::overlapping` finds, from the
-//! same text, so MAM502 merges what a full run merges. A repository whose policies do not meet
-//! holds no setting after its walk; one where every policy meets another parses its policy
-//! files twice.
+//! share an audience of an app with another policy. So [`prune`] keeps of each policy what the
+//! workspace stage reads of it (its names, tenant, platform, apps and assignments), takes a
+//! manifest's `apiVersion` and `kind` (read when the file was classified), and comments that
+//! are not suppressions; once every file is loaded, [`restore`] parses again the files of
+//! the policies `protection::merge::overlapping` finds ([`to_restore`]), from the same text, so MAM502
+//! merges what a full run merges. A repository whose policies do not meet holds no setting
+//! after its walk; one where every policy meets another parses its policy files twice.
+//! `tests/integration/lean.rs` holds a lean run to a full one over every fixture.
 
 use std::collections::BTreeSet;
-use std::sync::LazyLock;
 
 use crate::diagnostic::FileId;
-use crate::model::{Kind, Platform, Workspace, WorkspaceFile};
-use crate::syntax::Value;
+use crate::model::{Kind, Origin, Workspace, WorkspaceFile};
+use crate::syntax::{Member, Value};
 
-/// `protection::effective::all_names` of each platform, sorted (it sorts them).
-static PRUNED: LazyLock<[Vec<&'static str>; 2]> = LazyLock::new(|| {
-    [
-        crate::protection::effective::all_names(Platform::Ios),
-        crate::protection::effective::all_names(Platform::Android),
-    ]
-});
+/// What the workspace stage reads of a Graph app protection policy: what it is, its name, its
+/// apps and its assignments (`model::reach`, `Entity::apps`, the workspace's indexes). The
+/// tenant of an export comes from its path.
+const GRAPH_POLICY_READ: &[&str] = &[
+    "@odata.context",
+    "@odata.type",
+    "apps",
+    "assignments",
+    "displayName",
+    "id",
+];
 
-fn pruned_names(platform: Platform) -> &'static [&'static str] {
-    match platform {
-        Platform::Ios => &PRUNED[0],
-        Platform::Android => &PRUNED[1],
-    }
-}
-
-/// Takes out of `file`'s app protection policies the settings MAM502 merges, and the comments
-/// that are not `# mamlint:` directives (suppressions read only those). Whether a setting was
-/// taken out: only such a file needs [`restore_overlapping`].
+/// What is let go of `file`'s documents after its file-scope stage (see the module docs).
+/// Whether a policy lost a member: only such a file may need [`restore`].
 pub(super) fn prune(file: &mut WorkspaceFile) -> bool {
-    let targets: Vec<(usize, String, Platform)> = Workspace::entities_of(file)
-        .iter()
-        .filter(|e| e.kind == Kind::AppProtectionPolicy)
-        .filter_map(|e| {
-            let position = file
-                .loaded
-                .parsed
-                .documents
-                .iter()
-                .position(|d| d.index == e.document)?;
-            // An `At`'s pointer starts at its entity's root, `base` in the document.
-            let pointer = format!("{}{}", e.base, e.settings()?.pointer);
-            Some((position, pointer, e.platform()?))
-        })
-        .collect();
-    let mut pruned = false;
-    for (position, pointer, platform) in targets {
-        let Some(settings) = file
+    let mut policies: Vec<(usize, String, Origin)> = Vec::new();
+    let mut manifests: Vec<usize> = Vec::new();
+    for e in Workspace::entities_of(file) {
+        let Some(position) = file
             .loaded
             .parsed
             .documents
-            .get_mut(position)
-            .and_then(|d| d.root.pointer_mut(&pointer))
+            .iter()
+            .position(|d| d.index == e.document)
         else {
             continue;
         };
-        let Value::Object(members) = &mut settings.value else {
+        if e.origin == Origin::Manifest {
+            manifests.push(position);
+        }
+        if e.kind == Kind::AppProtectionPolicy
+            && let Some(settings) = e.settings()
+        {
+            // An `At`'s pointer starts at its entity's root, `base` in the document.
+            policies.push((
+                position,
+                format!("{}{}", e.base, settings.pointer),
+                e.origin,
+            ));
+        }
+    }
+    let documents = &mut file.loaded.parsed.documents;
+    let mut pruned = false;
+    for (position, pointer, origin) in policies {
+        let Some(Value::Object(members)) = documents
+            .get_mut(position)
+            .and_then(|d| d.root.pointer_mut(&pointer))
+            .map(|settings| &mut settings.value)
+        else {
             continue;
         };
-        let names = pruned_names(platform);
-        let before = members.len();
-        members.retain(|m| names.binary_search(&m.key.as_str()).is_err());
-        if members.len() != before {
-            pruned = true;
-            members.shrink_to_fit();
+        let read = |m: &Member| match origin {
+            Origin::Manifest => false,
+            Origin::GraphExport { .. } => GRAPH_POLICY_READ.contains(&m.key.as_str()),
+        };
+        pruned |= retain(members, read);
+    }
+    for position in manifests {
+        if let Some(Value::Object(members)) = documents.get_mut(position).map(|d| &mut d.root.value)
+        {
+            retain(members, |m| m.key != "apiVersion" && m.key != "kind");
         }
     }
     let comments = &mut file.loaded.parsed.comments;
     comments.retain(|c| crate::suppress::parse_directive(&c.text).is_some());
-    comments.shrink_to_fit();
     pruned
 }
 
-/// Parses again, whole, each pruned file (`pruned[i]` for `files[i]`) that holds a policy
-/// sharing an audience of an app with another policy. A file whose text changed since it was
-/// read cannot be: it stays pruned, and the returned note says so.
-pub(super) fn restore_overlapping(files: &mut [WorkspaceFile], pruned: &[bool]) -> Vec<String> {
-    let wanted: BTreeSet<FileId> = {
-        let workspace = Workspace::new(files);
-        crate::protection::merge::overlapping(&workspace)
-            .map(|policy| policy.file)
-            .filter(|&file| pruned.get(file).copied().unwrap_or(false))
-            .collect()
-    };
+/// `members.retain(keep)`; whether anything went. (`keep_for_workspace_stage` gives back the
+/// room afterwards.)
+fn retain(members: &mut Vec<Member>, keep: impl Fn(&Member) -> bool) -> bool {
+    let before = members.len();
+    members.retain(keep);
+    members.len() != before
+}
+
+/// The pruned files (`pruned[i]` for file `i` of the workspace) that hold a policy sharing an
+/// audience of an app with another policy: those [`restore`] must parse again.
+pub(super) fn to_restore(workspace: &Workspace<'_>, pruned: &[bool]) -> BTreeSet<FileId> {
+    crate::protection::merge::overlapping(workspace)
+        .map(|policy| policy.file)
+        .filter(|&file| pruned.get(file).copied().unwrap_or(false))
+        .collect()
+}
+
+/// Parses `wanted` files again, whole, from the text they were checked with. A file whose
+/// text changed since it was read cannot be: it stays pruned, and the returned note says so.
+pub(super) fn restore(files: &mut [WorkspaceFile], wanted: &BTreeSet<FileId>) -> Vec<String> {
     let mut notes = Vec::new();
-    for file in wanted {
+    for &file in wanted {
         let Some(wf) = files.get_mut(file) else {
             continue;
         };
@@ -134,16 +149,17 @@ mod tests {
     }
 
     #[test]
-    fn the_settings_mam502_merges_go_and_the_rest_of_the_policy_stays() {
+    fn a_manifest_keeps_its_names_apps_and_an_empty_settings_block() {
         let mut file = loaded(
             "policy.yaml",
             "# a note\napiVersion: mamlint/v1\nkind: AppProtectionPolicy\nmetadata: {name: p}\nspec:\n  platform: ios\n  displayName: P\n  apps: [com.atlassian.jira.app]\n  settings:\n    pinRequired: true  # mamlint: ignore[MAM406] reason: kept\n    printBlocked: true\n    customNote: kept\n",
         );
         assert!(prune(&mut file));
         let root = &file.loaded.parsed.documents[0].root;
+        assert_eq!(keys(root), ["metadata", "spec"]);
         assert_eq!(
             keys(root.pointer("/spec/settings").unwrap()),
-            ["customNote"]
+            Vec::<String>::new()
         );
         assert_eq!(
             keys(root.get("spec").unwrap()),
@@ -161,10 +177,10 @@ mod tests {
     }
 
     #[test]
-    fn each_policy_of_a_graph_list_loses_its_settings_and_keeps_its_apps() {
+    fn each_policy_of_a_graph_list_keeps_only_what_the_workspace_stage_reads() {
         let policy = |platform: &str| {
             format!(
-                r##"{{"@odata.type": "#microsoft.graph.{platform}ManagedAppProtection", "displayName": "{platform}", "pinRequired": true, "apps": [], "assignments": []}}"##
+                r##"{{"@odata.type": "#microsoft.graph.{platform}ManagedAppProtection", "displayName": "{platform}", "pinRequired": true, "description": "d", "isAssigned": true, "apps": [], "assignments": []}}"##
             )
         };
         let text = format!(r#"{{"value": [{}, {}]}}"#, policy("ios"), policy("android"));
@@ -181,13 +197,15 @@ mod tests {
     }
 
     #[test]
-    fn a_file_without_app_protection_policies_is_not_pruned() {
+    fn a_tenant_keeps_its_spec_and_needs_no_second_parse() {
         let mut file = loaded(
             "tenant.yaml",
             "apiVersion: mamlint/v1\nkind: EntraTenant\nmetadata: {name: t}\nspec:\n  tenantId: 0b6e2c1a-5f0d-4c5e-9a7b-3d2f1e0c9b8a\n",
         );
-        let before = file.loaded.parsed.documents[0].root.clone();
+        let spec = file.loaded.parsed.documents[0].root.get("spec").cloned();
         assert!(!prune(&mut file));
-        assert_eq!(file.loaded.parsed.documents[0].root, before);
+        let root = &file.loaded.parsed.documents[0].root;
+        assert_eq!(keys(root), ["metadata", "spec"]);
+        assert_eq!(root.get("spec").cloned(), spec);
     }
 }
