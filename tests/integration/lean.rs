@@ -185,6 +185,10 @@ fn a_run_for_reports_finds_and_reports_what_a_full_run_does() {
         |o: &Outcome| -> Vec<String> { o.diagnostics.iter().map(|d| format!("{d:?}")).collect() };
     assert_eq!(debug(&lean), debug(&full));
     assert_eq!(lean.notes, full.notes);
+    assert_eq!(
+        mamlint::fingerprint::fingerprints(&lean.files, &lean.diagnostics),
+        mamlint::fingerprint::fingerprints(&full.files, &full.diagnostics)
+    );
     for ((format, lean), (_, full)) in reports(&lean).into_iter().zip(reports(&full)) {
         assert!(
             lean == full,
