@@ -189,7 +189,7 @@ fn doc() -> impl Strategy<Value = Doc> {
 
 /// A file's text: its documents, or none (the file is then not a policy file and leaves the
 /// workspace).
-fn text() -> impl Strategy<Value = String> {
+pub(crate) fn text() -> impl Strategy<Value = String> {
     prop::collection::vec(doc(), 0..4).prop_map(|docs| {
         docs.iter()
             .map(Doc::render)
@@ -198,9 +198,9 @@ fn text() -> impl Strategy<Value = String> {
     })
 }
 
-const PATHS: usize = 6;
+pub(crate) const PATHS: usize = 6;
 
-fn path(index: usize) -> String {
+pub(crate) fn path(index: usize) -> String {
     format!("ws/file-{index}.yaml")
 }
 
@@ -285,8 +285,9 @@ fn compare(files: &[WorkspaceFile], session: &Session, settings: &Settings) {
 }
 
 /// The configurations the sessions run with: none; selection, severities and per-path
-/// ignores (settled per file); a configured suppression (settled together).
-const CONFIGS: &[Option<&str>] = &[
+/// ignores (settled per file); a configured suppression (settled together); a protection
+/// level (MAM501).
+pub(crate) const CONFIGS: &[Option<&str>] = &[
     None,
     Some(
         "[rules]\nignore = [\"MAM402\"]\nseverity = { MAM008 = \"info\" }\n[per-path-ignores]\n\"**/file-1.yaml\" = [\"MAM009\"]\n",
@@ -294,9 +295,10 @@ const CONFIGS: &[Option<&str>] = &[
     Some(
         "[[suppress]]\npath = \"**/file-2.yaml\"\ncode = \"MAM008\"\nreason = \"not set up yet\"\n",
     ),
+    Some("[protection]\nlevel = 2\n"),
 ];
 
-fn settings(config: Option<&str>) -> Settings {
+pub(crate) fn settings(config: Option<&str>) -> Settings {
     Settings {
         config: config.map(|text| {
             mamlint::config::Config::parse(

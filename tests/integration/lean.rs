@@ -253,3 +253,40 @@ fn the_files_of_policies_that_meet_are_parsed_again_and_the_others_stay_pruned()
     );
     assert_eq!(messages(&lean), messages(&full));
 }
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig { cases: 48, ..Default::default() })]
+
+    /// Random workspaces of tenants, organizations and policies that meet, dangle, conflict
+    /// and are suppressed (the incremental tests' documents), under each of their
+    /// configurations: a lean run reports what a full run does.
+    #[test]
+    fn a_lean_run_of_random_workspaces_finds_what_a_full_run_finds(
+        config in 0..crate::incremental::CONFIGS.len(),
+        texts in proptest::collection::vec(crate::incremental::text(), crate::incremental::PATHS),
+    ) {
+        let settings = crate::incremental::settings(crate::incremental::CONFIGS[config]);
+        let inputs = || {
+            texts
+                .iter()
+                .enumerate()
+                .map(|(i, text)| Input::memory(crate::incremental::path(i), text.as_bytes().to_vec()))
+                .collect::<Vec<_>>()
+        };
+        let full = lint::run(inputs(), &settings);
+        let lean = lint::run_for_reports(inputs(), &settings);
+        // Everything a finding carries but its rule's docs, so that a failure stays readable.
+        let found = |o: &Outcome| -> Vec<String> {
+            o.diagnostics
+                .iter()
+                .map(|d| {
+                    format!(
+                        "{} {:?} {:?} {} {:?} {:?} {:?} {:?}",
+                        d.rule.code, d.severity, d.location, d.message, d.label, d.related, d.help, d.fix
+                    )
+                })
+                .collect()
+        };
+        proptest::prop_assert_eq!(found(&lean), found(&full));
+    }
+}
