@@ -270,6 +270,20 @@ fn apply(
     }
 }
 
+/// [`apply`], then the session's check of the edit, held to a fresh check ([`compare`]).
+fn edit(
+    files: &mut Vec<WorkspaceFile>,
+    session: &mut Session,
+    settings: &Settings,
+    index: usize,
+    text: &str,
+) -> mamlint::lint::incremental::Checked {
+    apply(files, session, settings, index, text);
+    let checked = session.check(files, settings);
+    compare(files, session, settings);
+    checked
+}
+
 fn compare(files: &[WorkspaceFile], session: &Session, settings: &Settings) {
     let fresh = lint::check(files, settings);
     let expected = by_file(files, |i| {
@@ -380,9 +394,7 @@ fn a_renamed_tenant_settles_only_the_files_that_name_it() {
     assert_eq!(session.check(&files, &settings).settled, Settled::All);
     assert_eq!(codes(&session, 2), ["MAM008"], "`labs` is not loaded");
 
-    apply(&mut files, &mut session, &settings, 0, &tenant(2));
-    let checked = session.check(&files, &settings);
-    compare(&files, &session, &settings);
+    let checked = edit(&mut files, &mut session, &settings, 0, &tenant(2));
     assert_eq!(checked.settled, Settled::Files(vec![0, 1, 2, 3]));
     assert_eq!(codes(&session, 1), ["MAM008"]);
     assert_eq!(codes(&session, 2), Vec::<&str>::new());
@@ -396,9 +408,7 @@ fn a_renamed_tenant_settles_only_the_files_that_name_it() {
     // were: only the edited file is settled.
     let mut edited = protection("p2", "labs", 1);
     edited = edited.replace("pinRequired: true", "pinRequired: yes");
-    apply(&mut files, &mut session, &settings, 2, &edited);
-    let checked = session.check(&files, &settings);
-    compare(&files, &session, &settings);
+    let checked = edit(&mut files, &mut session, &settings, 2, &edited);
     assert_eq!(checked.settled, Settled::Files(vec![2]));
     assert_eq!(codes(&session, 2), ["MAM003"]);
 
@@ -442,15 +452,13 @@ fn an_edit_that_makes_two_policies_conflict_settles_the_other_file() {
     let (mut files, mut session) = checked_session(&texts, &settings);
     assert!(codes(&session, 1).is_empty(), "{:?}", session.reported(1));
 
-    apply(
+    let checked = edit(
         &mut files,
         &mut session,
         &settings,
         2,
         &policy("p2", 0, true),
     );
-    let checked = session.check(&files, &settings);
-    compare(&files, &session, &settings);
     assert_eq!(checked.settled, Settled::Files(vec![1, 2]));
     assert_eq!(codes(&session, 1), ["MAM502"]);
     assert!(
@@ -462,15 +470,13 @@ fn an_edit_that_makes_two_policies_conflict_settles_the_other_file() {
     );
     assert!(codes(&session, 2).is_empty());
 
-    apply(
+    let checked = edit(
         &mut files,
         &mut session,
         &settings,
         2,
         &policy("p2", 0, false),
     );
-    let checked = session.check(&files, &settings);
-    compare(&files, &session, &settings);
     assert_eq!(checked.settled, Settled::Files(vec![1, 2]));
     assert!(codes(&session, 1).is_empty());
 }
@@ -521,9 +527,7 @@ fn a_workspace_pass_runs_again_for_an_edit_of_what_it_read() {
     assert!(codes(&session, 0).is_empty(), "{:?}", session.reported(0));
 
     // Confluence handed to Intune: the tenant holding acme.com has no consent for it.
-    apply(&mut files, &mut session, &settings, 2, &intune(vec![0, 1]));
-    let checked = session.check(&files, &settings);
-    compare(&files, &session, &settings);
+    let checked = edit(&mut files, &mut session, &settings, 2, &intune(vec![0, 1]));
     assert_eq!(checked.settled, Settled::Files(vec![0, 2]));
     assert_eq!(codes(&session, 0), ["MAM301"]);
     assert!(
@@ -535,15 +539,11 @@ fn a_workspace_pass_runs_again_for_an_edit_of_what_it_read() {
     );
 
     // An app protection policy is nothing MAM301 reads: the tenant's finding stays as it was.
-    apply(&mut files, &mut session, &settings, 3, &protection(true));
-    let checked = session.check(&files, &settings);
-    compare(&files, &session, &settings);
+    let checked = edit(&mut files, &mut session, &settings, 3, &protection(true));
     assert_eq!(checked.settled, Settled::Files(vec![3]));
     assert_eq!(codes(&session, 0), ["MAM301"]);
 
-    apply(&mut files, &mut session, &settings, 2, &intune(vec![0]));
-    let checked = session.check(&files, &settings);
-    compare(&files, &session, &settings);
+    let checked = edit(&mut files, &mut session, &settings, 2, &intune(vec![0]));
     assert_eq!(checked.settled, Settled::Files(vec![0, 2]));
     assert!(codes(&session, 0).is_empty());
 }

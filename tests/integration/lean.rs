@@ -75,18 +75,22 @@ fn files_read_from_disk_report_as_the_same_files_from_memory_in_every_format() {
         .count();
     assert!(with_fix > 10, "{with_fix} fixes in released files");
 
+    assert_same_reports(&released, &kept, "disk and memory inputs");
+}
+
+/// `a` and `b` find the same, diagnostic for diagnostic, with the same fingerprints, and
+/// every reporter writes the same for both.
+fn assert_same_reports(a: &Outcome, b: &Outcome, what: &str) {
     let debug =
         |o: &Outcome| -> Vec<String> { o.diagnostics.iter().map(|d| format!("{d:?}")).collect() };
-    assert_eq!(debug(&released), debug(&kept));
+    assert_eq!(debug(a), debug(b), "{what}");
     assert_eq!(
-        mamlint::fingerprint::fingerprints(&released.files, &released.diagnostics),
-        mamlint::fingerprint::fingerprints(&kept.files, &kept.diagnostics)
+        mamlint::fingerprint::fingerprints(&a.files, &a.diagnostics),
+        mamlint::fingerprint::fingerprints(&b.files, &b.diagnostics),
+        "{what}"
     );
-    for ((format, disk), (_, memory)) in reports(&released).into_iter().zip(reports(&kept)) {
-        assert!(
-            disk == memory,
-            "{format:?} differs between disk and memory inputs"
-        );
+    for ((format, a), (_, b)) in reports(a).into_iter().zip(reports(b)) {
+        assert!(a == b, "{format:?} differs between {what}");
     }
 }
 
@@ -181,20 +185,8 @@ fn a_run_for_reports_finds_and_reports_what_a_full_run_does() {
         .filter(|d| d.rule.code == "MAM502")
         .count();
     assert!(conflicts > 5, "{conflicts} MAM502 findings");
-    let debug =
-        |o: &Outcome| -> Vec<String> { o.diagnostics.iter().map(|d| format!("{d:?}")).collect() };
-    assert_eq!(debug(&lean), debug(&full));
     assert_eq!(lean.notes, full.notes);
-    assert_eq!(
-        mamlint::fingerprint::fingerprints(&lean.files, &lean.diagnostics),
-        mamlint::fingerprint::fingerprints(&full.files, &full.diagnostics)
-    );
-    for ((format, lean), (_, full)) in reports(&lean).into_iter().zip(reports(&full)) {
-        assert!(
-            lean == full,
-            "{format:?} differs between a lean and a full run"
-        );
-    }
+    assert_same_reports(&lean, &full, "a lean and a full run");
 }
 
 /// Two policies in two files reach one group and disagree; a third reaches another group.
