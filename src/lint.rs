@@ -348,9 +348,9 @@ fn load_and_check_local(input: Input, settings: &Settings, keep: Keep) -> (Loade
     (loaded, local, pruned)
 }
 
-/// What a file keeps after its file-scope stage. Every tree stays whole (the workspace-scope
-/// rules, custom rules and the notes read documents), without spare capacity. The text goes
-/// when only reporters, fingerprints and MAM501's fix read it, which read it back from disk
+/// What a file keeps after its file-scope stage. Every tree stays as it is (whole, or as
+/// `lean::prune` left it for a run for reports), without spare capacity. The text goes
+/// when only reporters, fingerprints and fixes read it, which read it back from disk
 /// through [`SourceFile::contents`]: kept for standard input and in-memory inputs (`--fix`
 /// lints from memory), for [`run_keeping_text`], for files with a `# mamlint:` comment
 /// (suppressions read the text before it in the workspace stage), and when custom Rego rules
@@ -378,9 +378,9 @@ pub fn run(inputs: Vec<Input>, settings: &Settings) -> Outcome {
 }
 
 /// [`run`] for a caller that reads only the findings and the reporters' view of the files
-/// (`mamlint check`): the trees in the outcome lack the app protection settings of policies
-/// that share no audience with another (`lean.rs`), so a large repository's run holds little
-/// more than its findings and indexes.
+/// (`mamlint check`): the trees in the outcome hold only what the workspace stage reads
+/// (`lean.rs`; no settings of a policy that shares no audience with another), so a large
+/// repository's run holds far less than its parsed trees.
 pub fn run_for_reports(inputs: Vec<Input>, settings: &Settings) -> Outcome {
     run_with_text(inputs, settings, Keep::Reported)
 }
