@@ -5,12 +5,13 @@
 //! An app protection policy's settings are most of a repository's nodes, and after the
 //! file-scope stage (MAM501 included) only MAM502 reads them, and only of the policies that
 //! share an audience of an app with another policy. So [`prune`] keeps of each policy what the
-//! workspace stage reads of it (its names, tenant, platform, apps and assignments), takes a
-//! manifest's `apiVersion` and `kind` (read when the file was classified), and comments that
-//! are not suppressions; once every file is loaded, [`restore`] parses again the files of
-//! the policies `protection::merge::overlapping` finds ([`to_restore`]), from the same text, so MAM502
-//! merges what a full run merges. A repository whose policies do not meet holds no setting
-//! after its walk; one where every policy meets another parses its policy files twice.
+//! workspace stage reads of it (its names, tenant, platform, apps and assignments), and takes
+//! an app configuration's `customSettings`, a manifest's `apiVersion` and `kind` (read when the
+//! file was classified) and comments that are not suppressions. Once every file is loaded,
+//! [`restore`] parses again the files of the policies that `protection::merge::overlapping`
+//! finds ([`to_restore`]), from the same text, so MAM502 merges what a full run merges. A
+//! repository whose policies do not meet holds no setting after its walk; one where every
+//! policy meets another parses its policy files twice.
 //! `tests/integration/lean.rs` holds a lean run to a full one over every fixture.
 
 use std::collections::BTreeSet;
@@ -35,6 +36,7 @@ const GRAPH_POLICY_READ: &[&str] = &[
 /// Whether a policy lost a member: only such a file may need [`restore`].
 pub(super) fn prune(file: &mut WorkspaceFile) -> bool {
     let mut policies: Vec<(usize, String, Origin)> = Vec::new();
+    let mut configurations: Vec<(usize, String)> = Vec::new();
     let mut manifests: Vec<usize> = Vec::new();
     for e in Workspace::entities_of(file) {
         let Some(position) = file
@@ -59,6 +61,11 @@ pub(super) fn prune(file: &mut WorkspaceFile) -> bool {
                 e.origin,
             ));
         }
+        if e.kind == Kind::AppConfigurationPolicy
+            && let Some(spec) = e.spec()
+        {
+            configurations.push((position, format!("{}{}", e.base, spec.pointer)));
+        }
     }
     let documents = &mut file.loaded.parsed.documents;
     let mut pruned = false;
@@ -75,6 +82,16 @@ pub(super) fn prune(file: &mut WorkspaceFile) -> bool {
             Origin::GraphExport { .. } => GRAPH_POLICY_READ.contains(&m.key.as_str()),
         };
         pruned |= retain(members, read);
+    }
+    // Only MAM401 (file-scope) reads an app configuration's settings.
+    for (position, pointer) in configurations {
+        if let Some(Value::Object(members)) = documents
+            .get_mut(position)
+            .and_then(|d| d.root.pointer_mut(&pointer))
+            .map(|spec| &mut spec.value)
+        {
+            retain(members, |m| m.key != "customSettings");
+        }
     }
     for position in manifests {
         if let Some(Value::Object(members)) = documents.get_mut(position).map(|d| &mut d.root.value)
@@ -194,6 +211,20 @@ mod tests {
                 "{item}"
             );
         }
+    }
+
+    #[test]
+    fn an_app_configuration_loses_its_custom_settings_only() {
+        let mut file = loaded(
+            "tunnel.yaml",
+            "apiVersion: mamlint/v1\nkind: AppConfigurationPolicy\nmetadata: {name: tunnel}\nspec:\n  tenant: acme-entra\n  displayName: Tunnel\n  apps: [com.microsoft.emmx]\n  customSettings:\n    - {name: com.microsoft.tunnel.connection_name, value: acme}\n",
+        );
+        assert!(!prune(&mut file), "no app protection setting went");
+        let root = &file.loaded.parsed.documents[0].root;
+        assert_eq!(
+            keys(root.get("spec").unwrap()),
+            ["tenant", "displayName", "apps"]
+        );
     }
 
     #[test]
