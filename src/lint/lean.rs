@@ -32,12 +32,36 @@ const GRAPH_POLICY_READ: &[&str] = &[
     "id",
 ];
 
+/// Which members of a mapping the workspace stage reads.
+#[derive(Clone, Copy)]
+enum Read {
+    /// An app protection policy's settings block: none of a manifest's `spec.settings`, and
+    /// of a Graph policy's root [`GRAPH_POLICY_READ`].
+    PolicySettings(Origin),
+    /// An app configuration's spec: all but `customSettings` (only MAM401, file-scope, reads
+    /// them).
+    ConfigurationSpec,
+    /// A manifest's root: all but `apiVersion` and `kind`.
+    ManifestRoot,
+}
+
+impl Read {
+    fn keeps(self, member: &Member) -> bool {
+        let key = member.key.as_str();
+        match self {
+            Read::PolicySettings(Origin::Manifest) => false,
+            Read::PolicySettings(Origin::GraphExport { .. }) => GRAPH_POLICY_READ.contains(&key),
+            Read::ConfigurationSpec => key != "customSettings",
+            Read::ManifestRoot => key != "apiVersion" && key != "kind",
+        }
+    }
+}
+
 /// What is let go of `file`'s documents after its file-scope stage (see the module docs).
-/// Whether a policy lost a member: only such a file may need [`restore`].
+/// Whether a policy lost a setting: only such a file may need [`restore`].
 pub(super) fn prune(file: &mut WorkspaceFile) -> bool {
-    let mut policies: Vec<(usize, String, Origin)> = Vec::new();
-    let mut configurations: Vec<(usize, String)> = Vec::new();
-    let mut manifests: Vec<usize> = Vec::new();
+    // (document position, pointer in the document, what is read there)
+    let mut mappings: Vec<(usize, String, Read)> = Vec::new();
     for e in Workspace::entities_of(file) {
         let Some(position) = file
             .loaded
@@ -48,68 +72,41 @@ pub(super) fn prune(file: &mut WorkspaceFile) -> bool {
         else {
             continue;
         };
+        // An `At`'s pointer starts at its entity's root, `base` in the document.
+        let at = |pointer: &str| format!("{}{pointer}", e.base);
         if e.origin == Origin::Manifest {
-            manifests.push(position);
+            mappings.push((position, String::new(), Read::ManifestRoot));
         }
         if e.kind == Kind::AppProtectionPolicy
             && let Some(settings) = e.settings()
         {
-            // An `At`'s pointer starts at its entity's root, `base` in the document.
-            policies.push((
-                position,
-                format!("{}{}", e.base, settings.pointer),
-                e.origin,
-            ));
+            let read = Read::PolicySettings(e.origin);
+            mappings.push((position, at(&settings.pointer), read));
         }
         if e.kind == Kind::AppConfigurationPolicy
             && let Some(spec) = e.spec()
         {
-            configurations.push((position, format!("{}{}", e.base, spec.pointer)));
+            mappings.push((position, at(&spec.pointer), Read::ConfigurationSpec));
         }
     }
     let documents = &mut file.loaded.parsed.documents;
     let mut pruned = false;
-    for (position, pointer, origin) in policies {
+    for (position, pointer, read) in mappings {
         let Some(Value::Object(members)) = documents
             .get_mut(position)
             .and_then(|d| d.root.pointer_mut(&pointer))
-            .map(|settings| &mut settings.value)
+            .map(|node| &mut node.value)
         else {
             continue;
         };
-        let read = |m: &Member| match origin {
-            Origin::Manifest => false,
-            Origin::GraphExport { .. } => GRAPH_POLICY_READ.contains(&m.key.as_str()),
-        };
-        pruned |= retain(members, read);
-    }
-    // Only MAM401 (file-scope) reads an app configuration's settings.
-    for (position, pointer) in configurations {
-        if let Some(Value::Object(members)) = documents
-            .get_mut(position)
-            .and_then(|d| d.root.pointer_mut(&pointer))
-            .map(|spec| &mut spec.value)
-        {
-            retain(members, |m| m.key != "customSettings");
-        }
-    }
-    for position in manifests {
-        if let Some(Value::Object(members)) = documents.get_mut(position).map(|d| &mut d.root.value)
-        {
-            retain(members, |m| m.key != "apiVersion" && m.key != "kind");
-        }
+        let before = members.len();
+        // `keep_for_workspace_stage` gives back the room afterwards.
+        members.retain(|m| read.keeps(m));
+        pruned |= matches!(read, Read::PolicySettings(_)) && members.len() != before;
     }
     let comments = &mut file.loaded.parsed.comments;
     comments.retain(|c| crate::suppress::parse_directive(&c.text).is_some());
     pruned
-}
-
-/// `members.retain(keep)`; whether anything went. (`keep_for_workspace_stage` gives back the
-/// room afterwards.)
-fn retain(members: &mut Vec<Member>, keep: impl Fn(&Member) -> bool) -> bool {
-    let before = members.len();
-    members.retain(keep);
-    members.len() != before
 }
 
 /// The pruned files (`pruned[i]` for file `i` of the workspace) that hold a policy sharing an

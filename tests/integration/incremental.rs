@@ -270,6 +270,13 @@ fn apply(
     }
 }
 
+/// The session reports exactly one finding in `file`, of `code`, its message starting so.
+fn assert_only(session: &Session, file: usize, code: &str, message: &str) {
+    assert_eq!(codes(session, file), [code]);
+    let reported = &session.reported(file)[0].message;
+    assert!(reported.starts_with(message), "{reported}");
+}
+
 /// [`apply`], then the session's check of the edit, held to a fresh check ([`compare`]).
 fn edit(
     files: &mut Vec<WorkspaceFile>,
@@ -460,13 +467,11 @@ fn an_edit_that_makes_two_policies_conflict_settles_the_other_file() {
         &policy("p2", 0, true),
     );
     assert_eq!(checked.settled, Settled::Files(vec![1, 2]));
-    assert_eq!(codes(&session, 1), ["MAM502"]);
-    assert!(
-        session.reported(1)[0]
-            .message
-            .starts_with("`p1` and `p2` reach group 0b6e2c1a-5f0d-4c5e-9a7b-3d2f1e0c9b8a with Jira Cloud, and `minimumPinLength` is 6 here but 8 in `p2`"),
-        "{}",
-        session.reported(1)[0].message
+    assert_only(
+        &session,
+        1,
+        "MAM502",
+        "`p1` and `p2` reach group 0b6e2c1a-5f0d-4c5e-9a7b-3d2f1e0c9b8a with Jira Cloud, and `minimumPinLength` is 6 here but 8 in `p2`",
     );
     assert!(codes(&session, 2).is_empty());
 
@@ -529,13 +534,11 @@ fn a_workspace_pass_runs_again_for_an_edit_of_what_it_read() {
     // Confluence handed to Intune: the tenant holding acme.com has no consent for it.
     let checked = edit(&mut files, &mut session, &settings, 2, &intune(vec![0, 1]));
     assert_eq!(checked.settled, Settled::Files(vec![0, 2]));
-    assert_eq!(codes(&session, 0), ["MAM301"]);
-    assert!(
-        session.reported(0)[0]
-            .message
-            .starts_with("Confluence Cloud has no admin consent in"),
-        "{}",
-        session.reported(0)[0].message
+    assert_only(
+        &session,
+        0,
+        "MAM301",
+        "Confluence Cloud has no admin consent in",
     );
 
     // An app protection policy is nothing MAM301 reads: the tenant's finding stays as it was.
