@@ -39,8 +39,32 @@ type Targeted = (
     BTreeSet<Platform>,
 );
 
-/// A tenant (by entity index), a platform, and a hash of an Atlassian app and an audience.
-type ReachKey = (Option<usize>, Platform, u64);
+/// A hash of an Atlassian app and an audience, a tenant (by entity index, [`NO_TENANT`] for
+/// none) and a platform: 16 bytes, so that [`Indexes::reaching`] holds one small entry for
+/// each app and audience of each policy (issue #11: as a map of vectors it was a tenth of a
+/// large run's heap).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+struct ReachKey {
+    hash: u64,
+    tenant: u32,
+    platform: Platform,
+}
+
+/// The tenant of a [`ReachKey`] whose policy has none.
+const NO_TENANT: u32 = u32::MAX;
+
+impl ReachKey {
+    fn new(tenant: Option<usize>, platform: Platform, app: &str, audience: Audience<'_>) -> Self {
+        // A workspace of four billion entities cannot be held in memory, so an index always
+        // fits; saturating keeps the conversion total all the same.
+        let tenant = tenant.map_or(NO_TENANT, |t| u32::try_from(t).unwrap_or(NO_TENANT - 1));
+        ReachKey {
+            hash: reach_hash(app, audience),
+            tenant,
+            platform,
+        }
+    }
+}
 
 /// The indexes a build makes of what the files' [`FileIndex`]es hold: entities by kind, by
 /// kind and name, manifests by kind and name, app protection policies by platform and display
@@ -62,9 +86,9 @@ pub struct Indexes {
     by_display: NameMap<Platform>,
     /// Each group's policies, in load order.
     displayed: Vec<Vec<usize>>,
-    /// The policies of each tenant, platform, app and audience, in load order; empty in a
-    /// file's own workspace ([`Workspace::of_file`]).
-    reaching: HashMap<ReachKey, Vec<usize>>,
+    /// The policies of each tenant, platform, app and audience, sorted by key and then in
+    /// load order; empty in a file's own workspace ([`Workspace::of_file`]).
+    reaching: Vec<(ReachKey, usize)>,
 }
 
 /// A map from a key and a name to a number, by the name's hash: the first number for each
@@ -759,7 +783,7 @@ impl<'a> Workspace<'a> {
 
     /// The app protection policies of each tenant, platform, app and audience: one tenant
     /// resolution per policy.
-    fn index_reaching(&self) -> HashMap<ReachKey, Vec<usize>> {
+    fn index_reaching(&self) -> Vec<(ReachKey, usize)> {
         use rayon::prelude::*;
         let policies: Vec<(usize, Reached<'a>)> = self
             .indexes
@@ -780,17 +804,16 @@ impl<'a> Workspace<'a> {
             .iter()
             .map(|(_, r)| r.apps.len() * r.audiences.len())
             .sum();
-        let mut reaching: HashMap<ReachKey, Vec<usize>> = HashMap::with_capacity(entries);
+        let mut reaching = Vec::with_capacity(entries);
         for ((index, reached), tenant) in policies.into_iter().zip(tenants) {
             for &app in &reached.apps {
                 for &audience in &reached.audiences {
-                    reaching
-                        .entry((tenant, reached.platform, reach_hash(app, audience)))
-                        .or_default()
-                        .push(index);
+                    let key = ReachKey::new(tenant, reached.platform, app, audience);
+                    reaching.push((key, index));
                 }
             }
         }
+        reaching.sort_unstable();
         reaching
     }
 
@@ -1130,11 +1153,13 @@ impl<'a> Workspace<'a> {
         note(|| Key::Kind(Kind::EntraTenant));
         self.count(1);
         let tenant = tenant.filter(|t| self.own(t)).map(|t| t.index);
-        self.indexes
-            .reaching
-            .get(&(tenant, platform, reach_hash(app, audience)))
-            .into_iter()
-            .flatten()
+        let key = ReachKey::new(tenant, platform, app, audience);
+        let reaching = &self.indexes.reaching;
+        let first = reaching.partition_point(|(k, _)| *k < key);
+        reaching[first..]
+            .iter()
+            .take_while(move |(k, _)| *k == key)
+            .map(|(_, i)| i)
             .filter(move |&&i| {
                 // Another app and audience of the same hash.
                 self.facts
