@@ -452,6 +452,8 @@ fn run_here(inputs: Vec<Input>, settings: &Settings, keep: Keep) -> Outcome {
             file
         })
         .collect();
+    // The collection above kept the room of the larger tuples it took the files from.
+    files.shrink_to_fit();
     let mut notes = Vec::new();
     let workspace = Workspace::new(&files);
     let wanted = if pruned.contains(&true) {

@@ -106,7 +106,7 @@ pub struct Entity<'a> {
 impl<'a> Entity<'a> {
     /// The Terraform or DSC resource the document was read from.
     pub fn resource(&self) -> Option<&'a Resource> {
-        self.source.resource.as_ref()
+        self.source.resource.as_deref()
     }
 
     pub fn is_export(&self) -> bool {

@@ -232,7 +232,8 @@ pub struct Document {
     /// Set by the front ends of other tools' formats (Terraform, DSC): the resource this
     /// document was built from. `root` is then shaped like the Graph object (Graph property
     /// names as keys, values with the spans of what the user wrote).
-    pub resource: Option<Resource>,
+    /// Boxed: most documents have none, and every document of a run is kept to its end.
+    pub resource: Option<Box<Resource>>,
 }
 
 /// A policy resource of another tool's format, read into a Graph-shaped document.

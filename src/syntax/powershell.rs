@@ -835,11 +835,11 @@ impl<'t> Reader<'t> {
         Some(Document {
             root,
             index,
-            resource: Some(Resource {
+            resource: Some(Box::new(Resource {
                 graph_type: graph_type.to_owned(),
                 address,
                 unknown,
-            }),
+            })),
         })
     }
 

@@ -360,11 +360,11 @@ fn documents(body: &Body) -> Result<Vec<Document>, Limit> {
         documents.push(Document {
             root,
             index: documents.len(),
-            resource: Some(Resource {
+            resource: Some(Box::new(Resource {
                 graph_type,
                 address,
                 unknown,
-            }),
+            })),
         });
     }
     Ok(documents)
