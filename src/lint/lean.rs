@@ -6,8 +6,10 @@
 //! file-scope stage (MAM501 included) only MAM502 reads them, and only of the policies that
 //! share an audience of an app with another policy. So [`prune`] keeps of each policy what the
 //! workspace stage reads of it (its names, tenant, platform, apps and assignments), and takes
-//! an app configuration's `customSettings`, a manifest's `apiVersion` and `kind` (read when the
-//! file was classified) and comments that are not suppressions. Once every file is loaded,
+//! of an app configuration manifest all of its spec but its `tenant` (of another tool's
+//! configuration its `customSettings`), a manifest policy's `appGroupType`, a manifest's
+//! `apiVersion` and `kind` (read when the file was classified) and comments that are not
+//! suppressions. Once every file is loaded,
 //! [`restore`] parses again the files of the policies that `protection::merge::overlapping`
 //! finds ([`to_restore`]), from the same text, so MAM502 merges what a full run merges. A
 //! repository whose policies do not meet holds no setting after its walk; one where every
@@ -38,9 +40,13 @@ enum Read {
     /// An app protection policy's settings block: none of a manifest's `spec.settings`, and
     /// of a Graph policy's root [`GRAPH_POLICY_READ`].
     PolicySettings(Origin),
-    /// An app configuration's spec: all but `customSettings` (only MAM401, file-scope, reads
-    /// them).
-    ConfigurationSpec,
+    /// An app configuration's spec: of a manifest only its `tenant` (MAM008; its name is in
+    /// its metadata, and only file-scope rules read its apps, assignments and
+    /// `customSettings`), of a Graph or other tool's configuration all but `customSettings`
+    /// (its root, which names it).
+    ConfigurationSpec(Origin),
+    /// A manifest app protection policy's spec: all but `appGroupType` (MAM104, file-scope).
+    PolicySpec,
     /// A manifest's root: all but `apiVersion` and `kind`.
     ManifestRoot,
 }
@@ -51,7 +57,9 @@ impl Read {
         match self {
             Read::PolicySettings(Origin::Manifest) => false,
             Read::PolicySettings(Origin::GraphExport { .. }) => GRAPH_POLICY_READ.contains(&key),
-            Read::ConfigurationSpec => key != "customSettings",
+            Read::ConfigurationSpec(Origin::Manifest) => key == "tenant",
+            Read::ConfigurationSpec(Origin::GraphExport { .. }) => key != "customSettings",
+            Read::PolicySpec => key != "appGroupType",
             Read::ManifestRoot => key != "apiVersion" && key != "kind",
         }
     }
@@ -78,6 +86,12 @@ pub(super) fn prune(file: &mut WorkspaceFile) -> bool {
             mappings.push((position, String::new(), Read::ManifestRoot));
         }
         if e.kind == Kind::AppProtectionPolicy
+            && e.origin == Origin::Manifest
+            && let Some(spec) = e.spec()
+        {
+            mappings.push((position, at(&spec.pointer), Read::PolicySpec));
+        }
+        if e.kind == Kind::AppProtectionPolicy
             && let Some(settings) = e.settings()
         {
             let read = Read::PolicySettings(e.origin);
@@ -86,7 +100,11 @@ pub(super) fn prune(file: &mut WorkspaceFile) -> bool {
         if e.kind == Kind::AppConfigurationPolicy
             && let Some(spec) = e.spec()
         {
-            mappings.push((position, at(&spec.pointer), Read::ConfigurationSpec));
+            mappings.push((
+                position,
+                at(&spec.pointer),
+                Read::ConfigurationSpec(e.origin),
+            ));
         }
     }
     let documents = &mut file.loaded.parsed.documents;
@@ -166,7 +184,7 @@ mod tests {
     fn a_manifest_keeps_its_names_apps_and_an_empty_settings_block() {
         let mut file = loaded(
             "policy.yaml",
-            "# a note\napiVersion: mamlint/v1\nkind: AppProtectionPolicy\nmetadata: {name: p}\nspec:\n  platform: ios\n  displayName: P\n  apps: [com.atlassian.jira.app]\n  settings:\n    pinRequired: true  # mamlint: ignore[MAM406] reason: kept\n    printBlocked: true\n    customNote: kept\n",
+            "# a note\napiVersion: mamlint/v1\nkind: AppProtectionPolicy\nmetadata: {name: p}\nspec:\n  platform: ios\n  displayName: P\n  appGroupType: selectedPublicApps\n  apps: [com.atlassian.jira.app]\n  settings:\n    pinRequired: true  # mamlint: ignore[MAM406] reason: kept\n    printBlocked: true\n    customNote: kept\n",
         );
         assert!(prune(&mut file));
         let root = &file.loaded.parsed.documents[0].root;
@@ -211,17 +229,26 @@ mod tests {
     }
 
     #[test]
-    fn an_app_configuration_loses_its_custom_settings_only() {
+    fn an_app_configuration_manifest_keeps_only_its_tenant() {
         let mut file = loaded(
             "tunnel.yaml",
             "apiVersion: mamlint/v1\nkind: AppConfigurationPolicy\nmetadata: {name: tunnel}\nspec:\n  tenant: acme-entra\n  displayName: Tunnel\n  apps: [com.microsoft.emmx]\n  customSettings:\n    - {name: com.microsoft.tunnel.connection_name, value: acme}\n",
         );
         assert!(!prune(&mut file), "no app protection setting went");
         let root = &file.loaded.parsed.documents[0].root;
-        assert_eq!(
-            keys(root.get("spec").unwrap()),
-            ["tenant", "displayName", "apps"]
+        assert_eq!(keys(root), ["metadata", "spec"]);
+        assert_eq!(keys(root.get("spec").unwrap()), ["tenant"]);
+    }
+
+    #[test]
+    fn a_graph_app_configuration_keeps_its_name_and_loses_its_custom_settings() {
+        let mut file = loaded(
+            "tunnel.json",
+            r##"{"@odata.type": "#microsoft.graph.targetedManagedAppConfiguration", "displayName": "Tunnel", "apps": [], "customSettings": [{"name": "com.microsoft.tunnel.connection_name", "value": "acme"}]}"##,
         );
+        assert!(!prune(&mut file));
+        let root = &file.loaded.parsed.documents[0].root;
+        assert_eq!(keys(root), ["@odata.type", "displayName", "apps"]);
     }
 
     #[test]
