@@ -239,7 +239,10 @@ pub(super) fn apply(args: ApplyArgs) -> anyhow::Result<u8> {
             return Ok(exit::FINDINGS);
         }
     };
-    print_plan(&plan, &FormatTo::stdout(PlanFormat::Human))?;
+    // The plan as `plan` would print it, in the format asked for: a pipeline that keeps the
+    // JSON of what it is about to apply reads it from here. What was applied follows on
+    // standard error.
+    print_plan(&plan, &args.plan.format)?;
     if !plan.has_changes() {
         eprintln!("Nothing to apply.");
         return Ok(exit::CLEAN);

@@ -288,6 +288,42 @@ fn plan_renders_for_people_and_pull_requests() {
     insta::assert_snapshot!("plan_markdown", ids.replace_all(&redact(&markdown), "T_ID"));
 }
 
+/// `apply --format` prints the plan it applies as `plan --format` does (the same JSON, to
+/// standard output or to a file), and what it applied on standard error.
+#[test]
+fn apply_prints_the_plan_it_applies_in_the_format_asked_for() {
+    let (dir, fake) = (project(), fake());
+    let expected = plan_json(dir.path(), &fake);
+    let (code, stdout, stderr) = run(dir.path(), &fake, &["apply", "--yes", "--format", "json"]);
+    assert_eq!(code, Some(0), "{stderr}");
+    let printed: Value = serde_json::from_str(&stdout).expect("apply printed the plan as JSON");
+    assert_eq!(printed, expected);
+    assert!(
+        stderr.contains("done: acme-entra created iOS/iPadOS policy \"Atlassian apps (iOS)\""),
+        "{stderr}"
+    );
+
+    // Nothing is left to apply: the plan written to a file says so, and stdout stays empty.
+    let (code, stdout, stderr) = run(
+        dir.path(),
+        &fake,
+        &["apply", "--yes", "--format", "json=applied.json"],
+    );
+    assert_eq!(code, Some(0), "{stderr}");
+    assert_eq!(stdout, "");
+    assert!(stderr.contains("Nothing to apply."), "{stderr}");
+    let written: Value =
+        serde_json::from_str(&std::fs::read_to_string(dir.path().join("applied.json")).unwrap())
+            .unwrap();
+    let changes = written["tenants"][0]["changes"].as_array().unwrap();
+    assert!(
+        changes
+            .iter()
+            .all(|c| c["action"] == "unchanged" || c["action"] == "unmanaged"),
+        "{written}"
+    );
+}
+
 #[test]
 fn apply_then_nothing_left_to_do() {
     let (dir, fake) = (project(), fake());
