@@ -7,7 +7,8 @@
 //! share an audience of an app with another policy. So [`prune`] keeps of each policy what the
 //! workspace stage reads of it (its names, tenant, platform, apps and assignments), and takes
 //! of an app configuration manifest all of its spec but its `tenant` (of another tool's
-//! configuration its `customSettings`), a manifest policy's `appGroupType`, a manifest's
+//! configuration its `customSettings`), a manifest policy's `appGroupType`, a Graph policy's
+//! app `version`s and all of its assignments but their targets, a manifest's
 //! `apiVersion` and `kind` (read when the file was classified) and comments that are not
 //! suppressions. Once every file is loaded,
 //! [`restore`] parses again the files of the policies that `protection::merge::overlapping`
@@ -47,6 +48,11 @@ enum Read {
     ConfigurationSpec(Origin),
     /// A manifest app protection policy's spec: all but `appGroupType` (MAM104, file-scope).
     PolicySpec,
+    /// An app of a Graph policy's `apps`: all but its `version` (`Entity::apps` reads its
+    /// `id` and `mobileAppIdentifier`).
+    GraphApp,
+    /// An assignment of a Graph policy: only its `target` (`model::reach`).
+    GraphAssignment,
     /// A manifest's root: all but `apiVersion` and `kind`.
     ManifestRoot,
 }
@@ -60,6 +66,8 @@ impl Read {
             Read::ConfigurationSpec(Origin::Manifest) => key == "tenant",
             Read::ConfigurationSpec(Origin::GraphExport { .. }) => key != "customSettings",
             Read::PolicySpec => key != "appGroupType",
+            Read::GraphApp => key != "version",
+            Read::GraphAssignment => key == "target",
             Read::ManifestRoot => key != "apiVersion" && key != "kind",
         }
     }
@@ -96,6 +104,16 @@ pub(super) fn prune(file: &mut WorkspaceFile) -> bool {
         {
             let read = Read::PolicySettings(e.origin);
             mappings.push((position, at(&settings.pointer), read));
+        }
+        if e.kind == Kind::AppProtectionPolicy && e.is_export() {
+            for (key, read) in [
+                ("apps", Read::GraphApp),
+                ("assignments", Read::GraphAssignment),
+            ] {
+                for item in e.spec_get(key).iter().flat_map(|list| list.items()) {
+                    mappings.push((position, at(&item.pointer), read));
+                }
+            }
         }
         if e.kind == Kind::AppConfigurationPolicy
             && let Some(spec) = e.spec()
@@ -212,7 +230,7 @@ mod tests {
     fn each_policy_of_a_graph_list_keeps_only_what_the_workspace_stage_reads() {
         let policy = |platform: &str| {
             format!(
-                r##"{{"@odata.type": "#microsoft.graph.{platform}ManagedAppProtection", "displayName": "{platform}", "pinRequired": true, "description": "d", "isAssigned": true, "apps": [], "assignments": []}}"##
+                r##"{{"@odata.type": "#microsoft.graph.{platform}ManagedAppProtection", "displayName": "{platform}", "pinRequired": true, "description": "d", "isAssigned": true, "apps": [{{"id": "com.atlassian.jira.app.ios", "version": "-1", "mobileAppIdentifier": {{"@odata.type": "#microsoft.graph.iosMobileAppIdentifier", "bundleId": "com.atlassian.jira.app"}}}}], "assignments": [{{"id": "g_incl", "source": "direct", "target": {{"@odata.type": "#microsoft.graph.groupAssignmentTarget", "groupId": "g"}}}}]}}"##
             )
         };
         let text = format!(r#"{{"value": [{}, {}]}}"#, policy("ios"), policy("android"));
@@ -225,6 +243,14 @@ mod tests {
                 ["@odata.type", "displayName", "apps", "assignments"],
                 "{item}"
             );
+            let app = root.pointer(&format!("{item}/apps/0")).unwrap();
+            assert_eq!(keys(app), ["id", "mobileAppIdentifier"], "{item}");
+            let mobile = app.get("mobileAppIdentifier").unwrap();
+            assert_eq!(keys(mobile), ["@odata.type", "bundleId"], "{item}");
+            let assignment = root.pointer(&format!("{item}/assignments/0")).unwrap();
+            assert_eq!(keys(assignment), ["target"], "{item}");
+            let target = assignment.get("target").unwrap();
+            assert_eq!(keys(target), ["@odata.type", "groupId"], "{item}");
         }
     }
 
