@@ -27,7 +27,7 @@ use super::{
     guarded, moved,
 };
 use crate::diagnostic::{Diagnostic, FileId};
-use crate::model::workspace::{FileIndex, Indexes, Key, recording};
+use crate::model::workspace::{FileIndex, Indexes, Key, Roster, recording};
 use crate::model::{Kind, Workspace, WorkspaceFile};
 use crate::rules::{Context, RULES, Rule, Scope};
 
@@ -58,8 +58,8 @@ struct GlobalPass {
     queried: Vec<Key>,
 }
 
-/// The keys a file answers to (sorted) and its number of documents of each kind.
-type Provided = (Vec<Key>, Vec<(Kind, usize)>);
+/// The keys a file answers to (sorted) and its roster (the kind and name of each document).
+type Provided = (Vec<Key>, Roster);
 
 /// The cached workspace stage, valid while no file is added or removed.
 struct Stage {
@@ -69,6 +69,9 @@ struct Stage {
     provided: Vec<Provided>,
     /// The files whose passes looked up each key.
     dependents: HashMap<Key, HashSet<FileId>>,
+    /// How many files answer each presence ([`Key::is_presence`]): what a presence answers
+    /// changes only when a first file gains it or the last one loses it.
+    present: HashMap<Key, usize>,
     /// Each rule's `check_workspace` pass (in [`RULES`] order): what it found and looked up.
     global_passes: Vec<GlobalPass>,
     /// The `check_workspace` findings in each file.
@@ -93,6 +96,9 @@ pub enum Settled {
 /// What [`Session::check`] did.
 pub struct Checked {
     pub settled: Settled,
+    /// The files whose workspace-scope passes ran in this check, in order; `None` when the
+    /// whole stage ran (custom rules).
+    pub passes_ran: Option<Vec<FileId>>,
     /// Rules that panicked in the passes run by this check.
     pub internal_errors: Vec<InternalError>,
 }
@@ -203,6 +209,7 @@ impl Session {
             passes: (0..n).map(|_| Passes::default()).collect(),
             provided: vec![(Vec::new(), Vec::new()); n],
             dependents: HashMap::new(),
+            present: HashMap::new(),
             global_passes: Vec::new(),
             global: vec![Vec::new(); n],
             sources: vec![BTreeSet::new(); n],
@@ -217,6 +224,7 @@ impl Session {
             .filter(|r| r.scope() == Scope::Workspace)
             .collect();
         let rerun: Vec<FileId> = rerun.into_iter().collect();
+        let passes_ran = Some(rerun.clone());
         let results: Vec<(FileId, Passes)> = rerun
             .par_iter()
             .map(|&file| (file, file_passes(&rules, &cx, file)))
@@ -372,6 +380,7 @@ impl Session {
         }
         Checked {
             settled,
+            passes_ran,
             internal_errors,
         }
     }
@@ -390,6 +399,7 @@ impl Session {
         self.stage = None;
         Checked {
             settled: Settled::All,
+            passes_ran: None,
             internal_errors: found.internal_errors,
         }
     }
@@ -411,34 +421,66 @@ impl Stage {
             .collect();
         let mut rerun = dirty.clone();
         let mut changed = HashSet::new();
+        // How many more (or fewer) files answer each presence after the edit.
+        let mut gained: HashMap<Key, isize> = HashMap::new();
         for (file, now) in provided {
             if !full {
-                let (keys, counts) = &self.provided[file];
+                let (keys, roster) = &self.provided[file];
                 for key in keys.iter().chain(&now.0) {
-                    // A presence is asked again only where the file gained or lost it.
-                    let kept = key.is_presence()
-                        && keys.binary_search(key).is_ok()
-                        && now.0.binary_search(key).is_ok();
-                    if !kept {
-                        rerun.extend(self.dependents.get(key).into_iter().flatten());
-                        changed.insert(key.clone());
+                    if key.is_presence() {
+                        let before = keys.binary_search(key).is_ok();
+                        let after = now.0.binary_search(key).is_ok();
+                        // Only in one of the two lists, so seen once.
+                        if before != after {
+                            *gained.entry(key.clone()).or_default() +=
+                                isize::from(after) - isize::from(before);
+                        }
+                        continue;
                     }
+                    rerun.extend(self.dependents.get(key).into_iter().flatten());
+                    changed.insert(key.clone());
                 }
-                let count = |counts: &[(Kind, usize)], kind: Kind| {
-                    counts
+                // The names of a kind's documents, in order: their number is its `Count`,
+                // the list its `Roster`.
+                fn names(roster: &Roster, kind: Kind) -> Vec<Option<&str>> {
+                    roster
                         .iter()
-                        .find(|(k, _)| *k == kind)
-                        .map_or(0, |(_, n)| *n)
-                };
-                for kind in counts.iter().chain(&now.1).map(|(k, _)| *k) {
-                    if count(counts, kind) != count(&now.1, kind) {
-                        let key = Key::Count(kind);
+                        .filter(|(k, _)| *k == kind)
+                        .map(|(_, name)| name.as_deref())
+                        .collect()
+                }
+                let kinds: BTreeSet<Kind> = roster.iter().chain(&now.1).map(|(k, _)| *k).collect();
+                for kind in kinds {
+                    let (before, after) = (names(roster, kind), names(&now.1, kind));
+                    let count = (before.len() != after.len()).then_some(Key::Count(kind));
+                    let listed = (before != after).then_some(Key::Roster(kind));
+                    for key in count.into_iter().chain(listed) {
                         rerun.extend(self.dependents.get(&key).into_iter().flatten());
                         changed.insert(key);
                     }
                 }
             }
             self.provided[file] = now;
+        }
+        if full {
+            self.present.clear();
+            let presences = self.provided.iter().flat_map(|(keys, _)| keys);
+            for key in presences.filter(|k| k.is_presence()) {
+                *self.present.entry(key.clone()).or_default() += 1;
+            }
+        }
+        for (key, delta) in gained {
+            let before = self.present.get(&key).copied().unwrap_or(0);
+            let after = before.saturating_add_signed(delta);
+            if (before > 0) != (after > 0) {
+                rerun.extend(self.dependents.get(&key).into_iter().flatten());
+                changed.insert(key.clone());
+            }
+            if after == 0 {
+                self.present.remove(&key);
+            } else {
+                self.present.insert(key, after);
+            }
         }
         (rerun, changed)
     }

@@ -343,13 +343,23 @@ pub enum Key {
     /// Whether any app protection policy of a platform has apps mamlint cannot know (a
     /// presence, as `Target`).
     UnknownApps(Platform),
+    /// Whether any Intune MobileAppPolicy hands an app (catalog key) to Intune (a presence, as
+    /// `Target`): an edit of one of many such policies changes no answer.
+    Handed(String),
+    /// Which documents of a kind are loaded and their names, in load order: what resolving a
+    /// reference to a document of that kind depends on when it reads nothing of the document
+    /// it finds ([`Workspace::locate`], [`Workspace::tenant_of`]). It changes only where a
+    /// file's documents of the kind, or their names, change ([`Workspace::provided`]'s roster),
+    /// so an edit of a tenant's domains or consent does not re-run the passes of every policy
+    /// that belongs to it.
+    Roster(Kind),
 }
 
 impl Key {
     /// Whether a query of this key reads only that some document answers it, not which or
     /// what it holds: a file answering it before and after an edit changes nothing.
     pub fn is_presence(&self) -> bool {
-        matches!(self, Key::Target(..) | Key::UnknownApps(_))
+        matches!(self, Key::Target(..) | Key::UnknownApps(_) | Key::Handed(_))
     }
 }
 
@@ -388,6 +398,9 @@ fn unrecorded<R>(build: impl FnOnce() -> R) -> R {
     RECORDER.with(|r| *r.borrow_mut() = outer);
     result
 }
+
+/// The kind and name of each document of a file, in order ([`Workspace::provided`]).
+pub type Roster = Vec<(Kind, Option<String>)>;
 
 /// How a reference (`spec.organization`, `spec.tenant`) resolved.
 #[derive(Debug)]
@@ -879,7 +892,7 @@ impl<'a> Workspace<'a> {
         let display = policy.spec_str("displayName")?;
         note(|| Key::Display(platform, display.to_owned()));
         // The others' tenants: any tenant can change which policies share a key.
-        note(|| Key::Kind(Kind::EntraTenant));
+        note(|| Key::Roster(Kind::EntraTenant));
         let tenant = self.tenant_of(policy).and_then(Entity::name);
         let group = self.indexes.by_display.get(platform, display, |g| {
             let first = *self.indexes.displayed.get(g)?.first()?;
@@ -1015,6 +1028,27 @@ impl<'a> Workspace<'a> {
 
     /// Resolves a reference key of `spec` to a loaded document of `kind`.
     pub fn resolve(&self, from: &Entity<'a>, key: &str, kind: Kind) -> Resolution<'_, 'a> {
+        self.resolution(from, key, kind, false)
+    }
+
+    /// [`Workspace::resolve`] for a caller that reads nothing of the document found but which
+    /// one it is (and, for messages, its name): it depends on the [`Key::Roster`] of the kind,
+    /// not on what the document found holds.
+    pub fn locate(&self, from: &Entity<'a>, key: &str, kind: Kind) -> Resolution<'_, 'a> {
+        self.resolution(from, key, kind, true)
+    }
+
+    fn resolution(
+        &self,
+        from: &Entity<'a>,
+        key: &str,
+        kind: Kind,
+        identity: bool,
+    ) -> Resolution<'_, 'a> {
+        if identity {
+            note(|| Key::Roster(kind));
+            return unrecorded(|| self.resolution(from, key, kind, false));
+        }
         // The pointer of the reference is built only when it does not resolve: every rule
         // asks for every document's tenant.
         let named = match key {
@@ -1051,7 +1085,7 @@ impl<'a> Workspace<'a> {
     /// The tenant of a policy, when it resolves. Exports name no tenant; they belong to the
     /// only loaded tenant, or to the one named by a folder of their path.
     pub fn tenant_of(&self, policy: &Entity<'a>) -> Option<&Entity<'a>> {
-        match self.resolve(policy, "tenant", Kind::EntraTenant) {
+        match self.locate(policy, "tenant", Kind::EntraTenant) {
             Resolution::Found(tenant) => Some(tenant),
             // A Graph export names no tenant: with several loaded, it belongs to the one whose
             // `metadata.name` is a folder of its path (`acme-labs-entra/ios.json`).
@@ -1062,7 +1096,6 @@ impl<'a> Workspace<'a> {
                 .filter_map(|c| c.as_os_str().to_str())
                 .filter_map(|name| {
                     self.count(1);
-                    note(|| Key::Name(Kind::EntraTenant, name.to_owned()));
                     self.indexes
                         .by_name
                         .get(Kind::EntraTenant, name, |i| self.name_at(i))
@@ -1076,9 +1109,9 @@ impl<'a> Workspace<'a> {
     /// The app protection policies that belong to a tenant ([`Workspace::tenant_of`]), in
     /// load order.
     pub fn protections_in(&self, tenant: &Entity<'a>) -> impl Iterator<Item = &Entity<'a>> {
-        // Which policies belong to a tenant depends on every policy and every tenant.
+        // Which policies belong to a tenant depends on every policy and every tenant's name.
         note(|| Key::Kind(Kind::AppProtectionPolicy));
-        note(|| Key::Kind(Kind::EntraTenant));
+        note(|| Key::Roster(Kind::EntraTenant));
         let by_tenant = self.by_tenant.get_or_init(|| {
             unrecorded(|| {
                 let mut by_tenant: HashMap<usize, Vec<usize>> = HashMap::new();
@@ -1118,18 +1151,21 @@ impl<'a> Workspace<'a> {
             .collect()
     }
 
-    /// [`Workspace::intune_app_keys`], gathered once per workspace: a rule asking it for every
-    /// policy stays linear.
-    pub fn handed_to_intune(&self) -> &BTreeSet<String> {
-        note(|| Key::Kind(Kind::MobileAppPolicy));
-        self.handed.get_or_init(|| {
+    /// Whether an Intune mobile app policy lists the app (catalog key): one lookup in
+    /// [`Workspace::intune_app_keys`], gathered once per workspace, so a rule asking it for
+    /// every policy stays linear.
+    pub fn handed_to_intune(&self, app: &str) -> bool {
+        note(|| Key::Handed(app.to_owned()));
+        self.count(1);
+        let handed = self.handed.get_or_init(|| {
             unrecorded(|| {
                 self.intune_app_keys()
                     .into_iter()
                     .map(str::to_owned)
                     .collect()
             })
-        })
+        });
+        handed.contains(app)
     }
 
     /// Whom a policy of this workspace reaches ([`reached`]), as the workspace was built with.
@@ -1149,8 +1185,8 @@ impl<'a> Workspace<'a> {
         audience: Audience<'a>,
     ) -> impl Iterator<Item = &Entity<'a>> {
         note(|| Key::Reach(platform, app.to_owned(), audience.id().to_owned()));
-        // Which tenant each policy belongs to depends on every tenant.
-        note(|| Key::Kind(Kind::EntraTenant));
+        // Which tenant each policy belongs to depends on every tenant's name.
+        note(|| Key::Roster(Kind::EntraTenant));
         self.count(1);
         let tenant = tenant.filter(|t| self.own(t)).map(|t| t.index);
         let key = ReachKey::new(tenant, platform, app, audience);
@@ -1186,19 +1222,17 @@ impl<'a> Workspace<'a> {
             .is_some_and(|e| std::ptr::eq(e, entity))
     }
 
-    /// The keys each document of a file answers to (see [`Key`]), and how many documents of
-    /// each kind it holds.
-    pub fn provided(&self, file: FileId) -> (Vec<Key>, Vec<(Kind, usize)>) {
+    /// The keys each document of a file answers to (see [`Key`]), and its roster: the kind
+    /// and name of each of its documents, in order (what [`Key::Roster`] and [`Key::Count`]
+    /// of each kind depend on).
+    pub fn provided(&self, file: FileId) -> (Vec<Key>, Roster) {
         let start = self.entities.partition_point(|e| e.file < file);
         let end = self.entities.partition_point(|e| e.file <= file);
         let mut keys = vec![Key::File(file)];
-        let mut counts: Vec<(Kind, usize)> = Vec::new();
+        let mut roster: Roster = Vec::with_capacity(end.saturating_sub(start));
         for entity in &self.entities[start..end] {
             keys.push(Key::Kind(entity.kind));
-            match counts.iter_mut().find(|(k, _)| *k == entity.kind) {
-                Some((_, n)) => *n += 1,
-                None => counts.push((entity.kind, 1)),
-            }
+            roster.push((entity.kind, entity.name().map(str::to_owned)));
             if let Some(name) = entity.name() {
                 keys.push(Key::Name(entity.kind, name.to_owned()));
             }
@@ -1225,6 +1259,15 @@ impl<'a> Workspace<'a> {
                     }
                 }
             }
+            if entity.is_intune_policy()
+                && let Some(apps) = entity.spec_node("apps").and_then(Node::as_array)
+            {
+                keys.extend(
+                    apps.iter()
+                        .filter_map(Node::as_str)
+                        .map(|app| Key::Handed(app.to_owned())),
+                );
+            }
             if entity.kind == Kind::EntraTenant
                 && let Some(domains) = entity.spec_get("domains")
             {
@@ -1237,8 +1280,7 @@ impl<'a> Workspace<'a> {
         }
         keys.sort_unstable();
         keys.dedup();
-        counts.sort_unstable();
-        (keys, counts)
+        (keys, roster)
     }
 
     /// Intune mobile app policies (`type: intune`).

@@ -76,7 +76,8 @@ impl Rule for DanglingReference {
             }
             _ => return,
         };
-        match cx.workspace.resolve(entity, key, target) {
+        // Only whether and how the reference resolves: nothing of the document it names.
+        match cx.workspace.locate(entity, key, target) {
             Resolution::Missing(at) => {
                 let name = at.str().unwrap_or_default();
                 let help = match suggest::closest(name, cx.workspace.names(target)) {

@@ -73,16 +73,16 @@ impl Rule for UntrackedIntuneTarget {
     }
 
     // One policy at a time against the apps handed to Intune (gathered once per workspace),
-    // so an edit of a policy re-checks that policy alone.
+    // so an edit of a policy re-checks that policy alone, and an edit of a MobileAppPolicy
+    // only the policies of an app it starts or stops being the only one to hand over.
     fn check_entity(&self, cx: &Context<'_, '_>, policy: &Entity<'_>, out: &mut Vec<Diagnostic>) {
         let ws = cx.workspace;
         if policy.kind != Kind::AppProtectionPolicy || ws.count_of_kind(Kind::MobileAppPolicy) == 0
         {
             return;
         }
-        let handed = ws.handed_to_intune();
         for (app, at) in policy.catalog_apps() {
-            if handed.contains(app.key.as_str()) {
+            if ws.handed_to_intune(&app.key) {
                 continue;
             }
             out.push(

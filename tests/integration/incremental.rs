@@ -550,3 +550,122 @@ fn a_workspace_pass_runs_again_for_an_edit_of_what_it_read() {
     assert_eq!(checked.settled, Settled::Files(vec![0, 2]));
     assert!(codes(&session, 0).is_empty());
 }
+
+/// A policy's passes read of its tenant only which one it is (`Key::Roster`): an edit of the
+/// tenant's domains or ID runs none of them again, and renaming the tenant runs all of them.
+#[test]
+fn a_tenant_edit_that_keeps_its_name_runs_no_policy_pass_again() {
+    let settings = Settings::default();
+    let tenant = |name: usize, domain: usize| Doc::Tenant {
+        name,
+        domains: vec![domain],
+    };
+    let protection = |name: usize, display: usize| {
+        Doc::Protection {
+            name,
+            tenant: Some(1),
+            android: false,
+            display,
+            apps: vec![0],
+            yes: false,
+            suppressed: false,
+            reach: (vec![0], None, false),
+        }
+        .render()
+    };
+    let texts = [tenant(1, 0).render(), protection(3, 3), protection(4, 4)];
+    let (mut files, mut session) = checked_session(&texts, &settings);
+    assert!(codes(&session, 1).is_empty(), "{:?}", session.reported(1));
+
+    // Another domain and another tenant ID: the tenant's own passes run, no policy's.
+    let edited = tenant(1, 2).render().replace(
+        "7f0c3a3e-1b2c-4d5e-8f90-a1b2c3d4e5f6",
+        "0b6e2c1a-5f0d-4c5e-9a7b-3d2f1e0c9b8a",
+    );
+    let checked = edit(&mut files, &mut session, &settings, 0, &edited);
+    assert_eq!(checked.passes_ran, Some(vec![0]));
+
+    // Renamed: both policies' `tenant:` now name no loaded tenant.
+    let checked = edit(
+        &mut files,
+        &mut session,
+        &settings,
+        0,
+        &tenant(2, 2).render(),
+    );
+    assert_eq!(checked.passes_ran, Some(vec![0, 1, 2]));
+    for policy in [1, 2] {
+        assert_only(
+            &session,
+            policy,
+            "MAM008",
+            &format!("`tenant: {}` names no loaded EntraTenant", NAMES[1]),
+        );
+    }
+
+    // And back.
+    let checked = edit(&mut files, &mut session, &settings, 0, &edited);
+    assert_eq!(checked.passes_ran, Some(vec![0, 1, 2]));
+    assert!(codes(&session, 1).is_empty() && codes(&session, 2).is_empty());
+}
+
+/// Whether an Intune MobileAppPolicy hands an app over is a presence (`Key::Handed`): one of
+/// two policies letting go of Jira runs no app protection policy's passes again; the last one
+/// letting go does, and MAM404 comes.
+#[test]
+fn only_the_last_mobile_app_policy_to_let_go_of_an_app_runs_the_policies_again() {
+    let settings = Settings::default();
+    let intune = |name: usize, apps: Vec<usize>| {
+        Doc::Intune {
+            name,
+            organization: 0,
+            apps,
+        }
+        .render()
+    };
+    let texts = [
+        Doc::Tenant {
+            name: 1,
+            domains: vec![0],
+        }
+        .render(),
+        Doc::Organization {
+            name: 0,
+            domain: 0,
+            guard: true,
+        }
+        .render(),
+        intune(2, vec![0]),
+        intune(3, vec![0, 1]),
+        Doc::Protection {
+            name: 4,
+            tenant: Some(1),
+            android: false,
+            display: 4,
+            apps: vec![0],
+            yes: false,
+            suppressed: false,
+            reach: (vec![0], None, false),
+        }
+        .render(),
+    ];
+    let (mut files, mut session) = checked_session(&texts, &settings);
+    assert!(codes(&session, 4).is_empty(), "{:?}", session.reported(4));
+
+    let checked = edit(&mut files, &mut session, &settings, 2, &intune(2, vec![1]));
+    let ran = checked.passes_ran.unwrap_or_default();
+    assert!(!ran.contains(&4), "{ran:?}");
+
+    let checked = edit(&mut files, &mut session, &settings, 3, &intune(3, vec![1]));
+    assert!(checked.passes_ran.unwrap_or_default().contains(&4));
+    assert_only(
+        &session,
+        4,
+        "MAM404",
+        "Jira Cloud is targeted here, but no Intune mobile app policy includes `jira-cloud`",
+    );
+
+    let checked = edit(&mut files, &mut session, &settings, 2, &intune(2, vec![0]));
+    assert!(checked.passes_ran.unwrap_or_default().contains(&4));
+    assert!(codes(&session, 4).is_empty());
+}
