@@ -217,6 +217,9 @@ impl Session {
         });
         let dirty: BTreeSet<FileId> = if full { (0..n).collect() } else { changed };
         let (rerun, changed_keys) = stage.affected(&workspace, &dirty, full);
+        // The presences as counted from every file: MAM403 and MAM404 ask them of every
+        // policy they re-check, and building them from the trees is a walk of every policy.
+        workspace.know_presences(stage.present.keys().cloned().collect());
 
         let rules: Vec<&dyn Rule> = RULES
             .iter()

@@ -242,6 +242,10 @@ pub struct Workspace<'a> {
     targeted: OnceLock<Targeted>,
     /// The first Intune mobile app policy listing each catalog app key; built on first use.
     first_listing: OnceLock<HashMap<String, usize>>,
+    /// The presences ([`Key::is_presence`]) some file answers, when the caller counts them
+    /// ([`Workspace::know_presences`]): then [`Workspace::is_targeted`] and the like look them
+    /// up instead of building `targeted` and `handed` from every policy.
+    presences: OnceLock<std::collections::HashSet<Key>>,
     /// Entities and candidates examined by queries; see [`Workspace::work`].
     work: AtomicU64,
 }
@@ -783,6 +787,7 @@ impl<'a> Workspace<'a> {
             handed: OnceLock::new(),
             targeted: OnceLock::new(),
             first_listing: OnceLock::new(),
+            presences: OnceLock::new(),
             work: AtomicU64::new(0),
         };
         if reach && kept.is_none() {
@@ -939,18 +944,33 @@ impl<'a> Workspace<'a> {
         })
     }
 
+    /// The presences some file of this workspace answers, as the caller counted them from
+    /// each file's [`Workspace::provided`] keys (the language server's session, which keeps
+    /// the count between edits). Set once, before any query.
+    pub fn know_presences(&self, presences: std::collections::HashSet<Key>) {
+        let _ = self.presences.set(presences);
+    }
+
+    /// Whether some file answers the presence `key`, if the caller said
+    /// ([`Workspace::know_presences`]).
+    fn presence(&self, key: impl FnOnce() -> Key) -> Option<bool> {
+        self.presences.get().map(|known| known.contains(&key()))
+    }
+
     /// Whether an app protection policy of the platform lists the app id.
     pub fn is_targeted(&self, platform: Platform, id: &str) -> bool {
         self.count(1);
         note(|| Key::Target(platform, id.to_owned()));
-        self.targeted().0.contains(&(platform, id.to_owned()))
+        self.presence(|| Key::Target(platform, id.to_owned()))
+            .unwrap_or_else(|| self.targeted().0.contains(&(platform, id.to_owned())))
     }
 
     /// Whether an app protection policy of the platform lists apps mamlint cannot know.
     pub fn apps_unknown_on(&self, platform: Platform) -> bool {
         self.count(1);
         note(|| Key::UnknownApps(platform));
-        self.targeted().1.contains(&platform)
+        self.presence(|| Key::UnknownApps(platform))
+            .unwrap_or_else(|| self.targeted().1.contains(&platform))
     }
 
     /// The first Intune mobile app policy (in load order) whose `apps` list a catalog app
@@ -1157,6 +1177,9 @@ impl<'a> Workspace<'a> {
     pub fn handed_to_intune(&self, app: &str) -> bool {
         note(|| Key::Handed(app.to_owned()));
         self.count(1);
+        if let Some(known) = self.presence(|| Key::Handed(app.to_owned())) {
+            return known;
+        }
         let handed = self.handed.get_or_init(|| {
             unrecorded(|| {
                 self.intune_app_keys()
