@@ -117,6 +117,9 @@ pub struct Session {
     stage: Option<Stage>,
     /// Files replaced since the last check.
     changed: BTreeSet<FileId>,
+    /// Files whose [`FileIndex`] changed only in what the kept indexes' reaching index reads
+    /// ([`FileIndex::differs_only_in_reach`]), for the next check to patch.
+    reindex: BTreeSet<FileId>,
     /// The settled findings of each file, in reporting order.
     reported: Vec<Vec<Diagnostic>>,
 }
@@ -134,6 +137,7 @@ impl Session {
             indexes: None,
             stage: None,
             changed: BTreeSet::new(),
+            reindex: BTreeSet::new(),
             reported: Vec::new(),
         }
     }
@@ -148,7 +152,13 @@ impl Session {
             *slot = check_local(new, settings);
             let new_index = FileIndex::of(new);
             if *index != new_index {
-                self.indexes = None;
+                // Moving a policy to another tenant or audience changes the reaching index
+                // alone: patched in the next check instead of every index built again.
+                if self.indexes.is_some() && index.differs_only_in_reach(&new_index) {
+                    self.reindex.insert(file);
+                } else {
+                    self.indexes = None;
+                }
                 *index = new_index;
             }
             self.changed.insert(file);
@@ -164,6 +174,7 @@ impl Session {
                 .insert(file.min(self.index.len()), FileIndex::of(new));
         }
         self.indexes = None;
+        self.reindex.clear();
         self.stage = None;
     }
 
@@ -176,6 +187,7 @@ impl Session {
             self.index.remove(file);
         }
         self.indexes = None;
+        self.reindex.clear();
         self.stage = None;
     }
 
@@ -195,7 +207,10 @@ impl Session {
         if !settings.custom.is_empty() {
             return self.whole(files, settings);
         }
-        let workspace = Workspace::indexed(files, &self.index, self.indexes.as_ref());
+        let reindex = std::mem::take(&mut self.reindex);
+        let mut workspace = Workspace::indexed(files, &self.index, self.indexes.as_ref());
+        workspace.reindex_reaching(&reindex);
+        let workspace = workspace;
         let config_files = config_file_ids(files, settings);
         let cx = Context {
             workspace: &workspace,

@@ -481,6 +481,18 @@ fn look<'a>(entity: &Entity<'a>) -> Looked<&'a str> {
 }
 
 impl FileIndex {
+    /// Whether `other` differs from this index at most in what only the reaching index is
+    /// built from (the tenant a document names, whom a policy reaches): the other indexes
+    /// stay right, and [`Workspace::reindex_reaching`] brings the reaching index up to date.
+    pub fn differs_only_in_reach(&self, other: &FileIndex) -> bool {
+        self.places == other.places
+            && self.reached.len() == other.reached.len()
+            && self.documents.len() == other.documents.len()
+            && self.documents.iter().zip(&other.documents).all(|(a, b)| {
+                (a.kind, a.export, &a.name, &a.display) == (b.kind, b.export, &b.name, &b.display)
+            })
+    }
+
     pub fn of(file: &WorkspaceFile) -> Self {
         let mut entities = Vec::new();
         let mut places = Vec::new();
@@ -636,6 +648,50 @@ impl<'a> Workspace<'a> {
         kept: Option<&'a Indexes>,
     ) -> Self {
         Workspace::build(files, Some(index), true, kept)
+    }
+
+    /// Brings the reaching index up to date for the policies of `files`, whose [`FileIndex`]
+    /// changed only in what it is built from ([`FileIndex::differs_only_in_reach`]): their
+    /// entries go and are made again, and the others stay. Makes the indexes this
+    /// workspace's own (a copy of kept ones), for the caller to keep ([`Workspace::into_indexes`]).
+    pub fn reindex_reaching(&mut self, files: &BTreeSet<FileId>) {
+        if files.is_empty() {
+            return;
+        }
+        let ranges: Vec<std::ops::Range<usize>> = files
+            .iter()
+            .map(|&file| {
+                let start = self.entities.partition_point(|e| e.file < file);
+                start..self.entities.partition_point(|e| e.file <= file)
+            })
+            .collect();
+        let mut fresh = Vec::new();
+        unrecorded(|| {
+            for index in ranges.iter().flat_map(Clone::clone) {
+                let Some(entity) = self.entities.get(index) else {
+                    continue;
+                };
+                if entity.kind != Kind::AppProtectionPolicy {
+                    continue;
+                }
+                let Some(reached) = self.facts.reached(&self.entities, index) else {
+                    continue;
+                };
+                let tenant = self.tenant_of(entity).map(|t| t.index);
+                for &app in &reached.apps {
+                    for &audience in &reached.audiences {
+                        let key = ReachKey::new(tenant, reached.platform, app, audience);
+                        fresh.push((key, index));
+                    }
+                }
+            }
+        });
+        let indexes = self.indexes.to_mut();
+        indexes
+            .reaching
+            .retain(|(_, i)| !ranges.iter().any(|r| r.contains(i)));
+        indexes.reaching.extend(fresh);
+        indexes.reaching.sort_unstable();
     }
 
     /// The indexes, if this workspace built them rather than borrowing kept ones: for the

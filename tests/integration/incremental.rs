@@ -669,3 +669,58 @@ fn only_the_last_mobile_app_policy_to_let_go_of_an_app_runs_the_policies_again()
     assert!(checked.passes_ran.unwrap_or_default().contains(&4));
     assert!(codes(&session, 4).is_empty());
 }
+
+/// A policy moved into another's audience changes only the reaching index, which the session
+/// patches instead of building every index again (`Workspace::reindex_reaching`): MAM502 sees
+/// the two policies meet, and no longer once they part.
+#[test]
+fn a_policy_moved_into_another_audience_meets_it_with_the_indexes_kept() {
+    let settings = Settings::default();
+    let protection = |name: usize, group: usize, long_pin: bool| {
+        Doc::Protection {
+            name,
+            tenant: Some(1),
+            android: false,
+            display: name,
+            apps: vec![0],
+            yes: false,
+            suppressed: false,
+            reach: (vec![group], None, long_pin),
+        }
+        .render()
+    };
+    let texts = [
+        Doc::Tenant {
+            name: 1,
+            domains: vec![0],
+        }
+        .render(),
+        protection(3, 0, false),
+        protection(4, 1, true),
+    ];
+    let (mut files, mut session) = checked_session(&texts, &settings);
+    let mam502 = |session: &Session| {
+        (0..3)
+            .filter(|&f| codes(session, f).contains(&"MAM502"))
+            .count()
+    };
+    assert_eq!(mam502(&session), 0);
+
+    edit(
+        &mut files,
+        &mut session,
+        &settings,
+        2,
+        &protection(4, 0, true),
+    );
+    assert!(mam502(&session) > 0, "the policies meet in group 0");
+
+    edit(
+        &mut files,
+        &mut session,
+        &settings,
+        2,
+        &protection(4, 1, true),
+    );
+    assert_eq!(mam502(&session), 0, "and part again");
+}
