@@ -686,12 +686,24 @@ impl<'a> Workspace<'a> {
                 }
             }
         });
+        fresh.sort_unstable();
         let indexes = self.indexes.to_mut();
-        indexes
-            .reaching
-            .retain(|(_, i)| !ranges.iter().any(|r| r.contains(i)));
-        indexes.reaching.extend(fresh);
-        indexes.reaching.sort_unstable();
+        // One merge of two sorted runs, not a sort of every policy's entries again.
+        let kept = std::mem::take(&mut indexes.reaching);
+        let room = kept.len() + fresh.len();
+        let mut kept = kept
+            .into_iter()
+            .filter(|(_, i)| !ranges.iter().any(|r| r.contains(i)))
+            .peekable();
+        let mut fresh = fresh.into_iter().peekable();
+        let mut merged = Vec::with_capacity(room);
+        while let (Some(a), Some(b)) = (kept.peek(), fresh.peek()) {
+            let next = if a <= b { kept.next() } else { fresh.next() };
+            merged.extend(next);
+        }
+        merged.extend(kept);
+        merged.extend(fresh);
+        indexes.reaching = merged;
     }
 
     /// The indexes, if this workspace built them rather than borrowing kept ones: for the
