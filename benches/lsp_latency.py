@@ -386,13 +386,25 @@ def other_edits(root: pathlib.Path) -> list[tuple[str, pathlib.Path, str, str, s
     ]
 
 
-def time_toggles(server: "Server", path: pathlib.Path, marker: str, a: str, b: str, edits: int) -> tuple[list[float], float]:
-    """Opens `path` and toggles `a` <-> `b` on its first line containing `marker`, `edits`
-    times: the latency of each edit's publishDiagnostics, and the server's CPU per edit."""
+def time_toggles(
+    server: "Server",
+    path: pathlib.Path,
+    marker: str,
+    a: str,
+    b: str,
+    edits: int,
+    check=lambda n, new, message: None,
+    line: int | None = None,
+) -> tuple[list[float], float]:
+    """Opens `path` and toggles `a` <-> `b` after `marker` on line `line` (0-based; by default
+    the first line containing `marker`), `edits` times: the latency of each edit's
+    publishDiagnostics, and the server's CPU per edit. `check(n, new, message)` looks at the
+    publish of edit `n`, which wrote `new`."""
     text = path.read_text(encoding="utf-8")
     lines = text.split("\n")
-    line = next(i for i, l in enumerate(lines) if marker in l)
-    column = lines[line].index(a, lines[line].index(marker))
+    if line is None:
+        line = next(i for i, l in enumerate(lines) if marker in l)
+    column = lines[line].index(a, lines[line].index(marker) + len(marker))
     uri = path.as_uri()
     server.notify(
         "textDocument/didOpen",
@@ -414,8 +426,9 @@ def time_toggles(server: "Server", path: pathlib.Path, marker: str, a: str, b: s
             "textDocument/didChange",
             {"textDocument": {"uri": uri, "version": n + 2}, "contentChanges": [change]},
         )
-        arrived, _ = server.receive(publish_for(uri))
+        arrived, message = server.receive(publish_for(uri))
         latencies.append((arrived - sent) * 1000)
+        check(n, new, message)
         current = new
     barrier(server)
     return latencies, (server.cpu_seconds() - cpu_before) / max(1, edits)
@@ -461,41 +474,15 @@ def measure(args: argparse.Namespace, files_wanted: int) -> dict[str, Any]:
         loaded = time.perf_counter() - started
         memory_loaded = server.memory()
 
-        server.notify(
-            "textDocument/didOpen",
-            {"textDocument": {"uri": uri, "languageId": "yaml", "version": 1, "text": text}},
-        )
-        barrier(server)
-
         # Toggle `pinRequired: yes` <-> `true` on that line, one edit at a time.
-        value_column = len("    pinRequired: ")
-        current = "yes"
-        latencies: list[float] = []
-        cpu_before = server.cpu_seconds()
-        for n in range(args.edits):
-            new = "true" if current == "yes" else "yes"
-            change = {
-                "range": {
-                    "start": {"line": pin_line, "character": value_column},
-                    "end": {"line": pin_line, "character": value_column + len(current)},
-                },
-                "text": new,
-            }
-            sent = server.notify(
-                "textDocument/didChange",
-                {
-                    "textDocument": {"uri": uri, "version": n + 2},
-                    "contentChanges": [change],
-                },
-            )
-            arrived, message = server.receive(publish_for(uri))
-            latencies.append((arrived - sent) * 1000)
+        def has_mam003_when_yes(n: int, new: str, message: dict[str, Any]) -> None:
             has_mam003 = any(d["code"] == "MAM003" for d in message["params"]["diagnostics"])
             if has_mam003 != (new == "yes"):
                 raise SystemExit(f"edit {n + 1}: `pinRequired: {new}` published {message}")
-            current = new
-        barrier(server)
-        cpu_per_edit = (server.cpu_seconds() - cpu_before) / max(1, len(latencies))
+
+        latencies, cpu_per_edit = time_toggles(
+            server, big, "pinRequired:", "yes", "true", args.edits, has_mam003_when_yes, pin_line
+        )
         memory_edited = server.memory()
 
         kinds = []

@@ -50,6 +50,24 @@ struct ReachKey {
     platform: Platform,
 }
 
+/// The entries of [`Indexes::reaching`] for the policy at `index`, of `tenant`, reaching
+/// `reached`: one per app and audience.
+fn push_reaching(
+    out: &mut Vec<(ReachKey, usize)>,
+    index: usize,
+    tenant: Option<usize>,
+    reached: &Reached<'_>,
+) {
+    for &app in &reached.apps {
+        for &audience in &reached.audiences {
+            out.push((
+                ReachKey::new(tenant, reached.platform, app, audience),
+                index,
+            ));
+        }
+    }
+}
+
 /// The tenant of a [`ReachKey`] whose policy has none.
 const NO_TENANT: u32 = u32::MAX;
 
@@ -678,12 +696,7 @@ impl<'a> Workspace<'a> {
                     continue;
                 };
                 let tenant = self.tenant_of(entity).map(|t| t.index);
-                for &app in &reached.apps {
-                    for &audience in &reached.audiences {
-                        let key = ReachKey::new(tenant, reached.platform, app, audience);
-                        fresh.push((key, index));
-                    }
-                }
+                push_reaching(&mut fresh, index, tenant, &reached);
             }
         });
         fresh.sort_unstable();
@@ -892,12 +905,7 @@ impl<'a> Workspace<'a> {
             .sum();
         let mut reaching = Vec::with_capacity(entries);
         for ((index, reached), tenant) in policies.into_iter().zip(tenants) {
-            for &app in &reached.apps {
-                for &audience in &reached.audiences {
-                    let key = ReachKey::new(tenant, reached.platform, app, audience);
-                    reaching.push((key, index));
-                }
-            }
+            push_reaching(&mut reaching, index, tenant, &reached);
         }
         reaching.sort_unstable();
         reaching

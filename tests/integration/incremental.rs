@@ -243,6 +243,39 @@ fn codes(session: &Session, file: usize) -> Vec<&str> {
     session.reported(file).iter().map(|d| d.code()).collect()
 }
 
+/// The EntraTenant `acme-entra` holding acme.com, and the Organization `acme` that verified it.
+fn tenant_and_organization() -> [String; 2] {
+    [
+        Doc::Tenant {
+            name: 1,
+            domains: vec![0],
+        }
+        .render(),
+        Doc::Organization {
+            name: 0,
+            domain: 0,
+            guard: true,
+        }
+        .render(),
+    ]
+}
+
+/// An iOS app protection policy of `acme-entra` for Jira, named and displayed as `NAMES[name]`,
+/// reaching the group `GROUPS[group]`, with a PIN of 6 digits (8 with `long_pin`).
+fn jira_policy(name: usize, group: usize, long_pin: bool) -> String {
+    Doc::Protection {
+        name,
+        tenant: Some(1),
+        android: false,
+        display: name,
+        apps: vec![0],
+        yes: false,
+        suppressed: false,
+        reach: (vec![group], None, long_pin),
+    }
+    .render()
+}
+
 /// Applies a file's new text as the language server does: replaced, inserted or removed.
 fn apply(
     files: &mut Vec<WorkspaceFile>,
@@ -513,21 +546,8 @@ fn a_workspace_pass_runs_again_for_an_edit_of_what_it_read() {
         }
         .render()
     };
-    let texts = [
-        Doc::Tenant {
-            name: 1,
-            domains: vec![0],
-        }
-        .render(),
-        Doc::Organization {
-            name: 0,
-            domain: 0,
-            guard: true,
-        }
-        .render(),
-        intune(vec![0]),
-        protection(false),
-    ];
+    let [tenant, organization] = tenant_and_organization();
+    let texts = [tenant, organization, intune(vec![0]), protection(false)];
     let (mut files, mut session) = checked_session(&texts, &settings);
     assert!(codes(&session, 0).is_empty(), "{:?}", session.reported(0));
 
@@ -560,20 +580,11 @@ fn a_tenant_edit_that_keeps_its_name_runs_no_policy_pass_again() {
         name,
         domains: vec![domain],
     };
-    let protection = |name: usize, display: usize| {
-        Doc::Protection {
-            name,
-            tenant: Some(1),
-            android: false,
-            display,
-            apps: vec![0],
-            yes: false,
-            suppressed: false,
-            reach: (vec![0], None, false),
-        }
-        .render()
-    };
-    let texts = [tenant(1, 0).render(), protection(3, 3), protection(4, 4)];
+    let texts = [
+        tenant(1, 0).render(),
+        jira_policy(3, 0, false),
+        jira_policy(4, 0, false),
+    ];
     let (mut files, mut session) = checked_session(&texts, &settings);
     assert!(codes(&session, 1).is_empty(), "{:?}", session.reported(1));
 
@@ -623,31 +634,13 @@ fn only_the_last_mobile_app_policy_to_let_go_of_an_app_runs_the_policies_again()
         }
         .render()
     };
+    let [tenant, organization] = tenant_and_organization();
     let texts = [
-        Doc::Tenant {
-            name: 1,
-            domains: vec![0],
-        }
-        .render(),
-        Doc::Organization {
-            name: 0,
-            domain: 0,
-            guard: true,
-        }
-        .render(),
+        tenant,
+        organization,
         intune(2, vec![0]),
         intune(3, vec![0, 1]),
-        Doc::Protection {
-            name: 4,
-            tenant: Some(1),
-            android: false,
-            display: 4,
-            apps: vec![0],
-            yes: false,
-            suppressed: false,
-            reach: (vec![0], None, false),
-        }
-        .render(),
+        jira_policy(4, 0, false),
     ];
     let (mut files, mut session) = checked_session(&texts, &settings);
     assert!(codes(&session, 4).is_empty(), "{:?}", session.reported(4));
@@ -676,28 +669,8 @@ fn only_the_last_mobile_app_policy_to_let_go_of_an_app_runs_the_policies_again()
 #[test]
 fn a_policy_moved_into_another_audience_meets_it_with_the_indexes_kept() {
     let settings = Settings::default();
-    let protection = |name: usize, group: usize, long_pin: bool| {
-        Doc::Protection {
-            name,
-            tenant: Some(1),
-            android: false,
-            display: name,
-            apps: vec![0],
-            yes: false,
-            suppressed: false,
-            reach: (vec![group], None, long_pin),
-        }
-        .render()
-    };
-    let texts = [
-        Doc::Tenant {
-            name: 1,
-            domains: vec![0],
-        }
-        .render(),
-        protection(3, 0, false),
-        protection(4, 1, true),
-    ];
+    let [tenant, _] = tenant_and_organization();
+    let texts = [tenant, jira_policy(3, 0, false), jira_policy(4, 1, true)];
     let (mut files, mut session) = checked_session(&texts, &settings);
     let mam502 = |session: &Session| {
         (0..3)
@@ -711,7 +684,7 @@ fn a_policy_moved_into_another_audience_meets_it_with_the_indexes_kept() {
         &mut session,
         &settings,
         2,
-        &protection(4, 0, true),
+        &jira_policy(4, 0, true),
     );
     assert!(mam502(&session) > 0, "the policies meet in group 0");
 
@@ -720,7 +693,7 @@ fn a_policy_moved_into_another_audience_meets_it_with_the_indexes_kept() {
         &mut session,
         &settings,
         2,
-        &protection(4, 1, true),
+        &jira_policy(4, 1, true),
     );
     assert_eq!(mam502(&session), 0, "and part again");
 }
