@@ -367,9 +367,10 @@ def value_of(text: str, key: str) -> str:
 def other_edits(root: pathlib.Path) -> list[tuple[str, pathlib.Path, str, str, str]]:
     """(label, file, text on the edited line, value, other value) of each edit kind of step 4:
     toggling `value` <-> `other value` brings a finding in that file and takes it away."""
-    first = lambda folder, suffix, has="": next(  # noqa: E731
-        p for p in sorted((root / folder).rglob(f"*{suffix}")) if has in p.read_text()
-    )
+
+    def first(folder: str, suffix: str, has: str = "") -> pathlib.Path:
+        return next(p for p in sorted((root / folder).rglob(f"*{suffix}")) if has in p.read_text())
+
     tenant = first("entra", ".yaml")
     organization = first("atlassian/organizations", ".yaml")
     intune = first("atlassian/mobile-app-policies", ".yaml", "type: intune")

@@ -209,8 +209,10 @@ impl Session {
         }
         let reindex = std::mem::take(&mut self.reindex);
         let mut workspace = Workspace::indexed(files, &self.index, self.indexes.as_ref());
-        workspace.reindex_reaching(&reindex);
-        let workspace = workspace;
+        // Indexes built afresh (another file of this check changed more) are already right.
+        if self.indexes.is_some() {
+            workspace.reindex_reaching(&reindex);
+        }
         let config_files = config_file_ids(files, settings);
         let cx = Context {
             workspace: &workspace,
@@ -546,14 +548,13 @@ fn file_passes(rules: &[&dyn Rule], cx: &Context<'_, '_>, file: FileId) -> Passe
         .files
         .get(file)
         .map(|f| f.loaded.source.path.as_str());
-    let start = workspace.entities.partition_point(|e| e.file < file);
-    let end = workspace.entities.partition_point(|e| e.file <= file);
+    let entities = workspace.entities_in(file);
     let ((file_results, entity_results), queried) = recording(|| {
         let file_results: Vec<_> = rules
             .iter()
             .map(|rule| guarded(*rule, path, |out| rule.check_file(cx, file, out)))
             .collect();
-        let entity_results: Vec<_> = workspace.entities[start..end]
+        let entity_results: Vec<_> = workspace.entities[entities]
             .iter()
             .flat_map(|entity| {
                 rules.iter().map(move |rule| {

@@ -177,4 +177,18 @@ impl<'a> Entity<'a> {
     pub fn is_intune_policy(&self) -> bool {
         self.kind == Kind::MobileAppPolicy && self.spec_str("type") == Some("intune")
     }
+
+    /// The apps (catalog keys, as written) an Intune MobileAppPolicy hands to Intune; none
+    /// for any other document.
+    pub fn handed_apps(&self) -> impl Iterator<Item = &'a str> + use<'a> {
+        self.is_intune_policy()
+            .then(|| {
+                self.spec_node("apps")
+                    .and_then(crate::syntax::Node::as_array)
+            })
+            .flatten()
+            .unwrap_or(&[])
+            .iter()
+            .filter_map(crate::syntax::Node::as_str)
+    }
 }

@@ -676,13 +676,8 @@ impl<'a> Workspace<'a> {
         if files.is_empty() {
             return;
         }
-        let ranges: Vec<std::ops::Range<usize>> = files
-            .iter()
-            .map(|&file| {
-                let start = self.entities.partition_point(|e| e.file < file);
-                start..self.entities.partition_point(|e| e.file <= file)
-            })
-            .collect();
+        let ranges: Vec<std::ops::Range<usize>> =
+            files.iter().map(|&file| self.entities_in(file)).collect();
         let mut fresh = Vec::new();
         unrecorded(|| {
             for index in ranges.iter().flat_map(Clone::clone) {
@@ -717,6 +712,13 @@ impl<'a> Workspace<'a> {
         merged.extend(kept);
         merged.extend(fresh);
         indexes.reaching = merged;
+    }
+
+    /// The positions in [`Workspace::entities`] of the entities of `file` (entities are in
+    /// file order).
+    pub fn entities_in(&self, file: FileId) -> std::ops::Range<usize> {
+        let start = self.entities.partition_point(|e| e.file < file);
+        start..self.entities.partition_point(|e| e.file <= file)
     }
 
     /// The indexes, if this workspace built them rather than borrowing kept ones: for the
@@ -1237,13 +1239,7 @@ impl<'a> Workspace<'a> {
     /// The catalog keys of the apps that Intune mobile app policies hand to Intune.
     pub fn intune_app_keys(&self) -> std::collections::BTreeSet<&'a str> {
         self.intune_policies()
-            .filter_map(|p| p.spec_node("apps"))
-            .flat_map(|apps| {
-                apps.as_array()
-                    .unwrap_or(&[])
-                    .iter()
-                    .filter_map(|n| n.as_str())
-            })
+            .flat_map(|p| p.handed_apps())
             .collect()
     }
 
@@ -1325,11 +1321,10 @@ impl<'a> Workspace<'a> {
     /// and name of each of its documents, in order (what [`Key::Roster`] and [`Key::Count`]
     /// of each kind depend on).
     pub fn provided(&self, file: FileId) -> (Vec<Key>, Roster) {
-        let start = self.entities.partition_point(|e| e.file < file);
-        let end = self.entities.partition_point(|e| e.file <= file);
+        let range = self.entities_in(file);
         let mut keys = vec![Key::File(file)];
-        let mut roster: Roster = Vec::with_capacity(end.saturating_sub(start));
-        for entity in &self.entities[start..end] {
+        let mut roster: Roster = Vec::with_capacity(range.len());
+        for entity in &self.entities[range] {
             keys.push(Key::Kind(entity.kind));
             roster.push((entity.kind, entity.name().map(str::to_owned)));
             if let Some(name) = entity.name() {
@@ -1358,15 +1353,7 @@ impl<'a> Workspace<'a> {
                     }
                 }
             }
-            if entity.is_intune_policy()
-                && let Some(apps) = entity.spec_node("apps").and_then(Node::as_array)
-            {
-                keys.extend(
-                    apps.iter()
-                        .filter_map(Node::as_str)
-                        .map(|app| Key::Handed(app.to_owned())),
-                );
-            }
+            keys.extend(entity.handed_apps().map(|app| Key::Handed(app.to_owned())));
             if entity.kind == Kind::EntraTenant
                 && let Some(domains) = entity.spec_get("domains")
             {
