@@ -356,8 +356,8 @@ fn load_and_check_local(input: Input, settings: &Settings, keep: Keep) -> (Loade
 /// (suppressions read the text before it in the workspace stage), and when custom Rego rules
 /// run.
 fn keep_for_workspace_stage(file: &mut WorkspaceFile, release_text: bool, settings: &Settings) {
-    file.loaded.parsed.shrink_to_fit();
-    file.classes.shrink_to_fit();
+    file.loaded.parsed.compact();
+    file.classes = crate::syntax::node::exact(&mut file.classes);
     let directive = file
         .loaded
         .parsed

@@ -172,7 +172,7 @@ pub(super) fn restore(files: &mut [WorkspaceFile], wanted: &BTreeSet<FileId>) ->
             continue;
         }
         let mut parsed = crate::syntax::load(&source.path, text.as_bytes()).parsed;
-        parsed.shrink_to_fit();
+        parsed.compact();
         wf.loaded.parsed = parsed;
     }
     notes

@@ -73,19 +73,19 @@ pub struct ParsedFile {
 }
 
 impl ParsedFile {
-    /// Gives back the spare capacity of every tree, comment and list (see
-    /// [`Node::shrink_to_fit`]).
-    pub fn shrink_to_fit(&mut self) {
-        self.documents.shrink_to_fit();
+    /// Moves every tree, comment and list into allocations of their exact size (see
+    /// [`Node::compact`]).
+    pub fn compact(&mut self) {
+        self.documents = node::exact(&mut self.documents);
         for document in &mut self.documents {
-            document.root.shrink_to_fit();
+            document.root.compact();
             if let Some(resource) = &mut document.resource {
-                resource.unknown.shrink_to_fit();
+                resource.unknown = node::exact(&mut resource.unknown);
             }
         }
-        self.comments.shrink_to_fit();
+        self.comments = node::exact(&mut self.comments);
         for comment in &mut self.comments {
-            comment.text.shrink_to_fit();
+            comment.text = String::from(comment.text.as_str());
         }
     }
 }

@@ -99,6 +99,13 @@ impl Key {
         }
     }
 
+    /// A key that owns its text moves it into a new allocation (see [`Node::compact`]).
+    fn compact(&mut self) {
+        if let KeyText::Owned(text) = &mut self.0 {
+            *text = Box::from(&**text);
+        }
+    }
+
     /// Whether the key is one of `rules/common-keys.txt`, held without an allocation.
     pub fn is_common(&self) -> bool {
         matches!(self.0, KeyText::Common(_))
@@ -428,21 +435,26 @@ impl Node {
 }
 
 impl Node {
-    /// Gives back the spare capacity the parsers' growing vectors and strings left, below and
-    /// including this node: a run keeps every tree until its last stage, and vectors grown by
-    /// push hold up to twice what they use. Iterative, like [`Node::walk`].
-    pub fn shrink_to_fit(&mut self) {
+    /// Moves every list and string below and including this node into an allocation of its
+    /// exact size, made now: a run keeps every tree until its last stage, vectors grown by
+    /// push hold up to twice what they use, and `shrink_to_fit` gives none of it back under
+    /// mimalloc, which keeps a block in place when it shrinks by less than half. The new
+    /// allocations also pack what is kept together, where the parse had left it among what
+    /// was freed (max RSS at 10,000 files: 38.2 MB of anonymous memory before, 34.7 after;
+    /// issue #11). Iterative, like [`Node::walk`].
+    pub fn compact(&mut self) {
         let mut stack: Vec<&mut Node> = vec![self];
         while let Some(node) = stack.pop() {
             match &mut node.value {
-                Value::String(s) => s.shrink_to_fit(),
+                Value::String(s) => *s = String::from(s.as_str()),
                 Value::Array(items) => {
-                    items.shrink_to_fit();
+                    *items = exact(items);
                     stack.extend(items.iter_mut());
                 }
                 Value::Object(members) => {
-                    members.shrink_to_fit();
+                    *members = exact(members);
                     for member in members.iter_mut() {
+                        member.key.compact();
                         stack.push(&mut member.value);
                     }
                 }
@@ -450,6 +462,13 @@ impl Node {
             }
         }
     }
+}
+
+/// `items` moved into a new vector with no spare capacity (see [`Node::compact`]).
+pub(crate) fn exact<T>(items: &mut Vec<T>) -> Vec<T> {
+    let mut fresh = Vec::with_capacity(items.len());
+    fresh.append(items);
+    fresh
 }
 
 /// What is at a position of a document: a mapping key or a value, with its JSON Pointer.
@@ -567,28 +586,36 @@ mod tests {
     }
 
     #[test]
-    fn shrink_to_fit_keeps_the_tree_and_drops_spare_capacity() {
+    fn compact_keeps_the_tree_and_drops_spare_capacity() {
+        // Ten of sixteen: a shrink by less than half, which mimalloc's realloc would keep.
         let mut items = Vec::with_capacity(16);
-        items.push(s("x"));
+        items.extend((0..10).map(|i| s(&i.to_string())));
+        let mut text = String::with_capacity(64);
+        text.push_str("long-lived");
+        items.push(Node::new(Value::String(text), Span::default(), Style::Json));
         let mut members = Vec::with_capacity(8);
         members.push(Member {
-            key: Key::new("k"),
+            key: Key::from("notACommonKey".to_owned()),
             key_span: Span::default(),
             value: Node::new(Value::Array(items), Span::default(), Style::Json),
         });
         let mut root = Node::new(Value::Object(members), Span::default(), Style::Json);
         let before = root.clone();
-        root.shrink_to_fit();
+        root.compact();
         assert_eq!(root, before);
-        let members = root.as_object().unwrap();
-        let Value::Object(vec) = &root.value else {
+        let Value::Object(members) = &root.value else {
             unreachable!()
         };
-        assert_eq!(vec.capacity(), 1);
+        assert_eq!(members.capacity(), 1);
+        assert_eq!(members[0].key.as_str(), "notACommonKey");
         let Value::Array(items) = &members[0].value.value else {
             unreachable!()
         };
-        assert_eq!(items.capacity(), 1);
+        assert_eq!(items.capacity(), 11);
+        let Some(Value::String(text)) = items.last().map(|n| &n.value) else {
+            unreachable!()
+        };
+        assert_eq!((text.as_str(), text.capacity()), ("long-lived", 10));
     }
 
     /// Keys of `rules/common-keys.txt` point into it; others own their text; both compare,

@@ -275,7 +275,7 @@ impl SourceFile {
             hash: text_hash(&text),
             reread: std::sync::OnceLock::new(),
         }));
-        self.line_starts.shrink_to_fit();
+        self.line_starts = super::node::exact(&mut self.line_starts);
         true
     }
 
