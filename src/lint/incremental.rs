@@ -6,7 +6,8 @@
 //! [`Key`]s those passes looked up (recorded by `model::workspace::recording`), the keys the
 //! file's documents answer to, and the file's findings after the settings. On a change of
 //! file X it re-runs the passes of X and of every file that looked up a key X answered before
-//! or after the change (a count of a kind only when X changed that count), re-runs each
+//! or after the change (a count of a kind only when X changed that count, a roster or a
+//! listing only when X's changed), re-runs each
 //! `check_workspace` (a pass over the whole workspace) that looked up such a key, and settles
 //! again only the files whose raw findings
 //! changed, whose text changed, or whose findings relate to a changed file. Selection,
@@ -27,7 +28,7 @@ use super::{
     guarded, moved,
 };
 use crate::diagnostic::{Diagnostic, FileId};
-use crate::model::workspace::{FileIndex, Indexes, Key, Roster, recording};
+use crate::model::workspace::{FileIndex, Indexes, Key, Provided, Roster, recording};
 use crate::model::{Kind, Workspace, WorkspaceFile};
 use crate::rules::{Context, RULES, Rule, Scope};
 
@@ -57,9 +58,6 @@ struct GlobalPass {
     found: Result<Vec<Diagnostic>, InternalError>,
     queried: Vec<Key>,
 }
-
-/// The keys a file answers to (sorted) and its roster (the kind and name of each document).
-type Provided = (Vec<Key>, Roster);
 
 /// The cached workspace stage, valid while no file is added or removed.
 struct Stage {
@@ -224,7 +222,7 @@ impl Session {
         let full = self.stage.is_none();
         let stage = self.stage.get_or_insert_with(|| Stage {
             passes: (0..n).map(|_| Passes::default()).collect(),
-            provided: vec![(Vec::new(), Vec::new()); n],
+            provided: vec![Provided::default(); n],
             dependents: HashMap::new(),
             present: HashMap::new(),
             global_passes: Vec::new(),
@@ -445,11 +443,15 @@ impl Stage {
         let mut gained: HashMap<Key, isize> = HashMap::new();
         for (file, now) in provided {
             if !full {
-                let (keys, roster) = &self.provided[file];
-                for key in keys.iter().chain(&now.0) {
+                let Provided {
+                    keys,
+                    roster,
+                    listings,
+                } = &self.provided[file];
+                for key in keys.iter().chain(&now.keys) {
                     if key.is_presence() {
                         let before = keys.binary_search(key).is_ok();
-                        let after = now.0.binary_search(key).is_ok();
+                        let after = now.keys.binary_search(key).is_ok();
                         // Only in one of the two lists, so seen once.
                         if before != after {
                             *gained.entry(key.clone()).or_default() +=
@@ -469,12 +471,34 @@ impl Stage {
                         .map(|(_, name)| name.as_deref())
                         .collect()
                 }
-                let kinds: BTreeSet<Kind> = roster.iter().chain(&now.1).map(|(k, _)| *k).collect();
+                let kinds: BTreeSet<Kind> =
+                    roster.iter().chain(&now.roster).map(|(k, _)| *k).collect();
                 for kind in kinds {
-                    let (before, after) = (names(roster, kind), names(&now.1, kind));
+                    let (before, after) = (names(roster, kind), names(&now.roster, kind));
                     let count = (before.len() != after.len()).then_some(Key::Count(kind));
                     let listed = (before != after).then_some(Key::Roster(kind));
                     for key in count.into_iter().chain(listed) {
+                        rerun.extend(self.dependents.get(&key).into_iter().flatten());
+                        changed.insert(key);
+                    }
+                }
+                // Which of the file's Intune policies list each app: whether another policy
+                // is the first to list it changes only if these do.
+                let apps: BTreeSet<&str> = listings
+                    .iter()
+                    .chain(&now.listings)
+                    .map(|(_, app)| *app)
+                    .collect();
+                for app in apps {
+                    let positions = |listings: &[(usize, &str)]| -> Vec<usize> {
+                        listings
+                            .iter()
+                            .filter(|(_, a)| *a == app)
+                            .map(|(p, _)| *p)
+                            .collect()
+                    };
+                    if positions(listings) != positions(&now.listings) {
+                        let key = Key::Listing(app.to_owned());
                         rerun.extend(self.dependents.get(&key).into_iter().flatten());
                         changed.insert(key);
                     }
@@ -484,7 +508,7 @@ impl Stage {
         }
         if full {
             self.present.clear();
-            let presences = self.provided.iter().flat_map(|(keys, _)| keys);
+            let presences = self.provided.iter().flat_map(|provided| &provided.keys);
             for key in presences.filter(|k| k.is_presence()) {
                 *self.present.entry(key.clone()).or_default() += 1;
             }

@@ -191,4 +191,14 @@ impl<'a> Entity<'a> {
             .iter()
             .filter_map(crate::syntax::Node::as_str)
     }
+
+    /// Of [`Entity::handed_apps`], the catalog apps Intune can manage: what
+    /// [`super::Workspace::first_listing`] gathers, and [`Key::Listing`] compares.
+    ///
+    /// [`Key::Listing`]: super::workspace::Key::Listing
+    pub fn intune_listed(&self) -> impl Iterator<Item = &'static App> + use<'a> {
+        self.handed_apps()
+            .filter_map(|key| super::catalog::CATALOG.by_key(key))
+            .filter(|app| app.intune)
+    }
 }

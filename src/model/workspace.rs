@@ -246,7 +246,7 @@ pub struct Workspace<'a> {
     /// The names of each kind listed for messages; built when a finding first needs them.
     /// (Names, not entities: a `OnceLock` of borrowed data would make the workspace invariant
     /// in its lifetime.)
-    listed: OnceLock<HashMap<Kind, String>>,
+    listed: [OnceLock<String>; Kind::ALL.len()],
     /// The app protection policies of each tenant (entity indices, in load order), built on
     /// first use: one resolution per policy, not one scan of the policies per tenant.
     by_tenant: OnceLock<HashMap<usize, Vec<usize>>>,
@@ -368,6 +368,11 @@ pub enum Key {
     /// Whether any Intune MobileAppPolicy hands an app (catalog key) to Intune (a presence, as
     /// `Target`): an edit of one of many such policies changes no answer.
     Handed(String),
+    /// Which Intune mobile app policies, in load order, list an app (catalog key) Intune can
+    /// manage ([`Workspace::first_listing`]). It changes only where a file's own listings
+    /// change ([`Provided::listings`]), so an edit of an Intune policy's `organization` does
+    /// not re-run MAM403 over every other Intune policy.
+    Listing(String),
     /// Which documents of a kind are loaded and their names, in load order: what resolving a
     /// reference to a document of that kind depends on when it reads nothing of the document
     /// it finds ([`Workspace::locate`], [`Workspace::tenant_of`]). It changes only where a
@@ -423,6 +428,20 @@ fn unrecorded<R>(build: impl FnOnce() -> R) -> R {
 
 /// The kind and name of each document of a file, in order ([`Workspace::provided`]).
 pub type Roster = Vec<(Kind, Option<String>)>;
+
+/// What a file's documents answer ([`Workspace::provided`]).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Provided {
+    /// The keys its documents answer to, sorted.
+    pub keys: Vec<Key>,
+    /// The kind and name of each of its documents, in order: what [`Key::Roster`] and
+    /// [`Key::Count`] of each kind depend on.
+    pub roster: Roster,
+    /// The apps (catalog keys) each of its Intune mobile app policies lists
+    /// ([`Entity::intune_listed`]), by the policy's position among its documents: what
+    /// [`Key::Listing`] depends on.
+    pub listings: Vec<(usize, &'static str)>,
+}
 
 /// How a reference (`spec.organization`, `spec.tenant`) resolved.
 #[derive(Debug)]
@@ -865,7 +884,7 @@ impl<'a> Workspace<'a> {
             facts,
             displayed_first,
             by_domain,
-            listed: OnceLock::new(),
+            listed: Default::default(),
             by_tenant: OnceLock::new(),
             handed: OnceLock::new(),
             targeted: OnceLock::new(),
@@ -1055,20 +1074,12 @@ impl<'a> Workspace<'a> {
     /// that Atlassian hands to Intune, by its key.
     pub fn first_listing(&self, app: &str) -> Option<&Entity<'a>> {
         self.count(1);
-        note(|| Key::Kind(Kind::MobileAppPolicy));
+        note(|| Key::Listing(app.to_owned()));
         let first = self.first_listing.get_or_init(|| {
             unrecorded(|| {
                 let mut first = HashMap::new();
                 for policy in self.intune_policies() {
-                    let Some(apps) = policy.spec_node("apps").and_then(Node::as_array) else {
-                        continue;
-                    };
-                    let listed = apps
-                        .iter()
-                        .filter_map(Node::as_str)
-                        .filter_map(|key| super::catalog::CATALOG.by_key(key))
-                        .filter(|app| app.intune);
-                    for app in listed {
+                    for app in policy.intune_listed() {
                         first.entry(app.key.clone()).or_insert(policy.index);
                     }
                 }
@@ -1084,26 +1095,26 @@ impl<'a> Workspace<'a> {
         self.of_kind(kind).filter_map(Entity::name)
     }
 
-    /// Those names in backticks, comma-separated, for a message. The first call lists every
-    /// kind, once per run however many findings quote a list.
+    /// Those names in backticks, comma-separated, for a message: built once per kind, when a
+    /// finding first quotes it. Listing every kind at once cost a language server edit that
+    /// left one reference dangling 12 ms at 20,000 files, formatting every policy's name.
     pub fn listed_names(&self, kind: Kind) -> &str {
         note(|| Key::Kind(kind));
-        let all = self.listed.get_or_init(|| {
+        let Some(cell) = Kind::ALL
+            .iter()
+            .position(|k| *k == kind)
+            .and_then(|i| self.listed.get(i))
+        else {
+            return "";
+        };
+        cell.get_or_init(|| {
             unrecorded(|| {
-                Kind::ALL
-                    .into_iter()
-                    .map(|kind| {
-                        let listed = self
-                            .names(kind)
-                            .map(|n| format!("`{n}`"))
-                            .collect::<Vec<_>>()
-                            .join(", ");
-                        (kind, listed)
-                    })
-                    .collect()
+                self.names(kind)
+                    .map(|n| format!("`{n}`"))
+                    .collect::<Vec<_>>()
+                    .join(", ")
             })
-        });
-        all.get(&kind).map_or("", String::as_str)
+        })
     }
 
     /// The tenants that list a domain (case-insensitive), in load order, with the node of the
@@ -1317,13 +1328,13 @@ impl<'a> Workspace<'a> {
             .is_some_and(|e| std::ptr::eq(e, entity))
     }
 
-    /// The keys each document of a file answers to (see [`Key`]), and its roster: the kind
-    /// and name of each of its documents, in order (what [`Key::Roster`] and [`Key::Count`]
-    /// of each kind depend on).
-    pub fn provided(&self, file: FileId) -> (Vec<Key>, Roster) {
+    /// The keys each document of a file answers to (see [`Key`]), its roster and its
+    /// listings ([`Provided`]).
+    pub fn provided(&self, file: FileId) -> Provided {
         let range = self.entities_in(file);
         let mut keys = vec![Key::File(file)];
         let mut roster: Roster = Vec::with_capacity(range.len());
+        let mut listings = Vec::new();
         for entity in &self.entities[range] {
             keys.push(Key::Kind(entity.kind));
             roster.push((entity.kind, entity.name().map(str::to_owned)));
@@ -1354,6 +1365,12 @@ impl<'a> Workspace<'a> {
                 }
             }
             keys.extend(entity.handed_apps().map(|app| Key::Handed(app.to_owned())));
+            let position = roster.len().saturating_sub(1);
+            listings.extend(
+                entity
+                    .intune_listed()
+                    .map(|app| (position, app.key.as_str())),
+            );
             if entity.kind == Kind::EntraTenant
                 && let Some(domains) = entity.spec_get("domains")
             {
@@ -1366,7 +1383,11 @@ impl<'a> Workspace<'a> {
         }
         keys.sort_unstable();
         keys.dedup();
-        (keys, roster)
+        Provided {
+            keys,
+            roster,
+            listings,
+        }
     }
 
     /// Intune mobile app policies (`type: intune`).

@@ -663,6 +663,67 @@ fn only_the_last_mobile_app_policy_to_let_go_of_an_app_runs_the_policies_again()
     assert!(codes(&session, 4).is_empty());
 }
 
+/// MAM403 reports a gap at the first Intune policy to list the app: which one that is changes
+/// only where a file's own listings change (`Key::Listing`), so an edit of one Intune policy's
+/// `organization` re-runs no other Intune policy, and one that stops listing the app hands the
+/// finding to the next.
+#[test]
+fn only_a_change_of_which_intune_policies_list_an_app_runs_the_others_again() {
+    let settings = Settings::default();
+    let intune = |name: usize, organization: usize, apps: Vec<usize>| {
+        Doc::Intune {
+            name,
+            organization,
+            apps,
+        }
+        .render()
+    };
+    let [tenant, organization] = tenant_and_organization();
+    let texts = [
+        tenant,
+        organization,
+        intune(2, 0, vec![0]),
+        intune(3, 0, vec![0]),
+        jira_policy(4, 0, false),
+    ];
+    let (mut files, mut session) = checked_session(&texts, &settings);
+    let gap = "Jira Cloud is targeted by no Android app protection policy";
+    assert_only(&session, 2, "MAM403", gap);
+    assert!(codes(&session, 3).is_empty(), "{:?}", session.reported(3));
+
+    let checked = edit(
+        &mut files,
+        &mut session,
+        &settings,
+        2,
+        &intune(2, 2, vec![0]),
+    );
+    assert_eq!(checked.passes_ran, Some(vec![2]));
+    assert!(codes(&session, 2).contains(&"MAM403"));
+    assert!(codes(&session, 3).is_empty(), "{:?}", session.reported(3));
+
+    let checked = edit(
+        &mut files,
+        &mut session,
+        &settings,
+        2,
+        &intune(2, 0, vec![1]),
+    );
+    assert!(checked.passes_ran.unwrap_or_default().contains(&3));
+    assert_only(&session, 3, "MAM403", gap);
+
+    let checked = edit(
+        &mut files,
+        &mut session,
+        &settings,
+        2,
+        &intune(2, 0, vec![0]),
+    );
+    assert!(checked.passes_ran.unwrap_or_default().contains(&3));
+    assert_only(&session, 2, "MAM403", gap);
+    assert!(codes(&session, 3).is_empty(), "{:?}", session.reported(3));
+}
+
 /// A policy moved into another's audience changes only the reaching index, which the session
 /// patches instead of building every index again (`Workspace::reindex_reaching`): MAM502 sees
 /// the two policies meet, and no longer once they part.
