@@ -276,6 +276,17 @@ fn jira_policy(name: usize, group: usize, long_pin: bool) -> String {
     .render()
 }
 
+/// An Intune MobileAppPolicy named `NAMES[name]` of the Organization `NAMES[organization]`,
+/// listing the apps `apps` (0 Jira, 1 Confluence).
+fn intune(name: usize, organization: usize, apps: &[usize]) -> String {
+    Doc::Intune {
+        name,
+        organization,
+        apps: apps.to_vec(),
+    }
+    .render()
+}
+
 /// Applies a file's new text as the language server does: replaced, inserted or removed.
 fn apply(
     files: &mut Vec<WorkspaceFile>,
@@ -525,14 +536,6 @@ fn an_edit_that_makes_two_policies_conflict_settles_the_other_file() {
 #[test]
 fn a_workspace_pass_runs_again_for_an_edit_of_what_it_read() {
     let settings = Settings::default();
-    let intune = |apps: Vec<usize>| {
-        Doc::Intune {
-            name: 3,
-            organization: 0,
-            apps,
-        }
-        .render()
-    };
     let protection = |long_pin: bool| {
         Doc::Protection {
             name: 4,
@@ -547,12 +550,18 @@ fn a_workspace_pass_runs_again_for_an_edit_of_what_it_read() {
         .render()
     };
     let [tenant, organization] = tenant_and_organization();
-    let texts = [tenant, organization, intune(vec![0]), protection(false)];
+    let texts = [tenant, organization, intune(3, 0, &[0]), protection(false)];
     let (mut files, mut session) = checked_session(&texts, &settings);
     assert!(codes(&session, 0).is_empty(), "{:?}", session.reported(0));
 
     // Confluence handed to Intune: the tenant holding acme.com has no consent for it.
-    let checked = edit(&mut files, &mut session, &settings, 2, &intune(vec![0, 1]));
+    let checked = edit(
+        &mut files,
+        &mut session,
+        &settings,
+        2,
+        &intune(3, 0, &[0, 1]),
+    );
     assert_eq!(checked.settled, Settled::Files(vec![0, 2]));
     assert_only(
         &session,
@@ -566,7 +575,7 @@ fn a_workspace_pass_runs_again_for_an_edit_of_what_it_read() {
     assert_eq!(checked.settled, Settled::Files(vec![3]));
     assert_eq!(codes(&session, 0), ["MAM301"]);
 
-    let checked = edit(&mut files, &mut session, &settings, 2, &intune(vec![0]));
+    let checked = edit(&mut files, &mut session, &settings, 2, &intune(3, 0, &[0]));
     assert_eq!(checked.settled, Settled::Files(vec![0, 2]));
     assert!(codes(&session, 0).is_empty());
 }
@@ -626,30 +635,22 @@ fn a_tenant_edit_that_keeps_its_name_runs_no_policy_pass_again() {
 #[test]
 fn only_the_last_mobile_app_policy_to_let_go_of_an_app_runs_the_policies_again() {
     let settings = Settings::default();
-    let intune = |name: usize, apps: Vec<usize>| {
-        Doc::Intune {
-            name,
-            organization: 0,
-            apps,
-        }
-        .render()
-    };
     let [tenant, organization] = tenant_and_organization();
     let texts = [
         tenant,
         organization,
-        intune(2, vec![0]),
-        intune(3, vec![0, 1]),
+        intune(2, 0, &[0]),
+        intune(3, 0, &[0, 1]),
         jira_policy(4, 0, false),
     ];
     let (mut files, mut session) = checked_session(&texts, &settings);
     assert!(codes(&session, 4).is_empty(), "{:?}", session.reported(4));
 
-    let checked = edit(&mut files, &mut session, &settings, 2, &intune(2, vec![1]));
+    let checked = edit(&mut files, &mut session, &settings, 2, &intune(2, 0, &[1]));
     let ran = checked.passes_ran.unwrap_or_default();
     assert!(!ran.contains(&4), "{ran:?}");
 
-    let checked = edit(&mut files, &mut session, &settings, 3, &intune(3, vec![1]));
+    let checked = edit(&mut files, &mut session, &settings, 3, &intune(3, 0, &[1]));
     assert!(checked.passes_ran.unwrap_or_default().contains(&4));
     assert_only(
         &session,
@@ -658,7 +659,7 @@ fn only_the_last_mobile_app_policy_to_let_go_of_an_app_runs_the_policies_again()
         "Jira Cloud is targeted here, but no Intune mobile app policy includes `jira-cloud`",
     );
 
-    let checked = edit(&mut files, &mut session, &settings, 2, &intune(2, vec![0]));
+    let checked = edit(&mut files, &mut session, &settings, 2, &intune(2, 0, &[0]));
     assert!(checked.passes_ran.unwrap_or_default().contains(&4));
     assert!(codes(&session, 4).is_empty());
 }
@@ -670,20 +671,12 @@ fn only_the_last_mobile_app_policy_to_let_go_of_an_app_runs_the_policies_again()
 #[test]
 fn only_a_change_of_which_intune_policies_list_an_app_runs_the_others_again() {
     let settings = Settings::default();
-    let intune = |name: usize, organization: usize, apps: Vec<usize>| {
-        Doc::Intune {
-            name,
-            organization,
-            apps,
-        }
-        .render()
-    };
     let [tenant, organization] = tenant_and_organization();
     let texts = [
         tenant,
         organization,
-        intune(2, 0, vec![0]),
-        intune(3, 0, vec![0]),
+        intune(2, 0, &[0]),
+        intune(3, 0, &[0]),
         jira_policy(4, 0, false),
     ];
     let (mut files, mut session) = checked_session(&texts, &settings);
@@ -691,34 +684,16 @@ fn only_a_change_of_which_intune_policies_list_an_app_runs_the_others_again() {
     assert_only(&session, 2, "MAM403", gap);
     assert!(codes(&session, 3).is_empty(), "{:?}", session.reported(3));
 
-    let checked = edit(
-        &mut files,
-        &mut session,
-        &settings,
-        2,
-        &intune(2, 2, vec![0]),
-    );
+    let checked = edit(&mut files, &mut session, &settings, 2, &intune(2, 2, &[0]));
     assert_eq!(checked.passes_ran, Some(vec![2]));
     assert!(codes(&session, 2).contains(&"MAM403"));
     assert!(codes(&session, 3).is_empty(), "{:?}", session.reported(3));
 
-    let checked = edit(
-        &mut files,
-        &mut session,
-        &settings,
-        2,
-        &intune(2, 0, vec![1]),
-    );
+    let checked = edit(&mut files, &mut session, &settings, 2, &intune(2, 0, &[1]));
     assert!(checked.passes_ran.unwrap_or_default().contains(&3));
     assert_only(&session, 3, "MAM403", gap);
 
-    let checked = edit(
-        &mut files,
-        &mut session,
-        &settings,
-        2,
-        &intune(2, 0, vec![0]),
-    );
+    let checked = edit(&mut files, &mut session, &settings, 2, &intune(2, 0, &[0]));
     assert!(checked.passes_ran.unwrap_or_default().contains(&3));
     assert_only(&session, 2, "MAM403", gap);
     assert!(codes(&session, 3).is_empty(), "{:?}", session.reported(3));
