@@ -7,14 +7,14 @@
 //! share an audience of an app with another policy. So [`prune`] keeps of each policy what the
 //! workspace stage reads of it (its names, tenant, platform, apps and assignments), and takes
 //! of an app configuration manifest all of its spec but its `tenant` (of another tool's
-//! configuration its `customSettings`), a manifest policy's `appGroupType`, a Graph policy's
-//! app `version`s and all of its assignments but their targets, a manifest's
-//! `apiVersion` and `kind` (read when the file was classified) and comments that are not
-//! suppressions. Once every file is loaded,
-//! [`restore`] parses again the files of the policies that `protection::merge::overlapping`
-//! finds ([`to_restore`]), from the same text, so MAM502 merges what a full run merges. A
-//! repository whose policies do not meet holds no setting after its walk; one where every
-//! policy meets another parses its policy files twice.
+//! configuration its `customSettings`), a manifest policy's `appGroupType` and
+//! `description`, a Graph policy's app `version`s and all of its assignments but their
+//! targets, a manifest's `apiVersion` and `kind` (read when the file was classified) and
+//! comments that are not suppressions. Once every file is loaded, [`restore`] parses again
+//! the files of the policies that `protection::merge::overlapping` finds ([`to_restore`]),
+//! from the same text, so MAM502 merges what a full run merges. A repository whose policies
+//! do not meet holds no setting after its walk; one where every policy meets another parses
+//! its policy files twice.
 //! `tests/integration/lean.rs` holds a lean run to a full one over every fixture.
 
 use std::collections::BTreeSet;
@@ -46,7 +46,8 @@ enum Read {
     /// `customSettings`), of a Graph or other tool's configuration all but `customSettings`
     /// (its root, which names it).
     ConfigurationSpec(Origin),
-    /// A manifest app protection policy's spec: all but `appGroupType` (MAM104, file-scope).
+    /// A manifest app protection policy's spec: all but `appGroupType` (MAM104, file-scope)
+    /// and `description` (which only `plan` reads, from a full run).
     PolicySpec,
     /// An app of a Graph policy's `apps`: all but its `version` (`Entity::apps` reads its
     /// `id` and `mobileAppIdentifier`).
@@ -65,7 +66,7 @@ impl Read {
             Read::PolicySettings(Origin::GraphExport { .. }) => GRAPH_POLICY_READ.contains(&key),
             Read::ConfigurationSpec(Origin::Manifest) => key == "tenant",
             Read::ConfigurationSpec(Origin::GraphExport { .. }) => key != "customSettings",
-            Read::PolicySpec => key != "appGroupType",
+            Read::PolicySpec => key != "appGroupType" && key != "description",
             Read::GraphApp => key != "version",
             Read::GraphAssignment => key == "target",
             Read::ManifestRoot => key != "apiVersion" && key != "kind",
@@ -202,7 +203,7 @@ mod tests {
     fn a_manifest_keeps_its_names_apps_and_an_empty_settings_block() {
         let mut file = loaded(
             "policy.yaml",
-            "# a note\napiVersion: mamlint/v1\nkind: AppProtectionPolicy\nmetadata: {name: p}\nspec:\n  platform: ios\n  displayName: P\n  appGroupType: selectedPublicApps\n  apps: [com.atlassian.jira.app]\n  settings:\n    pinRequired: true  # mamlint: ignore[MAM406] reason: kept\n    printBlocked: true\n    customNote: kept\n",
+            "# a note\napiVersion: mamlint/v1\nkind: AppProtectionPolicy\nmetadata: {name: p}\nspec:\n  platform: ios\n  displayName: P\n  description: for the field team\n  appGroupType: selectedPublicApps\n  apps: [com.atlassian.jira.app]\n  settings:\n    pinRequired: true  # mamlint: ignore[MAM406] reason: kept\n    printBlocked: true\n    customNote: kept\n",
         );
         assert!(prune(&mut file));
         let root = &file.loaded.parsed.documents[0].root;
