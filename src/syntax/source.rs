@@ -204,7 +204,7 @@ pub struct SourceFile {
     /// that may run after the file-scope stage reads it through [`SourceFile::contents`].
     pub text: String,
     pub encoding: Encoding,
-    line_starts: Vec<u32>,
+    lines: LineIndex,
     /// Set by [`SourceFile::release`]: what identifies the text that was let go, and the text
     /// read back from disk on first use (`None` when the file changed since).
     released: Option<Box<Released>>,
@@ -218,6 +218,106 @@ pub struct SourceFile {
 }
 
 const CHAR_MARK_STRIDE: usize = 256;
+
+/// Where each line of a file starts. A released file's index is most of what its text leaves
+/// behind (four bytes a line, a tenth of a large run's heap), so [`SourceFile::release`] packs
+/// it: each line's length in one byte, and every [`LINE_MARK_STRIDE`]-th line's start, so a
+/// lookup is a binary search and a sum over at most one stride.
+#[derive(Debug)]
+enum LineIndex {
+    /// The offset where each line starts; the first is 0.
+    Starts(Vec<u32>),
+    /// For text whose lines are all shorter than 256 bytes with their line break: the length
+    /// of every line but the last, and the start of lines 0, STRIDE, 2 × STRIDE, ...
+    Packed {
+        lengths: Box<[u8]>,
+        marks: Box<[u32]>,
+    },
+}
+
+const LINE_MARK_STRIDE: usize = 32;
+
+impl LineIndex {
+    fn of(text: &str) -> Self {
+        let mut starts = vec![0];
+        starts.extend(
+            text.bytes()
+                .enumerate()
+                .filter(|&(_, b)| b == b'\n')
+                .map(|(i, _)| u32::try_from(i + 1).unwrap_or(u32::MAX)),
+        );
+        LineIndex::Starts(starts)
+    }
+
+    /// The packed index of the same lines, or an exact-size copy where a line is too long.
+    fn packed(&mut self) -> Self {
+        let LineIndex::Starts(starts) = self else {
+            return std::mem::replace(self, LineIndex::Starts(Vec::new()));
+        };
+        let lengths: Option<Box<[u8]>> = starts
+            .windows(2)
+            .map(|pair| u8::try_from(pair[1].checked_sub(pair[0])?).ok())
+            .collect();
+        match lengths {
+            Some(lengths) => LineIndex::Packed {
+                lengths,
+                marks: starts.iter().copied().step_by(LINE_MARK_STRIDE).collect(),
+            },
+            None => LineIndex::Starts(super::node::exact(starts)),
+        }
+    }
+
+    fn count(&self) -> usize {
+        match self {
+            LineIndex::Starts(starts) => starts.len(),
+            LineIndex::Packed { lengths, .. } => lengths.len() + 1,
+        }
+    }
+
+    /// The start of the 0-based `line`.
+    fn start(&self, line: usize) -> Option<usize> {
+        match self {
+            LineIndex::Starts(starts) => starts.get(line).map(|&s| s as usize),
+            LineIndex::Packed { lengths, marks } => {
+                if line > lengths.len() {
+                    return None;
+                }
+                let mark = line / LINE_MARK_STRIDE;
+                let from = mark * LINE_MARK_STRIDE;
+                let before: usize = lengths[from..line].iter().map(|&l| usize::from(l)).sum();
+                Some(*marks.get(mark)? as usize + before)
+            }
+        }
+    }
+
+    /// The 0-based line holding `offset`, and where it starts.
+    fn line_of(&self, offset: usize) -> (usize, usize) {
+        match self {
+            LineIndex::Starts(starts) => {
+                let line = match starts.binary_search(&(offset as u32)) {
+                    Ok(i) => i,
+                    Err(i) => i.saturating_sub(1),
+                };
+                (line, starts.get(line).map_or(0, |&s| s as usize))
+            }
+            LineIndex::Packed { lengths, marks } => {
+                let mark = match marks.binary_search(&(offset as u32)) {
+                    Ok(i) => i,
+                    Err(i) => i.saturating_sub(1),
+                };
+                let mut line = mark * LINE_MARK_STRIDE;
+                let mut start = marks.get(mark).map_or(0, |&s| s as usize);
+                while let Some(&length) = lengths.get(line)
+                    && start + usize::from(length) <= offset
+                {
+                    start += usize::from(length);
+                    line += 1;
+                }
+                (line, start)
+            }
+        }
+    }
+}
 
 #[derive(Debug)]
 struct Released {
@@ -242,29 +342,22 @@ pub struct LineCol {
 
 impl SourceFile {
     pub fn new(path: impl Into<String>, text: String, encoding: Encoding) -> Self {
-        let mut line_starts = vec![0];
-        line_starts.extend(
-            text.bytes()
-                .enumerate()
-                .filter(|&(_, b)| b == b'\n')
-                .map(|(i, _)| u32::try_from(i + 1).unwrap_or(u32::MAX)),
-        );
         SourceFile {
+            lines: LineIndex::of(&text),
             path: path.into(),
             ascii: text.is_ascii(),
             text,
             encoding,
-            line_starts,
             released: None,
             char_marks: std::sync::OnceLock::new(),
         }
     }
 
-    /// Lets go of the text of a file read from disk, keeping its line index, so a run over a
-    /// large repository holds spans rather than every file's bytes; [`SourceFile::contents`]
-    /// reads it back when a finding needs it. Only ASCII text is let go: every offset is then
-    /// a character boundary and a column a byte distance, so positions need no text. Returns
-    /// whether the text was let go.
+    /// Lets go of the text of a file read from disk, keeping its line index (packed), so a run
+    /// over a large repository holds spans rather than every file's bytes;
+    /// [`SourceFile::contents`] reads it back when a finding needs it. Only ASCII text is let
+    /// go: every offset is then a character boundary and a column a byte distance, so
+    /// positions need no text. Returns whether the text was let go.
     pub fn release(&mut self) -> bool {
         if !self.ascii || self.released.is_some() {
             return false;
@@ -275,7 +368,7 @@ impl SourceFile {
             hash: text_hash(&text),
             reread: std::sync::OnceLock::new(),
         }));
-        self.line_starts = super::node::exact(&mut self.line_starts);
+        self.lines = self.lines.packed();
         true
     }
 
@@ -354,11 +447,7 @@ impl SourceFile {
     /// Line and column of a byte offset.
     pub fn line_col(&self, offset: usize) -> LineCol {
         let offset = self.clamp(offset);
-        let line = match self.line_starts.binary_search(&(offset as u32)) {
-            Ok(i) => i,
-            Err(i) => i - 1,
-        };
-        let start = self.line_starts[line] as usize;
+        let (line, start) = self.lines.line_of(offset);
         LineCol {
             line: line + 1,
             column: self.chars_before(offset) - self.chars_before(start) + 1,
@@ -367,28 +456,23 @@ impl SourceFile {
 
     /// The text of a 1-based line, without its line break.
     pub fn line_text(&self, line: usize) -> &str {
-        let Some(&start) = self.line_starts.get(line.wrapping_sub(1)) else {
+        let Some(start) = self.lines.start(line.wrapping_sub(1)) else {
             return "";
         };
-        let end = self
-            .line_starts
-            .get(line)
-            .map_or(self.len(), |&e| e as usize);
+        let end = self.lines.start(line).unwrap_or(self.len());
         self.contents()
-            .get(start as usize..end)
+            .get(start..end)
             .unwrap_or("")
             .trim_end_matches(['\n', '\r'])
     }
 
     /// Byte offset of the start of a 1-based line.
     pub fn line_start(&self, line: usize) -> usize {
-        self.line_starts
-            .get(line.wrapping_sub(1))
-            .map_or(self.len(), |&s| s as usize)
+        self.lines.start(line.wrapping_sub(1)).unwrap_or(self.len())
     }
 
     pub fn line_count(&self) -> usize {
-        self.line_starts.len()
+        self.lines.count()
     }
 
     pub fn slice(&self, span: Span) -> &str {
@@ -425,6 +509,44 @@ impl SourceFile {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The packed index of a released file answers every offset and line as the full one:
+    /// lines around the 255-byte limit of a packed length, more lines than a stride, a file
+    /// without a last line break, and one with a line too long to pack.
+    #[test]
+    fn a_packed_line_index_answers_as_the_full_one() {
+        let lengths = [0, 1, 7, 253, 254, 255, 30, 0, 0, 12];
+        let mut packable = String::new();
+        for round in 0..9 {
+            for length in lengths {
+                packable.push_str(&"x".repeat((length + round) % 255));
+                packable.push('\n');
+            }
+        }
+        packable.push_str("no line break at the end");
+        let too_long = format!("short\n{}\nshort\n", "y".repeat(255));
+        for (text, packs) in [
+            (&packable, true),
+            (&too_long, false),
+            (&String::new(), true),
+        ] {
+            let full = LineIndex::of(text);
+            let packed = LineIndex::of(text).packed();
+            assert_eq!(matches!(packed, LineIndex::Packed { .. }), packs);
+            assert_eq!(packed.count(), full.count());
+            for line in 0..=full.count() + 1 {
+                assert_eq!(packed.start(line), full.start(line), "line {line}");
+            }
+            for offset in 0..=text.len() + 2 {
+                assert_eq!(
+                    packed.line_of(offset),
+                    full.line_of(offset),
+                    "offset {offset}"
+                );
+            }
+        }
+        assert!(packable.lines().count() > 2 * LINE_MARK_STRIDE);
+    }
 
     #[test]
     fn columns_count_characters_on_long_non_ascii_lines() {
