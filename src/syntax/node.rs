@@ -70,31 +70,82 @@ pub struct Key(KeyText);
 
 #[derive(Clone)]
 enum KeyText {
-    Common(&'static str),
+    /// The position of the key in [`COMMON_KEYS`]: two bytes where a `&'static str` took
+    /// sixteen, so a key is as small as the text it owns otherwise, and a member eight bytes
+    /// smaller.
+    Common(u16),
     Owned(Box<str>),
 }
 
-/// `rules/common-keys.txt`, one key a line: looked up once per key of every file parsed, so
+const COMMON_TEXT: &str = include_str!("../../rules/common-keys.txt");
+
+/// The lines of `text` that are not empty.
+const fn count_keys(text: &str) -> usize {
+    let bytes = text.as_bytes();
+    let (mut count, mut at, mut in_line) = (0, 0, false);
+    while at < bytes.len() {
+        if bytes[at] == b'\n' {
+            in_line = false;
+        } else if !in_line {
+            in_line = true;
+            count += 1;
+        }
+        at += 1;
+    }
+    count
+}
+
+/// The lines of `text` that are not empty, in order (`N` of them: [`count_keys`]).
+const fn split_keys<const N: usize>(text: &'static str) -> [&'static str; N] {
+    let mut keys = [""; N];
+    let mut rest = text.as_bytes();
+    let mut found = 0;
+    while found < N && !rest.is_empty() {
+        let mut end = 0;
+        while end < rest.len() && rest[end] != b'\n' {
+            end += 1;
+        }
+        let (line, after) = rest.split_at(end);
+        if !line.is_empty() {
+            keys[found] = match std::str::from_utf8(line) {
+                Ok(key) => key,
+                Err(_) => panic!("rules/common-keys.txt is not UTF-8"),
+            };
+            found += 1;
+        }
+        rest = match after.split_first() {
+            Some((_, after)) => after,
+            None => after,
+        };
+    }
+    keys
+}
+
+/// `rules/common-keys.txt`, one key a line, split when mamlint is built.
+static COMMON_KEYS: [&str; count_keys(COMMON_TEXT)] = split_keys(COMMON_TEXT);
+
+/// Each of [`COMMON_KEYS`] by its text: looked up once per key of every file parsed, so
 /// hashed (a binary search was 4% of a run's instructions).
-static COMMON_KEYS: std::sync::LazyLock<foldhash::HashSet<&'static str>> =
+static COMMON_POSITIONS: std::sync::LazyLock<foldhash::HashMap<&'static str, u16>> =
     std::sync::LazyLock::new(|| {
-        include_str!("../../rules/common-keys.txt")
-            .lines()
-            .filter(|k| !k.is_empty())
+        COMMON_KEYS
+            .iter()
+            .enumerate()
+            .filter_map(|(at, key)| Some((*key, u16::try_from(at).ok()?)))
             .collect()
     });
 
 impl Key {
     pub fn new(text: &str) -> Self {
-        match COMMON_KEYS.get(text) {
-            Some(common) => Key(KeyText::Common(common)),
+        match COMMON_POSITIONS.get(text) {
+            Some(&common) => Key(KeyText::Common(common)),
             None => Key(KeyText::Owned(text.into())),
         }
     }
 
     pub fn as_str(&self) -> &str {
         match &self.0 {
-            KeyText::Common(text) => text,
+            KeyText::Common(at) => COMMON_KEYS.get(usize::from(*at)).copied().unwrap_or(""),
             KeyText::Owned(text) => text,
         }
     }
@@ -139,8 +190,8 @@ impl From<&str> for Key {
 
 impl From<String> for Key {
     fn from(text: String) -> Self {
-        match COMMON_KEYS.get(text.as_str()) {
-            Some(common) => Key(KeyText::Common(common)),
+        match COMMON_POSITIONS.get(text.as_str()) {
+            Some(&common) => Key(KeyText::Common(common)),
             None => Key(KeyText::Owned(text.into_boxed_str())),
         }
     }
@@ -634,7 +685,8 @@ mod tests {
         assert_eq!(format!("{common}"), "pinRequired");
     }
 
-    /// The list is sorted, without repeats or blank lines, as `Key::new` searches it.
+    /// The list is sorted, without repeats or blank lines, and split when mamlint is built
+    /// into the same keys, each held by its position.
     #[test]
     fn the_common_key_list_is_sorted_and_unique() {
         let text = include_str!("../../rules/common-keys.txt");
@@ -642,6 +694,22 @@ mod tests {
         assert!(keys.len() > 100);
         assert!(keys.iter().all(|k| !k.is_empty() && k.trim() == *k));
         assert!(keys.windows(2).all(|w| w[0] < w[1]), "sorted and unique");
+        assert_eq!(COMMON_KEYS.as_slice(), keys.as_slice());
+        for key in keys {
+            let held = Key::new(key);
+            assert!(held.is_common(), "{key}");
+            assert_eq!(held.as_str(), key);
+        }
+        assert_eq!(split_keys::<3>("\na\n\nbc\nd"), ["a", "bc", "d"]);
+        assert_eq!(count_keys("\na\n\nbc\nd"), 3);
+    }
+
+    /// What a kept tree costs per member (issue #11): a key is two words, a member nine.
+    #[test]
+    #[cfg(target_pointer_width = "64")]
+    fn a_key_is_two_words() {
+        assert_eq!(std::mem::size_of::<Key>(), 16);
+        assert_eq!(std::mem::size_of::<Member>(), 72);
     }
 
     #[test]
