@@ -355,7 +355,11 @@ fn values_for(property: &Property) -> Vec<String> {
     if property.is_boolean() {
         return vec!["true".to_owned(), "false".to_owned()];
     }
-    property.accepted_values().to_vec()
+    property
+        .accepted_values()
+        .iter()
+        .map(|v| (*v).to_owned())
+        .collect()
 }
 
 // One match over the places a cursor can be in a manifest (kind, key, value of each field);
@@ -446,7 +450,7 @@ pub fn completion(text: &str, offset: usize) -> Vec<CompletionItem> {
             .filter(|(name, p)| {
                 !p.is_navigation() && !FACTS.is_read_only(name) && !FACTS.is_spec_key(name)
             })
-            .filter(|(name, _)| !present.contains(&name.as_str()))
+            .filter(|(name, _)| !present.contains(*name))
             .map(|(name, p)| {
                 let mut completion = item(
                     name,

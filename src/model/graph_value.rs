@@ -96,7 +96,7 @@ pub fn to_graph(property: &Property, node: &Node, text: &str) -> Result<GraphVal
         }
         return exact(node.to_json());
     }
-    match property.graph_type.as_str() {
+    match property.graph_type {
         "Int32" | "Int64" => match node.value {
             Value::Int(_) => exact(node.to_json()),
             _ => Err("an integer".to_owned()),

@@ -7,6 +7,7 @@
 //! The JSON Schemas of settings are generated from it (`schema::generate`), and rules ask it
 //! which settings are booleans, versions or durations, so nothing here is typed by hand twice.
 
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::sync::LazyLock;
 
@@ -37,25 +38,30 @@ impl Format {
     }
 }
 
+/// Its text is borrowed from the embedded catalog, not copied: a run over one small file
+/// (a pre-commit hook) builds its platform's catalog, and copies were most of that cost. The
+/// catalog's names, types and values are written without escapes (a test parses it); its
+/// prose may have them.
 #[derive(Debug, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Property {
     /// The Graph type as the docs write it: `Boolean`, `Int32`, `String`, `Duration`,
     /// `managedAppDataTransferLevel`, `String collection`, `keyValuePair collection`, ...
     #[serde(rename = "type")]
-    pub graph_type: String,
-    #[serde(default)]
-    pub description: String,
+    pub graph_type: &'static str,
+    #[serde(default, borrow)]
+    pub description: Cow<'static, str>,
     /// `v1.0` (present in v1.0 and beta) or `beta`.
-    pub api_version: String,
+    pub api_version: &'static str,
     #[serde(default, rename = "enum")]
-    pub values: Vec<String>,
+    pub values: Vec<&'static str>,
     /// Values that beta accepts beyond the v1.0 `enum`.
     #[serde(default)]
-    pub beta_enum: Vec<String>,
+    pub beta_enum: Vec<&'static str>,
     /// The documented constraint as the docs word it; [`Property::minimum`] and
     /// [`Property::maximum`] are what mamlint checks.
-    pub constraints: Option<String>,
+    #[serde(borrow)]
+    pub constraints: Option<Cow<'static, str>>,
     /// The documented inclusive range of a number.
     pub minimum: Option<i64>,
     pub maximum: Option<i64>,
@@ -64,15 +70,16 @@ pub struct Property {
     pub flags: bool,
     /// How a string-valued property is written, where it matters to a rule or a schema.
     pub format: Option<Format>,
-    pub admin_center_default: Option<String>,
+    #[serde(borrow)]
+    pub admin_center_default: Option<Cow<'static, str>>,
     /// `navigation` for relationships (`apps`, `assignments`, `deploymentSummary`).
-    pub kind: Option<String>,
-    pub inherited_from: Option<String>,
+    pub kind: Option<&'static str>,
+    pub inherited_from: Option<&'static str>,
 }
 
 impl Property {
     pub fn is_navigation(&self) -> bool {
-        self.kind.as_deref() == Some("navigation")
+        self.kind == Some("navigation")
     }
 
     pub fn is_collection(&self) -> bool {
@@ -83,7 +90,7 @@ impl Property {
     pub fn item_type(&self) -> &str {
         self.graph_type
             .strip_suffix(" collection")
-            .unwrap_or(&self.graph_type)
+            .unwrap_or(self.graph_type)
     }
 
     pub fn is_boolean(&self) -> bool {
@@ -105,7 +112,7 @@ impl Property {
     }
 
     /// Enum values accepted by Graph beta (the default API version, spec §5).
-    pub fn accepted_values(&self) -> &[String] {
+    pub fn accepted_values(&self) -> &[&'static str] {
         if self.beta_enum.is_empty() {
             &self.values
         } else {
@@ -117,7 +124,7 @@ impl Property {
 /// All properties of one platform's resource, by Graph name.
 #[derive(Debug, Default)]
 pub struct PlatformProperties {
-    pub properties: BTreeMap<String, Property>,
+    pub properties: BTreeMap<&'static str, Property>,
 }
 
 const TEXT: &str = include_str!("../../rules/graph-properties.json");
@@ -126,17 +133,17 @@ const TEXT: &str = include_str!("../../rules/graph-properties.json");
 // and a run over one platform's policies (a pre-commit hook on one file) builds only its own.
 #[derive(Deserialize)]
 struct RawAndroid {
-    #[serde(rename = "androidManagedAppProtection")]
-    properties: BTreeMap<String, Property>,
+    #[serde(rename = "androidManagedAppProtection", borrow)]
+    properties: BTreeMap<&'static str, Property>,
 }
 
 #[derive(Deserialize)]
 struct RawIos {
-    #[serde(rename = "iosManagedAppProtection")]
-    properties: BTreeMap<String, Property>,
+    #[serde(rename = "iosManagedAppProtection", borrow)]
+    properties: BTreeMap<&'static str, Property>,
 }
 
-fn parse<T: serde::de::DeserializeOwned>() -> T {
+fn parse<T: Deserialize<'static>>() -> T {
     serde_json::from_str(TEXT).unwrap_or_else(|e| {
         panic!("rules/graph-properties.json is embedded at build time and must parse: {e}")
     })
@@ -222,12 +229,7 @@ mod tests {
         let storage = PROPERTIES
             .get(Platform::Ios, "allowedDataStorageLocations")
             .unwrap();
-        assert!(
-            storage
-                .accepted_values()
-                .iter()
-                .any(|v| v == "photoLibrary")
-        );
+        assert!(storage.accepted_values().contains(&"photoLibrary"));
         let os = PROPERTIES
             .get(Platform::Ios, "minimumRequiredOsVersion")
             .unwrap();

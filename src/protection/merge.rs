@@ -188,7 +188,7 @@ fn same(order: Option<&Order>, a: &Value, b: &Value) -> bool {
 fn is_numeric(platform: Platform, setting: &str) -> bool {
     PROPERTIES
         .get(platform, setting)
-        .is_some_and(|p| matches!(p.graph_type.as_str(), "Int32" | "Int64" | "Int16"))
+        .is_some_and(|p| matches!(p.graph_type, "Int32" | "Int64" | "Int16"))
 }
 
 /// How Intune resolves different values of one setting, one implementation for MAM502 and

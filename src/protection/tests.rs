@@ -9,7 +9,7 @@ use crate::model::properties::PROPERTIES;
 fn valid(property: &crate::model::properties::Property, value: &Value) -> Result<(), String> {
     let enum_ok = |v: &Value| {
         let accepted = property.accepted_values();
-        accepted.is_empty() || v.as_str().is_some_and(|s| accepted.iter().any(|a| a == s))
+        accepted.is_empty() || v.as_str().is_some_and(|s| accepted.contains(&s))
     };
     match property.item_type() {
         "Boolean" if value.is_boolean() => Ok(()),

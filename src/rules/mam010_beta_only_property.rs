@@ -101,9 +101,7 @@ impl Rule for BetaOnlyProperty {
             };
             for item in values {
                 let Some(value) = item.str() else { continue };
-                if property.values.iter().any(|v| v == value)
-                    || !property.beta_enum.iter().any(|v| v == value)
-                {
+                if property.values.contains(&value) || !property.beta_enum.contains(&value) {
                     continue;
                 }
                 out.push(

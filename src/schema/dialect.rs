@@ -355,13 +355,10 @@ mod tests {
     }
 
     fn flags() -> (PatternFormat, String) {
-        let members = [
-            "unmanaged".to_owned(),
-            "mdm".to_owned(),
-            "androidEnterprise".to_owned(),
-        ];
+        let members = ["unmanaged", "mdm", "androidEnterprise"];
         let pattern = patterns::flags(&members);
-        (PatternFormat::Flags(members.to_vec()), pattern)
+        let members = members.map(str::to_owned).to_vec();
+        (PatternFormat::Flags(members), pattern)
     }
 
     #[test]

@@ -462,7 +462,7 @@ pub fn settings(platform: Platform) -> Value {
     let mut properties = Map::new();
     for (name, property) in &PROPERTIES.platform(platform).properties {
         if is_setting(name, property) {
-            properties.insert(name.clone(), property_schema(property));
+            properties.insert((*name).to_owned(), property_schema(property));
         }
     }
     json!({
@@ -503,7 +503,7 @@ pub fn property_schema(property: &Property) -> Value {
     } else {
         item
     };
-    let mut description = property.description.clone();
+    let mut description = property.description.to_string();
     description.push_str(&format!(
         " Graph type: {}; Graph {}.",
         property.graph_type, property.api_version
@@ -522,7 +522,7 @@ pub fn property_schema(property: &Property) -> Value {
 fn graph_export(platform: Platform) -> Value {
     let mut properties = Map::new();
     for (name, property) in &PROPERTIES.platform(platform).properties {
-        let schema = match name.as_str() {
+        let schema = match *name {
             "apps" => json!({"$ref": "#/$defs/appList"}),
             "assignments" => json!({"type": "array", "items": graph_assignment()}),
             "deploymentSummary" => json!({"type": ["object", "null"]}),
@@ -530,7 +530,7 @@ fn graph_export(platform: Platform) -> Value {
             _ if FACTS.is_read_only(name) => json!({}),
             _ => property_schema(property),
         };
-        properties.insert(name.clone(), schema);
+        properties.insert((*name).to_owned(), schema);
     }
     let stem = export_stem(platform);
     let mut defs = common_defs();

@@ -12,7 +12,7 @@ pub const DOMAIN: &str = "^([a-zA-Z0-9]([a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?\\.)+[a-z
 pub const DURATION: &str = "^[-+]?P(?=[0-9]|T[0-9])([0-9]+([.,][0-9]+)?Y)?([0-9]+([.,][0-9]+)?M)?([0-9]+([.,][0-9]+)?W)?([0-9]+([.,][0-9]+)?D)?(T(?=[0-9])([0-9]+([.,][0-9]+)?H)?([0-9]+([.,][0-9]+)?M)?([0-9]+([.,][0-9]+)?S)?)?$";
 
 /// A pattern for a comma-separated list of flag-enum members (`unmanaged,mdm`).
-pub fn flags(values: &[String]) -> String {
+pub fn flags(values: &[&str]) -> String {
     let alternatives = values.join("|");
     format!("^({alternatives})(\\s*,\\s*({alternatives}))*$")
 }
@@ -20,8 +20,8 @@ pub fn flags(values: &[String]) -> String {
 /// The members of a pattern [`flags`] wrote.
 pub fn flag_members(pattern: &str) -> Option<Vec<String>> {
     let alternatives = pattern.strip_prefix("^(")?.split(')').next()?;
-    let members: Vec<String> = alternatives.split('|').map(str::to_owned).collect();
-    (flags(&members) == pattern).then_some(members)
+    let members: Vec<&str> = alternatives.split('|').collect();
+    (flags(&members) == pattern).then(|| members.into_iter().map(str::to_owned).collect())
 }
 
 /// How a message names what a pattern expects.

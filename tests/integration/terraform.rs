@@ -226,7 +226,7 @@ fn every_mapped_attribute_is_a_graph_property_of_its_platform() {
                 CONFIGURATION.contains(&m.graph_name.as_str())
                     || PROPERTIES
                         .get(Platform::Ios, &m.graph_name)
-                        .is_some_and(|p| p.inherited_from.as_deref() == Some("managedAppPolicy"))
+                        .is_some_and(|p| p.inherited_from == Some("managedAppPolicy"))
             }
             // An app resource is no document: its attributes are read by name.
             None => continue,
