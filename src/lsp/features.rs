@@ -450,7 +450,7 @@ pub fn completion(text: &str, offset: usize) -> Vec<CompletionItem> {
             .filter(|(name, p)| {
                 !p.is_navigation() && !FACTS.is_read_only(name) && !FACTS.is_spec_key(name)
             })
-            .filter(|(name, _)| !present.contains(*name))
+            .filter(|(name, _)| !present.contains(name))
             .map(|(name, p)| {
                 let mut completion = item(
                     name,

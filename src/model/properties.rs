@@ -3,13 +3,10 @@
 //!
 //! The data is `rules/graph-properties.json`, the project's Graph reference (derived from the
 //! Graph v1.0 and beta docs) with the facts rules need stated as fields (`minimum`/`maximum`,
-//! `flags`, `format`) rather than left in description text; it is embedded at build time.
+//! `flags`, `format`) rather than left in description text; `build.rs` writes it into the
+//! program as statics, so no run parses it.
 //! The JSON Schemas of settings are generated from it (`schema::generate`), and rules ask it
 //! which settings are booleans, versions or durations, so nothing here is typed by hand twice.
-
-use std::borrow::Cow;
-use std::collections::BTreeMap;
-use std::sync::LazyLock;
 
 use serde::Deserialize;
 
@@ -38,40 +35,29 @@ impl Format {
     }
 }
 
-/// Its text is borrowed from the embedded catalog, not copied: a run over one small file
-/// (a pre-commit hook) builds its platform's catalog, and copies were most of that cost. The
-/// catalog's names, types and values are written without escapes (a test parses it); its
-/// prose may have them.
-#[derive(Debug, Deserialize)]
-#[serde(rename_all = "camelCase")]
+/// Written into the program when it is built (`build.rs`), so no run parses the catalog.
+#[derive(Debug)]
 pub struct Property {
     /// The Graph type as the docs write it: `Boolean`, `Int32`, `String`, `Duration`,
     /// `managedAppDataTransferLevel`, `String collection`, `keyValuePair collection`, ...
-    #[serde(rename = "type")]
     pub graph_type: &'static str,
-    #[serde(default, borrow)]
-    pub description: Cow<'static, str>,
+    pub description: &'static str,
     /// `v1.0` (present in v1.0 and beta) or `beta`.
     pub api_version: &'static str,
-    #[serde(default, rename = "enum")]
-    pub values: Vec<&'static str>,
+    pub values: &'static [&'static str],
     /// Values that beta accepts beyond the v1.0 `enum`.
-    #[serde(default)]
-    pub beta_enum: Vec<&'static str>,
+    pub beta_enum: &'static [&'static str],
     /// The documented constraint as the docs word it; [`Property::minimum`] and
     /// [`Property::maximum`] are what mamlint checks.
-    #[serde(borrow)]
-    pub constraints: Option<Cow<'static, str>>,
+    pub constraints: Option<&'static str>,
     /// The documented inclusive range of a number.
     pub minimum: Option<i64>,
     pub maximum: Option<i64>,
     /// A flag enum: the value is a comma-separated list of members (`unmanaged,mdm`).
-    #[serde(default)]
     pub flags: bool,
     /// How a string-valued property is written, where it matters to a rule or a schema.
     pub format: Option<Format>,
-    #[serde(borrow)]
-    pub admin_center_default: Option<Cow<'static, str>>,
+    pub admin_center_default: Option<&'static str>,
     /// `navigation` for relationships (`apps`, `assignments`, `deploymentSummary`).
     pub kind: Option<&'static str>,
     pub inherited_from: Option<&'static str>,
@@ -112,64 +98,49 @@ impl Property {
     }
 
     /// Enum values accepted by Graph beta (the default API version, spec §5).
-    pub fn accepted_values(&self) -> &[&'static str] {
+    pub fn accepted_values(&self) -> &'static [&'static str] {
         if self.beta_enum.is_empty() {
-            &self.values
+            self.values
         } else {
-            &self.beta_enum
+            self.beta_enum
         }
     }
 }
 
-/// All properties of one platform's resource, by Graph name.
-#[derive(Debug, Default)]
+/// All properties of one platform's resource, sorted by Graph name.
+#[derive(Debug)]
 pub struct PlatformProperties {
-    pub properties: BTreeMap<&'static str, Property>,
+    pub properties: &'static [(&'static str, Property)],
 }
 
-const TEXT: &str = include_str!("../../rules/graph-properties.json");
-
-// One platform's half of the catalog each: serde skips the other half without building it,
-// and a run over one platform's policies (a pre-commit hook on one file) builds only its own.
-#[derive(Deserialize)]
-struct RawAndroid {
-    #[serde(rename = "androidManagedAppProtection", borrow)]
-    properties: BTreeMap<&'static str, Property>,
-}
-
-#[derive(Deserialize)]
-struct RawIos {
-    #[serde(rename = "iosManagedAppProtection", borrow)]
-    properties: BTreeMap<&'static str, Property>,
-}
-
-fn parse<T: Deserialize<'static>>() -> T {
-    serde_json::from_str(TEXT).unwrap_or_else(|e| {
-        panic!("rules/graph-properties.json is embedded at build time and must parse: {e}")
-    })
-}
-
-fn android() -> PlatformProperties {
-    PlatformProperties {
-        properties: parse::<RawAndroid>().properties,
+impl PlatformProperties {
+    pub fn get(&self, name: &str) -> Option<&'static Property> {
+        let at = self
+            .properties
+            .binary_search_by_key(&name, |(n, _)| n)
+            .ok()?;
+        self.properties.get(at).map(|(_, p)| p)
     }
 }
 
-fn ios() -> PlatformProperties {
-    PlatformProperties {
-        properties: parse::<RawIos>().properties,
-    }
+mod generated {
+    use super::{Format, Property};
+    include!(concat!(env!("OUT_DIR"), "/graph_properties.rs"));
 }
 
-/// Both platforms' properties, each parsed on first use.
+/// Both platforms' properties.
 pub struct PropertyCatalog {
-    android: LazyLock<PlatformProperties, fn() -> PlatformProperties>,
-    ios: LazyLock<PlatformProperties, fn() -> PlatformProperties>,
+    android: PlatformProperties,
+    ios: PlatformProperties,
 }
 
 pub static PROPERTIES: PropertyCatalog = PropertyCatalog {
-    android: LazyLock::new(android),
-    ios: LazyLock::new(ios),
+    android: PlatformProperties {
+        properties: generated::ANDROID,
+    },
+    ios: PlatformProperties {
+        properties: generated::IOS,
+    },
 };
 
 impl PropertyCatalog {
@@ -180,8 +151,8 @@ impl PropertyCatalog {
         }
     }
 
-    pub fn get(&self, platform: Platform, name: &str) -> Option<&Property> {
-        self.platform(platform).properties.get(name)
+    pub fn get(&self, platform: Platform, name: &str) -> Option<&'static Property> {
+        self.platform(platform).get(name)
     }
 }
 
@@ -194,7 +165,7 @@ mod tests {
     #[test]
     fn every_graph_property_is_a_common_key() {
         for platform in [Platform::Android, Platform::Ios] {
-            for name in PROPERTIES.platform(platform).properties.keys() {
+            for (name, _) in PROPERTIES.platform(platform).properties {
                 assert!(
                     crate::syntax::Key::new(name).is_common(),
                     "{name} is missing from rules/common-keys.txt"
@@ -270,9 +241,11 @@ mod tests {
         for platform in Platform::ALL {
             let resource = platform.graph_type();
             let entries = raw[resource].as_object().unwrap();
-            assert_eq!(
-                entries.len(),
-                PROPERTIES.platform(platform).properties.len()
+            let built = PROPERTIES.platform(platform).properties;
+            assert_eq!(entries.len(), built.len());
+            assert!(
+                built.windows(2).all(|w| w[0].0 < w[1].0),
+                "sorted for lookups"
             );
             for (name, entry) in entries {
                 let at = format!("{resource}.{name}");
@@ -282,6 +255,42 @@ mod tests {
                     }
                 }
                 let p = PROPERTIES.get(platform, name).unwrap();
+                // What build.rs wrote is what the file says.
+                let text = |key: &str| entry.get(key).and_then(|v| v.as_str());
+                let list = |key: &str| -> Vec<&str> {
+                    entry
+                        .get(key)
+                        .and_then(|v| v.as_array())
+                        .map_or(Vec::new(), |items| {
+                            items.iter().filter_map(|v| v.as_str()).collect()
+                        })
+                };
+                let number = |key: &str| entry.get(key).and_then(|v| v.as_i64());
+                let written = (
+                    Some(p.graph_type),
+                    text("description").unwrap_or("") == p.description,
+                    Some(p.api_version),
+                    (p.values.to_vec(), p.beta_enum.to_vec()),
+                    (p.constraints, p.admin_center_default),
+                    (p.kind, p.inherited_from),
+                    (p.minimum, p.maximum, p.flags),
+                );
+                let read = (
+                    text("type"),
+                    true,
+                    text("apiVersion"),
+                    (list("enum"), list("betaEnum")),
+                    (text("constraints"), text("adminCenterDefault")),
+                    (text("kind"), text("inheritedFrom")),
+                    (
+                        number("minimum"),
+                        number("maximum"),
+                        entry.get("flags").is_some(),
+                    ),
+                );
+                if written != read {
+                    problems.push(format!("{at}: built as {written:?}, written as {read:?}"));
+                }
                 for bound in ["minimum", "maximum"] {
                     if let Some(value) = entry.get(bound) {
                         if value.as_i64().and_then(|n| i32::try_from(n).ok()).is_none() {

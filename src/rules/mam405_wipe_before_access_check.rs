@@ -112,12 +112,7 @@ fn help(platform: Option<Platform>) -> String {
         "periodOfflineBeforeAccessCheck",
     ]
     .into_iter()
-    .filter_map(|key| {
-        PROPERTIES
-            .get(platform?, key)?
-            .admin_center_default
-            .as_deref()
-    })
+    .filter_map(|key| PROPERTIES.get(platform?, key)?.admin_center_default)
     .collect();
     if defaults.is_empty() {
         fix.to_owned()

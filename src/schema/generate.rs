@@ -460,7 +460,7 @@ fn is_setting(name: &str, property: &Property) -> bool {
 /// The schema of `spec.settings` for one platform.
 pub fn settings(platform: Platform) -> Value {
     let mut properties = Map::new();
-    for (name, property) in &PROPERTIES.platform(platform).properties {
+    for (name, property) in PROPERTIES.platform(platform).properties {
         if is_setting(name, property) {
             properties.insert((*name).to_owned(), property_schema(property));
         }
@@ -521,7 +521,7 @@ pub fn property_schema(property: &Property) -> Value {
 /// read-only keys and OData annotations accepted.
 fn graph_export(platform: Platform) -> Value {
     let mut properties = Map::new();
-    for (name, property) in &PROPERTIES.platform(platform).properties {
+    for (name, property) in PROPERTIES.platform(platform).properties {
         let schema = match *name {
             "apps" => json!({"$ref": "#/$defs/appList"}),
             "assignments" => json!({"type": "array", "items": graph_assignment()}),
