@@ -1,9 +1,11 @@
-//! Turns the Graph property catalog (`rules/graph-properties.json`) into Rust statics
-//! (`$OUT_DIR/graph_properties.rs`, included by `src/model/properties.rs`), so that no run
-//! parses it: parsing it was an eighth of the instructions of checking one small file.
+//! Turns data under `rules/` into Rust statics in `$OUT_DIR`, so that no run parses it:
+//! - the Graph property catalog (`rules/graph-properties.json`, included by
+//!   `src/model/properties.rs`): parsing it was an eighth of the instructions of checking one
+//!   small file;
+//! - the common mapping keys (`rules/common-keys.txt`, included by `src/syntax/node.rs`).
 //!
-//! This writes what the file says and checks only what it must to write it (each fact's
-//! type); `src/model/properties.rs`'s tests hold the facts to their meaning.
+//! This writes what the files say and checks only what it must to write them (each fact's
+//! type); the tests of those modules hold the facts to their meaning.
 
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
@@ -12,12 +14,26 @@ use std::path::Path;
 use serde_json::Value;
 
 const CATALOG: &str = "rules/graph-properties.json";
+const COMMON_KEYS: &str = "rules/common-keys.txt";
 const PLATFORMS: [(&str, &str); 2] = [
     ("ANDROID", "androidManagedAppProtection"),
     ("IOS", "iosManagedAppProtection"),
 ];
 
 fn main() {
+    let Some(dir) = std::env::var_os("OUT_DIR") else {
+        panic!("cargo sets OUT_DIR for build scripts");
+    };
+    let write = |name: &str, text: String| {
+        let path = Path::new(&dir).join(name);
+        std::fs::write(&path, text).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    };
+    write("graph_properties.rs", graph_properties());
+    write("common_keys.rs", common_keys());
+}
+
+/// One static per platform: its properties, sorted by name.
+fn graph_properties() -> String {
     println!("cargo::rerun-if-changed={CATALOG}");
     let text = std::fs::read_to_string(CATALOG)
         .unwrap_or_else(|e| panic!("{CATALOG} cannot be read: {e}"));
@@ -37,11 +53,20 @@ fn main() {
         }
         out.push_str("];\n");
     }
-    let Some(dir) = std::env::var_os("OUT_DIR") else {
-        panic!("cargo sets OUT_DIR for build scripts");
-    };
-    let path = Path::new(&dir).join("graph_properties.rs");
-    std::fs::write(&path, out).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    out
+}
+
+/// The keys, one a line, as an array expression.
+fn common_keys() -> String {
+    println!("cargo::rerun-if-changed={COMMON_KEYS}");
+    let text = std::fs::read_to_string(COMMON_KEYS)
+        .unwrap_or_else(|e| panic!("{COMMON_KEYS} cannot be read: {e}"));
+    let keys: Vec<String> = text
+        .lines()
+        .filter(|k| !k.is_empty())
+        .map(|k| format!("{k:?}"))
+        .collect();
+    format!("&[{}]\n", keys.join(", "))
 }
 
 /// `Property { .. }` for one catalog entry.

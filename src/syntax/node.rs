@@ -77,52 +77,8 @@ enum KeyText {
     Owned(Box<str>),
 }
 
-const COMMON_TEXT: &str = include_str!("../../rules/common-keys.txt");
-
-/// The lines of `text` that are not empty.
-const fn count_keys(text: &str) -> usize {
-    let bytes = text.as_bytes();
-    let (mut count, mut at, mut in_line) = (0, 0, false);
-    while at < bytes.len() {
-        if bytes[at] == b'\n' {
-            in_line = false;
-        } else if !in_line {
-            in_line = true;
-            count += 1;
-        }
-        at += 1;
-    }
-    count
-}
-
-/// The lines of `text` that are not empty, in order (`N` of them: [`count_keys`]).
-const fn split_keys<const N: usize>(text: &'static str) -> [&'static str; N] {
-    let mut keys = [""; N];
-    let mut rest = text.as_bytes();
-    let mut found = 0;
-    while found < N && !rest.is_empty() {
-        let mut end = 0;
-        while end < rest.len() && rest[end] != b'\n' {
-            end += 1;
-        }
-        let (line, after) = rest.split_at(end);
-        if !line.is_empty() {
-            keys[found] = match std::str::from_utf8(line) {
-                Ok(key) => key,
-                Err(_) => panic!("rules/common-keys.txt is not UTF-8"),
-            };
-            found += 1;
-        }
-        rest = match after.split_first() {
-            Some((_, after)) => after,
-            None => after,
-        };
-    }
-    keys
-}
-
-/// `rules/common-keys.txt`, one key a line, split when mamlint is built.
-static COMMON_KEYS: [&str; count_keys(COMMON_TEXT)] = split_keys(COMMON_TEXT);
+/// `rules/common-keys.txt`, one key a line, as `build.rs` wrote it into the program.
+static COMMON_KEYS: &[&str] = include!(concat!(env!("OUT_DIR"), "/common_keys.rs"));
 
 /// Each of [`COMMON_KEYS`] by its text: looked up once per key of every file parsed, so
 /// hashed (a binary search was 4% of a run's instructions).
@@ -685,8 +641,8 @@ mod tests {
         assert_eq!(format!("{common}"), "pinRequired");
     }
 
-    /// The list is sorted, without repeats or blank lines, and split when mamlint is built
-    /// into the same keys, each held by its position.
+    /// The list is sorted, without repeats or blank lines, and built into the program as the
+    /// same keys, each held by its position.
     #[test]
     fn the_common_key_list_is_sorted_and_unique() {
         let text = include_str!("../../rules/common-keys.txt");
@@ -694,14 +650,12 @@ mod tests {
         assert!(keys.len() > 100);
         assert!(keys.iter().all(|k| !k.is_empty() && k.trim() == *k));
         assert!(keys.windows(2).all(|w| w[0] < w[1]), "sorted and unique");
-        assert_eq!(COMMON_KEYS.as_slice(), keys.as_slice());
+        assert_eq!(COMMON_KEYS, keys.as_slice());
         for key in keys {
             let held = Key::new(key);
             assert!(held.is_common(), "{key}");
             assert_eq!(held.as_str(), key);
         }
-        assert_eq!(split_keys::<3>("\na\n\nbc\nd"), ["a", "bc", "d"]);
-        assert_eq!(count_keys("\na\n\nbc\nd"), 3);
     }
 
     /// What a kept tree costs per member (issue #11): a key is two words, a member nine.
