@@ -29,8 +29,9 @@ use crate::syntax::{LoadedFile, Node};
 const PARALLEL_NAMES: usize = 4096;
 
 /// For a group of app protection policies sharing a platform and display name, the first of
-/// each tenant (by name), worked out on first use.
-type FirstOfTenant = OnceLock<HashMap<Option<String>, usize>>;
+/// each tenant (by name), sorted by tenant, worked out on first use. A sorted list, not a
+/// map: most groups hold one policy, and an empty map's table was most of a group's cost.
+type FirstOfTenant = OnceLock<Box<[(Option<String>, usize)]>>;
 
 /// The (platform, app id)s app protection policies list, and the platforms where one lists
 /// apps mamlint cannot know.
@@ -1004,22 +1005,28 @@ impl<'a> Workspace<'a> {
         let first = self.displayed_first.get(group)?;
         let first = first.get_or_init(|| {
             unrecorded(|| {
-                let mut first = HashMap::new();
-                for &i in members {
-                    self.count(1);
-                    let tenant = self
-                        .tenant_of(&self.entities[i])
-                        .and_then(Entity::name)
-                        .map(str::to_owned);
-                    first.entry(tenant).or_insert(i);
-                }
-                first
+                let mut first: Vec<(Option<String>, usize)> = members
+                    .iter()
+                    .map(|&i| {
+                        self.count(1);
+                        let tenant = self
+                            .tenant_of(&self.entities[i])
+                            .and_then(Entity::name)
+                            .map(str::to_owned);
+                        (tenant, i)
+                    })
+                    .collect();
+                // Stable: of the policies of one tenant, the first in load order stays.
+                first.sort_by(|a, b| a.0.cmp(&b.0));
+                first.dedup_by(|later, kept| later.0 == kept.0);
+                first.into_boxed_slice()
             })
         });
         self.count(1);
-        first
-            .get(&tenant.map(str::to_owned))
-            .map(|&i| &self.entities[i])
+        let at = first
+            .binary_search_by(|(t, _)| t.as_deref().cmp(&tenant))
+            .ok()?;
+        first.get(at).map(|&(_, i)| &self.entities[i])
     }
 
     fn targeted(&self) -> &Targeted {
