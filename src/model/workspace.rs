@@ -1017,6 +1017,13 @@ impl<'a> Workspace<'a> {
             self.looked(first)?.display.map(|(_, d)| d)
         })?;
         let members = self.indexes.displayed.get(group)?;
+        // Most policies are alone in their group: no list of firsts is kept for those.
+        if let [only] = members.as_slice()
+            && *only == policy.index
+        {
+            self.count(1);
+            return self.entities.get(*only);
+        }
         let first = self.displayed_first.get(group)?;
         let first = first.get_or_init(|| {
             unrecorded(|| {
