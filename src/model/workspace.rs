@@ -103,8 +103,9 @@ pub struct Indexes {
     manifest_by_name: NameMap<Kind>,
     /// The group (an index into `displayed`) of each platform and display name.
     by_display: NameMap<Platform>,
-    /// Each group's policies, in load order.
-    displayed: Vec<Vec<usize>>,
+    /// Each group's policies, in load order. Exact-size lists: most groups hold one policy,
+    /// and a vector grown by one push has room for four.
+    displayed: Vec<Box<[usize]>>,
     /// The policies of each tenant, platform, app and audience, sorted by key and then in
     /// load order; empty in a file's own workspace ([`Workspace::of_file`]).
     reaching: Vec<(ReachKey, usize)>,
@@ -852,23 +853,24 @@ impl<'a> Workspace<'a> {
                 let looked = |i: usize| facts.looked(&entities, i);
                 let name_of = |i: usize| looked(i).and_then(|l| l.name);
                 let display_of = |i: usize| looked(i).and_then(|l| l.display);
+                let mut displayed: Vec<Vec<usize>> = Vec::new();
                 for (index, entity) in entities.iter().enumerate() {
                     ix.by_kind.entry(entity.kind).or_default().push(index);
                     let facts = looked(index);
                     if let Some((platform, display)) = facts.and_then(|l| l.display) {
-                        let next = ix.displayed.len();
-                        let displayed = &ix.displayed;
+                        let next = displayed.len();
+                        let groups = &displayed;
                         let group = ix.by_display.first_or_insert(platform, display, next, |g| {
-                            displayed
+                            groups
                                 .get(g)
                                 .and_then(|members| members.first())
                                 .and_then(|&i| display_of(i))
                                 .map(|(_, d)| d)
                         });
                         if group == next {
-                            ix.displayed.push(Vec::new());
+                            displayed.push(Vec::new());
                         }
-                        ix.displayed[group].push(index);
+                        displayed[group].push(index);
                     }
                     if let Some(name) = facts.and_then(|l| l.name) {
                         ix.by_name
@@ -879,6 +881,7 @@ impl<'a> Workspace<'a> {
                         }
                     }
                 }
+                ix.displayed = displayed.into_iter().map(Vec::into_boxed_slice).collect();
                 std::borrow::Cow::Owned(ix)
             }
         };
@@ -1028,7 +1031,7 @@ impl<'a> Workspace<'a> {
         })?;
         let members = self.indexes.displayed.get(group)?;
         // Most policies are alone in their group: no list of firsts is kept for those.
-        if let [only] = members.as_slice()
+        if let [only] = &**members
             && *only == policy.index
         {
             self.count(1);
