@@ -30,7 +30,8 @@ const PARALLEL_NAMES: usize = 4096;
 
 /// For a group of app protection policies sharing a platform and display name, the first of
 /// each tenant (by name), sorted by tenant, worked out on first use. A sorted list, not a
-/// map: most groups hold one policy, and an empty map's table was most of a group's cost.
+/// hash map: a group rarely holds more than a few policies, and a map's table was most of
+/// what it cost.
 type FirstOfTenant = OnceLock<Box<[(Option<String>, usize)]>>;
 
 /// The (platform, app id)s app protection policies list, and the platforms where one lists
@@ -641,8 +642,8 @@ struct Place {
     origin: Origin,
 }
 
-/// A position as a [`Place`] holds it; one past `u32::MAX` finds nothing, so the entity is
-/// made again from its file.
+/// A position as a [`Place`] holds it. One that does not fit becomes `u32::MAX`, which finds
+/// nothing, so the entity is made again from its file.
 fn narrow(position: usize) -> u32 {
     u32::try_from(position).unwrap_or(u32::MAX)
 }

@@ -71,7 +71,7 @@ pub struct Key(KeyText);
 #[derive(Clone)]
 enum KeyText {
     /// The position of the key in [`COMMON_KEYS`]: two bytes where a `&'static str` took
-    /// sixteen, so a key is as small as the text it owns otherwise, and a member eight bytes
+    /// sixteen, so a key is the size of the boxed text of `Owned`, and a member eight bytes
     /// smaller.
     Common(u16),
     Owned(Box<str>),
