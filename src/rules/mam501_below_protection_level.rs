@@ -168,7 +168,18 @@ fn finding(
     }
     let description = format!("set `{setting}` to {}", check.required);
     let edit = match &check.effective.at {
-        Some(at) => Some((at.node.span, check.required.to_string())),
+        Some(at) => {
+            let span = at.node.span;
+            let value = check.required.to_string();
+            // A value written as nothing (`key:`, or an anchor or tag alone) is replaced by an
+            // insertion, which must not join the token before it (`&a"x"` is one anchor).
+            let joins = span.is_empty()
+                && text
+                    .get(..span.range().start)
+                    .and_then(|before| before.chars().next_back())
+                    .is_some_and(|c| !c.is_whitespace());
+            Some((span, if joins { format!(" {value}") } else { value }))
+        }
         None => entity
             .settings()
             .and_then(|settings| insertion(text, settings.node, setting, check.required)),

@@ -281,3 +281,36 @@ fn one_fix_adds_every_absent_setting_of_a_level() {
         .unwrap();
     assert_eq!(std::fs::read_to_string(d.join("l3.yaml")).unwrap(), once);
 }
+
+/// MAM501's fix of a value written as nothing after an anchor inserts the required value
+/// apart from the anchor: written against it, it would join the anchor's name and leave the
+/// value null, and every `--fix` would write it again (found by the `lint_file` fuzz target).
+#[test]
+fn a_fix_after_an_anchor_keeps_the_value_apart_and_fixing_again_changes_nothing() {
+    use mamlint::lint::Input;
+    let text = "apiVersion: mamlint/v1\nkind: AppProtectionPolicy\nmetadata: {name: p}\nspec:\n  platform: ios\n  protectionLevel: 2\n  apps: [com.atlassian.jira.app]\n  settings:\n    allowedInboundDataTransferSources: &sources\"\n";
+    let settings = Default::default();
+    let fixed = mamlint::fix::run(vec![Input::memory("p.yaml", text)], &settings, true);
+    let changed = fixed.changed.first().expect("MAM501 fixes the null value");
+    let after = String::from_utf8(changed.bytes.clone()).unwrap();
+    assert!(
+        after.contains("    allowedInboundDataTransferSources: &sources\" \"allApps\"\n"),
+        "{after}"
+    );
+    assert!(
+        !fixed
+            .outcome
+            .diagnostics
+            .iter()
+            .any(|d| d.rule.code == "MAM501"
+                && d.message.contains("allowedInboundDataTransferSources")),
+        "the fixed file meets the level: {:?}",
+        fixed.outcome.diagnostics
+    );
+    let again = mamlint::fix::run(
+        vec![Input::memory("p.yaml", after.as_str())],
+        &settings,
+        true,
+    );
+    assert!(again.changed.is_empty(), "fixing again changed the file");
+}
