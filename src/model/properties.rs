@@ -8,13 +8,11 @@
 //! The JSON Schemas of settings are generated from it (`schema::generate`), and rules ask it
 //! which settings are booleans, versions or durations, so nothing here is typed by hand twice.
 
-use serde::Deserialize;
-
 use super::Platform;
 
-/// The value format of a string-valued property.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
-#[serde(rename_all = "lowercase")]
+/// The value format of a string-valued property (`format` in the catalog: `version`,
+/// `duration` or `date`, which `build.rs` reads).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Format {
     /// A dotted version (`16.10`), which an unquoted YAML number silently changes.
     Version,
